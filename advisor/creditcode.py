@@ -1,0 +1,40 @@
+"""统一社会信用代码 (unified social credit code) checks per GB 32100-2015.
+
+A malformed code is an error; a code whose check character does not match is only a warning,
+because some real early pilot codes fail the checksum (research notes, section 8).
+"""
+
+import re
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def normalise(code: str) -> str:
+    """Strip spaces and upper-case the code."""
+    return code.strip().replace(" ", "").upper()
+
+
+def format_error(code: str) -> tuple[str, str] | None:
+    """Why `code` is not a well-formed credit code, as (zh, en), or None when its format is right."""
+    if len(code) != 18:
+        return f"应为18位，实际{len(code)}位", f"must be 18 characters, got {len(code)}"
+    if not _FORMAT.match(code):
+        bad = "".join(sorted({ch for ch in code if ch not in ALPHABET}))
+        if bad:
+            return (f"含有不允许的字符：{bad}（不使用I、O、S、V、Z）",
+                    f"contains characters not allowed in a credit code: {bad} (I, O, S, V, Z are never used)")
+        return "第3至8位应为数字（行政区划码）", "characters 3-8 must be digits (the administrative region code)"
+    return None
+
+
+def check_character(code: str) -> str:
+    """The check character (18th) that the first 17 characters call for."""
+    total = sum(ALPHABET.index(ch) * weight for ch, weight in zip(code[:17], WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def checksum_ok(code: str) -> bool:
+    """Whether a well-formed code's 18th character matches its checksum."""
+    return check_character(code) == code[17]

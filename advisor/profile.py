@@ -1,0 +1,184 @@
+"""The enterprise profile: a pydantic model built from the question catalog.
+
+Every value is validated and converted to its type before the engine sees it (the engine
+compares a string with a number as strings). Errors name the field and say why, in Chinese
+and English; a credit code with a bad check character is only a warning.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from . import creditcode
+from .questions import Question, QuestionCatalog, load_questions
+from .text import Text
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class ProfileBase(BaseModel):
+    """Common configuration of the generated Profile model."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+def _credit_code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("credit_code")
+    code = creditcode.normalise(value)
+    problem = creditcode.format_error(code)
+    if problem:
+        raise ValueError(f"credit_code:{problem[0]}|{problem[1]}")
+    return code
+
+
+def _annotation(question: Question) -> Any:
+    if question.type == "bool":
+        return bool | None
+    if question.type == "enum":
+        return Literal[tuple(option.value for option in question.options)] | None  # type: ignore[misc]
+    if question.type == "integer":
+        return int | None
+    if question.type == "number":
+        return float | None
+    return str | None
+
+
+def _field(question: Question) -> Any:
+    constraints: dict[str, Any] = {}
+    if question.min is not None:
+        constraints["ge"] = question.min
+    if question.max is not None:
+        constraints["le"] = question.max
+    return (_annotation(question), Field(default=None, title=question.label.en, description=question.label.zh,
+                                         **constraints))
+
+
+def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
+    """The Profile model: one optional sub-model per section, one optional field per question."""
+    sections: dict[str, Any] = {}
+    for section in questions.sections:
+        validators = {}
+        for question in section.fields:
+            if question.type == "credit_code":
+                validators[f"_check_{question.id}"] = field_validator(question.id, mode="before")(
+                    classmethod(lambda cls, value: None if value is None else _credit_code(value))
+                )
+        model = create_model(  # type: ignore[call-overload]
+            f"{section.id.title()}Section",
+            __base__=_Section,
+            __validators__=validators,
+            **{question.id: _field(question) for question in section.fields},
+        )
+        model.__doc__ = section.label.en
+        sections[section.id] = (model | None, Field(default=None, title=section.label.en))
+    profile = create_model("Profile", __base__=ProfileBase, **sections)  # type: ignore[call-overload]
+    profile.__doc__ = "An enterprise profile; every field is optional and unanswered means unknown."
+    return profile
+
+
+@cache
+def profile_model() -> type[BaseModel]:
+    """The Profile model for the shipped question catalog (cached)."""
+    return build_profile_model(load_questions())
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """A problem with one field: an error rejects the profile, a warning does not."""
+
+    path: str
+    message: Text
+    level: Literal["error", "warning"] = "error"
+
+    def as_dict(self, lang: Literal["zh", "en"]) -> dict[str, str]:
+        return {"path": self.path, "message": self.message.get(lang), "level": self.level}
+
+
+class ProfileError(ValueError):
+    """The profile does not validate; `issues` names each bad field."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        super().__init__("; ".join(f"{i.path}: {i.message.en}" for i in issues))
+        self.issues = issues
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "bool_type": ("应为“是”或“否”", "must be yes or no (true/false)"),
+    "bool_parsing": ("应为“是”或“否”", "must be yes or no (true/false)"),
+    "int_type": ("应为整数", "must be a whole number"),
+    "int_parsing": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数", "must be a whole number"),
+    "float_type": ("应为数字", "must be a number"),
+    "float_parsing": ("应为数字", "must be a number"),
+    "finite_number": ("应为有限的数字", "must be a finite number"),
+    "greater_than_equal": ("不能小于{ge}", "must be at least {ge}"),
+    "less_than_equal": ("不能大于{le}", "must be at most {le}"),
+    "literal_error": ("不是可选的值，可选：{expected}", "is not one of the allowed values: {expected}"),
+    "extra_forbidden": ("不是可识别的字段", "is not a known field"),
+    "model_type": ("应为一组字段（对象）", "must be an object of fields"),
+    "model_attributes_type": ("应为一组字段（对象）", "must be an object of fields"),
+    "dict_type": ("应为一组字段（对象）", "must be an object of fields"),
+    "string_type": ("应为文本", "must be text"),
+}
+
+
+def _plain(value: Any) -> str:
+    """A context value as a user reads it: 0 rather than 0.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _issue(item: Any) -> FieldIssue:
+    path = ".".join(str(part) for part in item["loc"]) or "(profile)"
+    kind = item["type"]
+    ctx = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
+    if kind == "value_error" and "credit_code" in str(ctx.get("error", "")):
+        zh, _, en = str(ctx["error"]).partition("credit_code:")[2].partition("|")
+        return FieldIssue(path, Text(zh=f"统一社会信用代码格式错误：{zh}", en=f"malformed credit code: {en}"))
+    zh, en = _MESSAGES.get(kind, ("取值无效", item["msg"]))
+    try:
+        return FieldIssue(path, Text(zh=zh.format(**ctx), en=en.format(**ctx)))
+    except KeyError:
+        return FieldIssue(path, Text(zh=zh, en=en))
+
+
+def parse_profile(data: Any) -> BaseModel:
+    """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field."""
+    if not isinstance(data, dict):
+        raise ProfileError([FieldIssue("(profile)", Text(zh="档案应为一组字段（对象）", en="the profile must be an object"))])
+    try:
+        return profile_model().model_validate(data)
+    except ValidationError as error:
+        raise ProfileError([_issue(item) for item in error.errors()]) from error
+
+
+def profile_warnings(profile: BaseModel) -> list[FieldIssue]:
+    """Warnings that do not reject the profile: a credit code whose check character is wrong."""
+    warnings = []
+    enterprise = getattr(profile, "enterprise", None)
+    code = getattr(enterprise, "credit_code", None) if enterprise else None
+    if code and not creditcode.checksum_ok(code):
+        expected = creditcode.check_character(code)
+        warnings.append(FieldIssue(
+            "enterprise.credit_code",
+            Text(zh=f"校验码不符（按GB 32100应为{expected}），请核对；部分早期试点代码属此情况，可继续使用。",
+                 en=f"the check character does not match (GB 32100 gives {expected}); please check it. "
+                    "Some early pilot codes fail the checksum, so you may go on."),
+            level="warning",
+        ))
+    return warnings
+
+
+def answers(profile: BaseModel) -> dict[str, Any]:
+    """The answered fields as {dotted path: value}; unanswered fields are absent."""
+    flat: dict[str, Any] = {}
+    for section, values in profile.model_dump(exclude_none=True).items():
+        for name, value in values.items():
+            flat[f"{section}.{name}"] = value
+    return flat

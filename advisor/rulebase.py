@@ -1,0 +1,345 @@
+"""The rule base: literate YAML rules (quote, condition, outcome, materials, examples) and the
+shared concepts they use, loaded, parsed and cross-checked against the plan and the catalog.
+
+`load_rulebase` fails on the first broken file; `check_rulebase` collects every problem with
+its file, rule id and reason (what `advisor rules check` prints).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .catalog import Catalog, load_catalog
+from .conditions import Condition, ConditionError, concepts_of, fields_of, parse
+from .datafile import DataFileError, read_yaml
+from .paths import RULES_DIR
+from .questions import QuestionCatalog, load_questions
+from .text import Text
+
+Kind = Literal["fast_track", "subsidy", "financing", "service"]
+Status = Literal["eligible", "undetermined", "not_eligible"]
+CONCEPTS_FILE = "concepts.yaml"
+
+
+class TimeLimit(BaseModel):
+    """A committed time limit, and the earlier or statutory one where the plan gives both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    committed: float
+    before: float | None = None
+    unit: Literal["working_days", "working_hours", "days"]
+    note: Text | None = None
+
+
+class Example(BaseModel):
+    """A concrete profile and the status a reader of the plan expects for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    profile: dict[str, Any]
+    expect: Status
+    asks: tuple[str, ...] = ()
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in YAML."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    article: str
+    title: Text
+    kind: Kind
+    quote: str
+    when: dict[str, Any]
+    benefit: Text
+    time_limit: TimeLimit | None = None
+    handled_by: tuple[str, ...]
+    channels: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    public_facts: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
+    examples: tuple[Example, ...]
+
+
+class ConceptSpec(BaseModel):
+    """A shared derived fact as written in YAML: from the plan (article + quote) or a public source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: Text
+    article: str | None = None
+    quote: str | None = None
+    source: str | None = None
+    basis: Text
+    when: dict[str, Any]
+
+
+class RuleFileSpec(BaseModel):
+    """A theme file of rules."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    theme: str
+    title: Text
+    rules: tuple[dict[str, Any], ...]
+
+
+class ConceptFileSpec(BaseModel):
+    """The concepts file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    concepts: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A parsed concept."""
+
+    spec: ConceptSpec
+    condition: Condition
+    layer: int
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A parsed rule, with the theme (engine ruleset) it belongs to."""
+
+    spec: RuleSpec
+    condition: Condition
+    theme: str
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """Every concept and rule, in file order, with a version derived from their content."""
+
+    concepts: dict[str, Concept]
+    rules: dict[str, Rule]
+    themes: dict[str, Text]
+    version: str
+    questions: QuestionCatalog = field(repr=False)
+    catalog: Catalog = field(repr=False)
+
+    def rules_of(self, theme: str) -> list[Rule]:
+        """The rules of one theme."""
+        return [rule for rule in self.rules.values() if rule.theme == theme]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the rule base."""
+
+    file: str
+    rule: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.rule}: {self.reason}"
+
+
+class RuleBaseError(ValueError):
+    """The rule base has problems; `problems` lists each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _validate(model: type[BaseModel], data: Any, file: str, rule: str, problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "(top)"
+            problems.append(Problem(file, rule, f"{where}: {item['msg']}"))
+        return None
+
+
+def _check_quote(quote: str, catalog: Catalog, article: str, file: str, rule: str, problems: list[Problem]) -> None:
+    from .catalog import squash
+
+    if article not in catalog.articles:
+        problems.append(Problem(file, rule, f"unknown article {article!r} (write it as the plan does, e.g. （四）)"))
+        return
+    if not catalog.in_plan(quote):
+        problems.append(Problem(file, rule, "quote is not verbatim in the plan (white space aside)"))
+    elif squash(quote) not in squash(catalog.articles[article].text):
+        problems.append(Problem(file, rule, f"quote is in the plan but not in article {article}"))
+
+
+def _layer_concepts(specs: list[ConceptSpec], parsed: dict[str, Condition], file: str,
+                    problems: list[Problem]) -> dict[str, int]:
+    layers: dict[str, int] = {}
+    pending = dict(parsed)
+    while pending:
+        ready = {cid: cond for cid, cond in pending.items() if concepts_of(cond) <= set(layers)}
+        if not ready:
+            problems.append(Problem(file, ",".join(sorted(pending)), "concepts depend on each other in a cycle"))
+            break
+        for cid, cond in ready.items():
+            layers[cid] = 1 + max((layers[dep] for dep in concepts_of(cond)), default=-1)
+            del pending[cid]
+    return {spec.id: layers[spec.id] for spec in specs if spec.id in layers}
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return read_yaml(path)
+    except DataFileError as error:
+        problems.append(Problem(path.name, "(file)", str(error)))
+        return None
+
+
+def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]]:
+    """Load the rule base, gathering every problem instead of stopping at the first."""
+    problems: list[Problem] = []
+    catalog = load_catalog()
+    questions = load_questions()
+    by_path = questions.by_path
+    digest = hashlib.sha256()
+
+    concept_specs: list[ConceptSpec] = []
+    concept_file = rules_dir / CONCEPTS_FILE
+    raw_concepts = _read(concept_file, problems)
+    digest.update(concept_file.read_bytes() if concept_file.exists() else b"")
+    concept_doc = _validate(ConceptFileSpec, raw_concepts, CONCEPTS_FILE, "(file)", problems)
+    for raw in concept_doc.concepts if concept_doc else ():
+        spec = _validate(ConceptSpec, raw, CONCEPTS_FILE, str(raw.get("id", "?")), problems)
+        if spec is not None:
+            concept_specs.append(spec)
+    concept_ids = {spec.id for spec in concept_specs}
+    parsed_concepts: dict[str, Condition] = {}
+    for spec in concept_specs:
+        if spec.article and spec.quote:
+            _check_quote(spec.quote, catalog, spec.article, CONCEPTS_FILE, spec.id, problems)
+        elif spec.source:
+            if spec.source not in catalog.sources:
+                problems.append(Problem(CONCEPTS_FILE, spec.id, f"unknown source {spec.source!r}"))
+        else:
+            problems.append(Problem(CONCEPTS_FILE, spec.id, "a concept needs article + quote, or a public source"))
+        try:
+            parsed_concepts[spec.id] = parse(spec.when, by_path, concept_ids - {spec.id})
+        except ConditionError as error:
+            problems.append(Problem(CONCEPTS_FILE, spec.id, f"when: {error}"))
+    layers = _layer_concepts(concept_specs, parsed_concepts, CONCEPTS_FILE, problems)
+    concepts = {
+        spec.id: Concept(spec, parsed_concepts[spec.id], layers[spec.id])
+        for spec in concept_specs if spec.id in parsed_concepts and spec.id in layers
+    }
+
+    rules: dict[str, Rule] = {}
+    themes: dict[str, Text] = {}
+    for path in sorted(rules_dir.glob("*.yaml")):
+        if path.name == CONCEPTS_FILE:
+            continue
+        digest.update(path.read_bytes())
+        doc = _validate(RuleFileSpec, _read(path, problems), path.name, "(file)", problems)
+        if doc is None:
+            continue
+        if doc.theme in themes:
+            problems.append(Problem(path.name, "(file)", f"theme {doc.theme!r} is used by another file"))
+        themes[doc.theme] = doc.title
+        for raw in doc.rules:
+            rule_id = str(raw.get("id", "?"))
+            spec = _validate(RuleSpec, raw, path.name, rule_id, problems)
+            if spec is None:
+                continue
+            rule = _check_rule(spec, path.name, doc.theme, catalog, by_path, concepts, problems)
+            if rule is None:
+                continue
+            if rule.id in rules or rule.id in concepts:
+                problems.append(Problem(path.name, rule.id, "rule id is used twice"))
+                continue
+            rules[rule.id] = rule
+    if problems:
+        return None, problems
+    version = f"2020-55.{digest.hexdigest()[:10]}"
+    return RuleBase(concepts, rules, themes, version, questions, catalog), problems
+
+
+def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path: dict[str, Any],
+                concepts: dict[str, Concept], problems: list[Problem]) -> Rule | None:
+    before = len(problems)
+    _check_quote(spec.quote, catalog, spec.article, file, spec.id, problems)
+    for office in spec.handled_by + spec.channels:
+        if office not in catalog.offices:
+            problems.append(Problem(file, spec.id, f"unknown office or channel {office!r}"))
+    for material in spec.materials:
+        if material not in catalog.materials:
+            problems.append(Problem(file, spec.id, f"unknown material {material!r}"))
+    for source in spec.public_facts:
+        if source not in catalog.sources:
+            problems.append(Problem(file, spec.id, f"unknown public source {source!r}"))
+    if not spec.handled_by:
+        problems.append(Problem(file, spec.id, "handled_by names no department or channel"))
+    statuses = {example.expect for example in spec.examples}
+    missing = {"eligible", "not_eligible", "undetermined"} - statuses
+    if missing:
+        problems.append(Problem(file, spec.id, f"examples lack a profile that is {', '.join(sorted(missing))}"))
+    try:
+        condition = parse(spec.when, by_path, set(concepts))
+    except ConditionError as error:
+        problems.append(Problem(file, spec.id, f"when: {error}"))
+        return None
+    for example in spec.examples:
+        for asked in example.asks:
+            if asked not in by_path:
+                problems.append(Problem(file, spec.id, f"example {example.name!r} asks unknown field {asked!r}"))
+    if len(problems) > before:
+        return None
+    return Rule(spec, condition, theme, file)
+
+
+def check_rulebase(rules_dir: Path = RULES_DIR) -> list[Problem]:
+    """Every problem in the rule base (empty when clean), examples included."""
+    from .examples import example_problems
+
+    rulebase, problems = collect(rules_dir)
+    if rulebase is None:
+        return problems
+    return example_problems(rulebase)
+
+
+@cache
+def load_rulebase() -> RuleBase:
+    """The rule base from rules/ (cached); raises RuleBaseError listing every problem."""
+    rulebase, problems = collect()
+    if rulebase is None:
+        raise RuleBaseError(problems)
+    return rulebase
+
+
+def fields_used(rulebase: RuleBase) -> dict[str, set[str]]:
+    """For each profile field, the rules whose outcome it can change (directly or via concepts)."""
+    concept_fields: dict[str, set[str]] = {}
+    for concept in sorted(rulebase.concepts.values(), key=lambda c: c.layer):
+        deps = fields_of(concept.condition)
+        for name in concepts_of(concept.condition):
+            deps |= concept_fields[name]
+        concept_fields[concept.id] = deps
+    used: dict[str, set[str]] = {}
+    for rule in rulebase.rules.values():
+        deps = fields_of(rule.condition)
+        for name in concepts_of(rule.condition):
+            deps |= concept_fields[name]
+        for path in deps:
+            used.setdefault(path, set()).add(rule.id)
+    return used
