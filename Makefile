@@ -1,0 +1,32 @@
+# Two commands a fresh machine needs: `make run` and `make test`. Everything else is set up here.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint check setup clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m advisor rules check
+	$(PY) -m advisor assess examples/warehouse-1200.json
+
+test: $(STAMP)
+	$(PY) -m advisor rules check
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check advisor web tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The advisor: profile -> facts -> engine -> findings.
+
+durable-rules decides eligibility (the fired rules) and derives the shared concepts; the
+explainer evaluates the same conditions three-valued for the reasons and the unknowns. The two
+must agree; a disagreement is a bug and raises rather than giving a wrong answer.
+"""
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from .catalog import PLAN_IN_FORCE
+from .engine import Engine
+from .explainer import Explainer, failing_checks, missing_fields
+from .findings import Assessment, ChecklistItem, Finding
+from .profile import FieldIssue, ProfileError, answers, parse_profile, profile_warnings
+from .rulebase import RuleBase, load_rulebase
+from .text import Text
+
+
+class DisagreementError(RuntimeError):
+    """The engine and the explainer disagree about a rule or concept: a bug, never shown as advice."""
+
+
+def check_as_of(as_of: date) -> None:
+    """The plan applies from 2020-11-23; an earlier date is an error naming the field."""
+    if as_of < PLAN_IN_FORCE:
+        raise ProfileError([FieldIssue("as_of", Text(
+            zh=f"本方案自{PLAN_IN_FORCE.isoformat()}起施行，评估日期不能早于该日",
+            en=f"the plan is in force from {PLAN_IN_FORCE.isoformat()}; the date cannot be earlier"))])
+
+
+class Advisor:
+    """One engine and one explainer over a rule base; assess() one profile at a time."""
+
+    def __init__(self, rulebase: RuleBase | None = None) -> None:
+        self.rulebase = rulebase or load_rulebase()
+        self.engine = Engine(self.rulebase)
+        self.explainer = Explainer(self.rulebase)
+
+    def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
+        """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
+        return self.assess(parse_profile(data), as_of)
+
+    def assess(self, profile: BaseModel, as_of: date | None = None) -> Assessment:
+        """Assess a validated profile for the date `as_of` (today by default)."""
+        as_of = as_of or date.today()
+        check_as_of(as_of)
+        nested = profile.model_dump(exclude_none=True)
+        nested = {section: values for section, values in nested.items() if values}
+        flat = answers(profile)
+        result = self.engine.evaluate(nested)
+        concepts = self.explainer.concepts(flat)
+        for concept_id, check in concepts.items():
+            if result.concepts.get(concept_id) != check.result:
+                raise DisagreementError(f"concept {concept_id}: engine {result.concepts.get(concept_id)}, "
+                                        f"explainer {check.result}")
+        findings = []
+        for rule in self.rulebase.rules.values():
+            check = self.explainer.evaluate(rule.condition, flat, concepts)
+            if (check.result is True) != (rule.id in result.fired):
+                raise DisagreementError(f"rule {rule.id}: engine fired={rule.id in result.fired}, "
+                                        f"explainer {check.result}")
+            status = "eligible" if check.result else ("undetermined" if check.result is None else "not_eligible")
+            findings.append(Finding(rule, status, check, tuple(missing_fields(check)),
+                                    tuple(failing_checks(check))))
+        return Assessment(tuple(findings), concepts, flat, tuple(profile_warnings(profile)),
+                          merge_checklist(findings), self.rulebase.version, as_of)
+
+
+def merge_checklist(findings: list[Finding]) -> tuple[ChecklistItem, ...]:
+    """One de-duplicated materials list for the findings that apply or may apply."""
+    needed: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.status == "not_eligible":
+            continue
+        for material in finding.rule.spec.materials:
+            needed.setdefault(material, []).append(finding.rule.id)
+    return tuple(ChecklistItem(material, tuple(rules)) for material, rules in needed.items())

@@ -1,0 +1,27 @@
+"""Running the examples written beside each rule: each must give the status it expects."""
+
+from .assess import Advisor
+from .profile import ProfileError
+from .rulebase import Problem, RuleBase
+
+
+def example_problems(rulebase: RuleBase) -> list[Problem]:
+    """Every example whose profile is invalid, or whose status or asked questions differ."""
+    advisor = Advisor(rulebase)
+    problems: list[Problem] = []
+    for rule in rulebase.rules.values():
+        for example in rule.spec.examples:
+            where = f"example {example.name!r}"
+            try:
+                assessment = advisor.assess_data(example.profile)
+            except ProfileError as error:
+                problems.append(Problem(rule.file, rule.id, f"{where}: invalid profile: {error}"))
+                continue
+            finding = next(f for f in assessment.findings if f.rule.id == rule.id)
+            if finding.status != example.expect:
+                problems.append(Problem(rule.file, rule.id,
+                                        f"{where}: expected {example.expect}, got {finding.status}"))
+            elif example.asks and set(example.asks) != set(finding.missing):
+                problems.append(Problem(rule.file, rule.id, f"{where}: asks {sorted(finding.missing)}, "
+                                                            f"the example says {sorted(example.asks)}"))
+    return problems

@@ -1,0 +1,52 @@
+"""The result of an assessment: one finding per rule, the merged materials checklist, warnings."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .explainer import Check
+from .profile import FieldIssue
+from .rulebase import Rule, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one rule says about one profile, and why."""
+
+    rule: Rule
+    status: Status
+    check: Check
+    missing: tuple[str, ...]  # fields to answer to settle an undetermined finding
+    failing: tuple[Check, ...]  # the failed tests of a not_eligible finding
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """A material needed by one or more findings (eligible or undetermined)."""
+
+    material: str
+    needed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Every finding for a profile, evaluated by a given rule-base version for a given date."""
+
+    findings: tuple[Finding, ...]
+    concepts: dict[str, Check]
+    answers: dict[str, object]
+    warnings: tuple[FieldIssue, ...]
+    checklist: tuple[ChecklistItem, ...]
+    rulebase_version: str
+    as_of: date
+
+    def by_status(self, status: Status) -> list[Finding]:
+        """The findings with one status, in rule-base order."""
+        return [finding for finding in self.findings if finding.status == status]
+
+    def questions_to_settle(self) -> list[tuple[str, list[str]]]:
+        """Each unanswered field with the undetermined findings it could settle, most useful first."""
+        settles: dict[str, list[str]] = {}
+        for finding in self.by_status("undetermined"):
+            for path in finding.missing:
+                settles.setdefault(path, []).append(finding.rule.id)
+        return sorted(settles.items(), key=lambda item: -len(item[1]))

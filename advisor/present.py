@@ -1,0 +1,259 @@
+"""Presentation of an assessment: the JSON document (API, CLI --format json) and its texts.
+
+Everything user-facing is rendered in one language here, from the rule base and catalog; the
+JSON shape is documented by the models in report.py.
+"""
+
+from typing import Any
+
+from .catalog import Basis, Catalog
+from .explainer import Check
+from .findings import Assessment, Finding
+from .questions import Question
+from .rulebase import RuleBase
+from .text import Lang
+
+_OPS = {
+    "zh": {"eq": "为", "neq": "不为", "lt": "小于", "lte": "不超过", "gt": "大于", "gte": "不低于", "in": "属于"},
+    "en": {"eq": "is", "neq": "is not", "lt": "below", "lte": "at most", "gt": "above", "gte": "at least",
+           "in": "one of"},
+}
+_UNITS = {"working_days": ("个工作日", "working days"), "working_hours": ("个工作小时", "working hours"),
+          "days": ("日", "days")}
+STATUS_LABEL = {
+    "eligible": ("可以享受", "Eligible"),
+    "undetermined": ("可能符合，需补充信息", "Possibly eligible: more information needed"),
+    "not_eligible": ("暂不符合", "Not eligible for now"),
+}
+DISCLAIMER = (
+    "本结果为政策咨询意见，不是行政决定；以承办部门的审核为准。",
+    "This is advice, not an administrative decision; the handling department decides.",
+)
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def format_number(value: float) -> str:
+    """1200.0 -> '1,200'; 0.5 -> '0.5'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(question: Question | None, value: Any, lang: Lang) -> str:
+    """A field value as the user reads it: yes/no, an option's label, a number with its unit."""
+    if value is None:
+        return "未填写" if lang == "zh" else "not answered"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, tuple | list):
+        return "、".join(format_value(question, item, lang) for item in value) if lang == "zh" \
+            else ", ".join(format_value(question, item, lang) for item in value)
+    if question is not None and question.type == "enum":
+        option = question.option(str(value))
+        return option.label.get(lang) if option else str(value)
+    if isinstance(value, int | float):
+        unit = question.unit.get(lang) if question and question.unit else ""
+        return f"{format_number(value)} {unit}".strip() if lang == "en" else f"{format_number(value)}{unit}"
+    return str(value)
+
+
+class Presenter:
+    """Renders assessments of one rule base in one language."""
+
+    def __init__(self, rulebase: RuleBase) -> None:
+        self.rulebase = rulebase
+        self.catalog: Catalog = rulebase.catalog
+        self.questions = rulebase.questions.by_path
+
+    # --- conditions -------------------------------------------------------------------------
+    def check_text(self, check: Check, lang: Lang) -> str:
+        """One line saying what a test requires and what the enterprise answered."""
+        if check.kind == "concept":
+            concept = self.rulebase.concepts[check.subject]
+            title = concept.spec.title.get(lang)
+            if check.required is False:
+                return f"不属于“{title}”" if lang == "zh" else f"not: {title}"
+            return f"属于“{title}”" if lang == "zh" else title
+        if check.kind in ("all", "any"):
+            if lang == "zh":
+                return "同时满足以下各项" if check.kind == "all" else "满足以下任一项"
+            return "all of the following" if check.kind == "all" else "any of the following"
+        question = self.questions[check.subject]
+        required = format_value(question, check.required, lang)
+        label = question.label.get(lang)
+        if question.type == "bool":
+            want = ("是" if check.required else "否") if lang == "zh" else ("yes" if check.required else "no")
+            if check.op == "neq":
+                want = ("否" if check.required else "是") if lang == "zh" else ("no" if check.required else "yes")
+            return f"{label}：{want}" if lang == "zh" else f"{label} {want}"
+        op = _OPS[lang][check.op]
+        return f"{label}{op}{required}" if lang == "zh" else f"{label}: {op} {required}"
+
+    def gap_text(self, check: Check, lang: Lang) -> str | None:
+        """The smallest change that would pass a failed numeric test, or None."""
+        if check.gap is None:
+            return None
+        question = self.questions[check.subject]
+        amount = format_value(question, check.gap.amount, lang)
+        if lang == "zh":
+            verb = "减少" if check.gap.direction == "decrease" else "增加"
+            return f"需{verb}{'超过' if check.gap.strict else ''}{amount}即可符合"
+        verb = "less" if check.gap.direction == "decrease" else "more"
+        return f"{'more than ' if check.gap.strict else ''}{amount} {verb} would qualify"
+
+    def check_dict(self, check: Check, lang: Lang) -> dict[str, Any]:
+        """A condition tree as JSON: each test with the enterprise's value, its result and any gap."""
+        out: dict[str, Any] = {"kind": check.kind, "result": _result(check.result),
+                               "text": self.check_text(check, lang)}
+        if check.kind == "field":
+            question = self.questions[check.subject]
+            out.update(field=check.subject, op=check.op, required=_jsonable(check.required),
+                       value=_jsonable(check.actual), value_text=format_value(question, check.actual, lang))
+            gap = self.gap_text(check, lang)
+            if gap:
+                out["gap"] = {"direction": check.gap.direction, "amount": check.gap.amount,  # type: ignore[union-attr]
+                              "strict": check.gap.strict, "text": gap}  # type: ignore[union-attr]
+        elif check.kind == "concept":
+            concept = self.rulebase.concepts[check.subject]
+            out.update(concept=check.subject, basis=concept.spec.basis.get(lang),
+                       items=[self.check_dict(check.items[0], lang)])
+            out["source"] = self.concept_source(check.subject, lang)
+        else:
+            out["items"] = [self.check_dict(item, lang) for item in check.items]
+        return out
+
+    def concept_source(self, concept_id: str, lang: Lang) -> dict[str, Any]:
+        """Where a concept comes from: the plan's article and quote, or a public source."""
+        spec = self.rulebase.concepts[concept_id].spec
+        if spec.source:
+            return self.source_dict(spec.source, lang)
+        return {"kind": "plan", "article": spec.article, "quote": spec.quote}
+
+    # --- catalog items ----------------------------------------------------------------------
+    def basis_dict(self, basis: Basis, lang: Lang) -> dict[str, Any]:
+        """Where a material or office comes from, as the user is told."""
+        if basis.kind == "plan":
+            return {"kind": "plan", "article": basis.article,
+                    "text": f"方案第{basis.article}条" if lang == "zh" else f"the plan, article {basis.article}"}
+        if basis.kind == "public":
+            return self.source_dict(basis.source or "", lang)
+        return {"kind": "common", "text": "常见要求，请向承办部门确认" if lang == "zh"
+                else "commonly required: confirm with the department"}
+
+    def source_dict(self, source_id: str, lang: Lang) -> dict[str, Any]:
+        """A public source with its confidence."""
+        source = self.catalog.sources[source_id]
+        return {"kind": "public", "id": source.id, "title": source.title, "date": source.date,
+                "confidence": source.confidence, "says": source.says.get(lang),
+                "not_a_qingyang_rule": source.not_a_qingyang_rule,
+                "text": (f"公开资料：{source.title}（可信度{source.confidence}），请向承办部门确认" if lang == "zh"
+                         else f"public source: {source.title} (confidence {source.confidence}); "
+                              "confirm with the department")}
+
+    def office_dict(self, office_id: str, lang: Lang) -> dict[str, Any]:
+        office = self.catalog.offices[office_id]
+        return {"id": office.id, "kind": office.kind, "name": office.name.get(lang),
+                "how": office.how.get(lang) if office.how else None, "basis": self.basis_dict(office.basis, lang)}
+
+    def material_dict(self, material_id: str, lang: Lang) -> dict[str, Any]:
+        material = self.catalog.materials[material_id]
+        return {"id": material.id, "name": material.name.get(lang),
+                "note": material.note.get(lang) if material.note else None,
+                "basis": self.basis_dict(material.basis, lang)}
+
+    def time_limit_dict(self, finding: Finding, lang: Lang) -> dict[str, Any] | None:
+        limit = finding.rule.spec.time_limit
+        if limit is None:
+            return None
+        unit = _pick(_UNITS[limit.unit], lang)
+        committed = format_number(limit.committed)
+        if lang == "zh":
+            text = f"承诺{committed}{unit}" + (f"（原{format_number(limit.before)}{unit}）" if limit.before else "")
+        else:
+            text = f"{committed} {unit} committed" + (
+                f" (previously {format_number(limit.before)})" if limit.before else "")
+        return {"committed": limit.committed, "before": limit.before, "unit": limit.unit, "text": text,
+                "note": limit.note.get(lang) if limit.note else None}
+
+    # --- findings and assessments ----------------------------------------------------------
+    def finding_dict(self, finding: Finding, lang: Lang) -> dict[str, Any]:
+        """One finding as JSON, with everything needed to show and act on it."""
+        spec = finding.rule.spec
+        article = self.catalog.articles[spec.article]
+        out: dict[str, Any] = {
+            "id": spec.id,
+            "status": finding.status,
+            "status_text": _pick(STATUS_LABEL[finding.status], lang),
+            "article": spec.article,
+            "article_title": article.title.get(lang),
+            "title": spec.title.get(lang),
+            "title_zh": spec.title.zh,
+            "title_en": spec.title.en,
+            "kind": spec.kind,
+            "benefit": spec.benefit.get(lang),
+            "time_limit": self.time_limit_dict(finding, lang),
+            "quote": spec.quote,
+            "conditions": self.check_dict(finding.check, lang),
+            "missing": [self.question_ref(path, lang) for path in finding.missing],
+            "failing": [self.failing_dict(check, lang) for check in finding.failing],
+            "handled_by": [self.office_dict(office, lang) for office in spec.handled_by],
+            "channels": [self.office_dict(office, lang) for office in spec.channels],
+            "materials": [self.material_dict(material, lang) for material in spec.materials],
+            "public_facts": [self.source_dict(source, lang) for source in spec.public_facts],
+            "notes": [note.get(lang) for note in spec.notes],
+        }
+        return out
+
+    def failing_dict(self, check: Check, lang: Lang) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.check_text(check, lang)}
+        if check.kind == "field":
+            out.update(field=check.subject, value=_jsonable(check.actual),
+                       value_text=format_value(self.questions[check.subject], check.actual, lang),
+                       required=_jsonable(check.required))
+            gap = self.gap_text(check, lang)
+            if gap:
+                out["gap"] = {"direction": check.gap.direction, "amount": check.gap.amount,  # type: ignore[union-attr]
+                              "strict": check.gap.strict, "text": gap}  # type: ignore[union-attr]
+        else:
+            out["concept"] = check.subject
+        return out
+
+    def question_ref(self, path: str, lang: Lang) -> dict[str, Any]:
+        question = self.questions[path]
+        return {"field": path, "label": question.label.get(lang),
+                "help": question.help.get(lang) if question.help else None, "term": question.term}
+
+    def assessment_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+        """The whole assessment as the JSON document of the API and the CLI."""
+        findings = [self.finding_dict(finding, lang) for finding in assessment.findings]
+        counts = {status: sum(1 for f in assessment.findings if f.status == status)
+                  for status in ("eligible", "undetermined", "not_eligible")}
+        return {
+            "rulebase_version": assessment.rulebase_version,
+            "plan": "青委办字〔2020〕55号",
+            "as_of": assessment.as_of.isoformat(),
+            "lang": lang,
+            "counts": counts,
+            "findings": findings,
+            "questions_to_settle": [
+                dict(self.question_ref(path, lang), settles=rules)
+                for path, rules in assessment.questions_to_settle()
+            ],
+            "checklist": [
+                dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by))
+                for item in assessment.checklist
+            ],
+            "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
+            "disclaimer": _pick(DISCLAIMER, lang),
+        }
+
+
+def _result(value: bool | None) -> str:
+    return "met" if value else ("unknown" if value is None else "failed")
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,44 @@
+"""A plain-text rendering of an assessment, for the terminal."""
+
+from .present import DISCLAIMER, STATUS_LABEL
+from .text import Lang
+
+
+def render_text(document: dict, lang: Lang) -> str:
+    """The assessment JSON document (present.Presenter.assessment_dict) as readable text."""
+    zh = lang == "zh"
+    lines = [
+        ("青羊惠企政策顾问 · 评估结果" if zh else "Qingyang Enterprise Policy Advisor: assessment"),
+        f"{'规则库版本' if zh else 'Rule base'} {document['rulebase_version']} · "
+        f"{'评估日期' if zh else 'as of'} {document['as_of']}",
+        "",
+    ]
+    for warning in document["warnings"]:
+        lines.append(f"! {warning['path']}: {warning['message']}")
+    for status in ("eligible", "undetermined", "not_eligible"):
+        group = [f for f in document["findings"] if f["status"] == status]
+        label = STATUS_LABEL[status][0 if zh else 1]
+        lines.append(f"== {label} ({len(group)}) ==")
+        for finding in group:
+            lines.append(f"* {finding['title']} {finding['article']}")
+            lines.append(f"    {finding['benefit']}")
+            if finding["time_limit"]:
+                lines.append(f"    {finding['time_limit']['text']}")
+            lines.append(f"    「{finding['quote']}」")
+            for missing in finding["missing"]:
+                lines.append(f"    ? {missing['label']} ({missing['field']})")
+            for failing in finding["failing"]:
+                value = f" — {'您的情况' if zh else 'yours'}: {failing['value_text']}" if "value_text" in failing else ""
+                gap = f"; {failing['gap']['text']}" if "gap" in failing else ""
+                lines.append(f"    x {failing['text']}{value}{gap}")
+            offices = "、".join(o["name"] for o in finding["handled_by"] + finding["channels"]) if zh else \
+                ", ".join(o["name"] for o in finding["handled_by"] + finding["channels"])
+            lines.append(f"    {'办理' if zh else 'Where'}: {offices}")
+        lines.append("")
+    if document["checklist"]:
+        lines.append("== 材料清单 ==" if zh else "== Materials checklist ==")
+        for item in document["checklist"]:
+            lines.append(f"- {item['name']} [{item['basis']['text']}] <- {', '.join(item['needed_by'])}")
+        lines.append("")
+    lines.append(DISCLAIMER[0 if zh else 1])
+    return "\n".join(lines)
