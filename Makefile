@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint check setup clean
+.PHONY: run test bench lint check setup system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+system-deps:
+	bash scripts/system-deps
+
 run: $(STAMP)
 	$(PY) -m advisor rules check
 	$(PY) -m advisor assess examples/warehouse-1200.json
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(PY) -m advisor rules check
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(PY) -m bench
 
 lint: $(STAMP)

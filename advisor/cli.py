@@ -1,12 +1,16 @@
 """The `advisor` command: assess a profile, check the rule base, show coverage, serve, batch."""
 
 import argparse
+import importlib
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
 from .text import Lang
+
+# Modules that add their own subcommands through register(subparsers).
+_COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
@@ -84,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands.add_parser("check", help="quotes, references, examples").set_defaults(func=_cmd_rules_check)
     rules_commands.add_parser("coverage", help="rules and examples per article").set_defaults(
         func=_cmd_rules_coverage)
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).register(commands)
     return parser
 
 
