@@ -1,0 +1,37 @@
+"""Which question to ask next: the unanswered fields that settle the most undetermined provisions.
+
+A host platform that drives its own form sends what it knows so far and asks what to ask next.
+A field ranks first by how many undetermined findings name it as missing (answering it can
+settle them), then by how many undetermined rules it can change at all, then in catalog order.
+"""
+
+from dataclasses import dataclass
+
+from .findings import Assessment
+from .rulebase import RuleBase, fields_used
+
+
+@dataclass(frozen=True, slots=True)
+class NextQuestion:
+    """An unanswered field, the undetermined rules it settles or affects, most useful first."""
+
+    path: str
+    settles: tuple[str, ...]  # undetermined rules that list this field as missing
+    affects: tuple[str, ...]  # undetermined rules whose outcome this field can change
+
+
+def next_questions(assessment: Assessment, rulebase: RuleBase, limit: int | None = None) -> list[NextQuestion]:
+    """The unanswered questions ranked by how many undetermined provisions they would settle."""
+    undetermined = {finding.rule.id for finding in assessment.by_status("undetermined")}
+    settles = dict(assessment.questions_to_settle())
+    order = {path: index for index, path in enumerate(rulebase.questions.by_path)}
+    ranked = []
+    for path, rules in fields_used(rulebase).items():
+        if path in assessment.answers:
+            continue
+        affected = tuple(sorted(rules & undetermined, key=list(rulebase.rules).index))
+        settled = tuple(settles.get(path, ()))
+        if affected or settled:
+            ranked.append(NextQuestion(path, settled, affected))
+    ranked.sort(key=lambda q: (-len(q.settles), -len(q.affects), order.get(q.path, len(order))))
+    return ranked[:limit] if limit is not None else ranked
