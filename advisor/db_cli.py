@@ -1,0 +1,64 @@
+"""`advisor db upgrade` and `advisor staff create NAME [--admin]`.
+
+The password is prompted with getpass (never echoed) or read from stdin with --password-stdin
+for scripts; it is never printed or logged.
+"""
+
+import argparse
+import getpass
+import sys
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from .storage import database_url, upgrade
+    from .storage.migrate import current_revision
+
+    upgrade()
+    url = database_url()
+    shown = url.split("@", 1)[-1] if "@" in url else url  # never print a password from the URL
+    print(f"database {shown} at revision {current_revision()}")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password / 密码: ")
+    if getpass.getpass("Again / 再次输入: ") != first:
+        print("the two passwords differ / 两次输入的密码不一致", file=sys.stderr)
+        return None
+    return first
+
+
+def _cmd_staff_create(args: argparse.Namespace) -> int:
+    from .storage import session_scope, upgrade
+    from .storage.staff import StaffError, create_staff
+
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return 1
+    upgrade()
+    try:
+        with session_scope() as session:
+            user = create_staff(session, args.name, password, "admin" if args.admin else "staff")
+            role = user.role
+    except StaffError as error:
+        print(f"staff create: {error}", file=sys.stderr)
+        return 1
+    print(f"created {role} {args.name}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the db and staff commands to the advisor command."""
+    db = subparsers.add_parser("db", help="the service-window database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the schema migrations (creates the SQLite file)").set_defaults(
+        func=_cmd_db_upgrade)
+    staff = subparsers.add_parser("staff", help="window staff accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    create = staff_commands.add_parser("create", help="create a staff account; the password is prompted")
+    create.add_argument("name")
+    create.add_argument("--admin", action="store_true", help="may delete records, see the audit log, manage keys")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin (scripts)")
+    create.set_defaults(func=_cmd_staff_create)

@@ -1,0 +1,26 @@
+"""Storage for the service window: staff accounts, consultation records, partner API keys, audit log.
+
+One SQL database through sqlmodel: an embedded SQLite file by default (./data/advisor.db), or
+PostgreSQL when DATABASE_URL says so. The schema changes only through the Alembic migrations in
+migrations/; `advisor db upgrade` applies them. Nothing from the web layer is imported here.
+"""
+
+from .db import database_url, get_engine, make_engine, reset_engine, session_scope
+from .migrate import upgrade
+from .models import ApiClient, AuditEvent, Consultation, ConsultationFinding, ConsultationGap, LoginThrottle, StaffUser
+
+__all__ = [
+    "ApiClient",
+    "AuditEvent",
+    "Consultation",
+    "ConsultationFinding",
+    "ConsultationGap",
+    "LoginThrottle",
+    "StaffUser",
+    "database_url",
+    "get_engine",
+    "make_engine",
+    "reset_engine",
+    "session_scope",
+    "upgrade",
+]

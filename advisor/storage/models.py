@@ -1,0 +1,113 @@
+"""The tables. Each consultation keeps the findings snapshot it was advised with, so its slip
+prints the same advice after the rules change; findings and gaps are also kept as rows so the
+statistics and the search are plain SQL."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+
+class StaffUser(SQLModel, table=True):
+    """A window staff member; role is staff or admin. The password is stored as an scrypt hash."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True, index=True)
+    role: str = Field(default="staff", max_length=10)
+    password_hash: str = Field(max_length=255)
+    # Changed at logout: a signed session cookie made before it no longer opens a session.
+    session_nonce: str = Field(max_length=64)
+    active: bool = True
+    created_at: datetime
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per login name, existing or not, so the lockout reveals nothing about who exists."""
+
+    __tablename__ = "login_throttle"
+
+    name: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    locked_until: datetime | None = None
+    last_failure: datetime | None = None
+
+
+class Consultation(SQLModel, table=True):
+    """One window consultation: the profile, the advice given (both languages), who gave it and when."""
+
+    __tablename__ = "consultation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(index=True)
+    week: date = Field(index=True)  # Monday of the ISO week of created_at: portable per-week statistics
+    staff_id: int = Field(foreign_key="staff_user.id", index=True)
+    staff_name: str = Field(max_length=80)
+    applicant_name: str | None = Field(default=None, max_length=200, index=True)
+    credit_code: str | None = Field(default=None, max_length=18, index=True)
+    contact: str | None = Field(default=None, max_length=200)
+    lang: str = Field(default="zh", max_length=2)
+    as_of: date
+    rulebase_version: str = Field(max_length=64)
+    eligible: int = 0
+    undetermined: int = 0
+    not_eligible: int = 0
+    profile: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    snapshot_zh: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    snapshot_en: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ConsultationFinding(SQLModel, table=True):
+    """The status of one provision (rule) in one consultation."""
+
+    __tablename__ = "consultation_finding"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
+    rule_id: str = Field(primary_key=True, max_length=80, index=True)
+    article: str = Field(max_length=16)
+    status: str = Field(max_length=16, index=True)
+    week: date = Field(index=True)
+
+
+class ConsultationGap(SQLModel, table=True):
+    """A failing condition (kind failing) or an unanswered question (kind missing) of one finding."""
+
+    __tablename__ = "consultation_gap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultation.id", index=True, ondelete="CASCADE")
+    rule_id: str = Field(max_length=80)
+    kind: str = Field(max_length=8)
+    key: str = Field(max_length=120, index=True)  # the field path or concept id
+    week: date = Field(index=True)
+
+
+class ApiClient(SQLModel, table=True):
+    """A partner system's API key; only its SHA-256 is kept (keys are long random strings)."""
+
+    __tablename__ = "api_client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    prefix: str = Field(max_length=16)  # the first characters, to recognise a key in the admin list
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime
+    created_by: int | None = Field(default=None, foreign_key="staff_user.id")
+    revoked_at: datetime | None = None
+    request_count: int = 0
+    last_used_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Logins, exports, deletions and key changes: who, what, when. Never profile data."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor_id: int | None = Field(default=None, index=True)
+    actor_name: str | None = Field(default=None, max_length=80)
+    action: str = Field(max_length=32, index=True)
+    detail: str = Field(default="", max_length=500)

@@ -1,0 +1,74 @@
+"""Statistics for the district: per provision outcomes, the most common gaps, per week.
+
+Computed with GROUP BY on the finding and gap rows; nothing here reads the profiles.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from .models import Consultation, ConsultationFinding, ConsultationGap
+
+
+@dataclass(slots=True)
+class ProvisionCounts:
+    """How many consultations found one provision eligible, undetermined or not eligible."""
+
+    rule_id: str
+    article: str
+    counts: dict[str, int] = field(default_factory=lambda: {"eligible": 0, "undetermined": 0, "not_eligible": 0})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _since(query, column, since: date | None):  # type: ignore[no-untyped-def]
+    return query.where(column >= since) if since else query
+
+
+def provision_counts(session: Session, since: date | None = None) -> list[ProvisionCounts]:
+    """Per provision (rule), the consultations by status; most eligible first."""
+    query = select(ConsultationFinding.rule_id, ConsultationFinding.article, ConsultationFinding.status,
+                   func.count()).group_by(col(ConsultationFinding.rule_id), col(ConsultationFinding.article),
+                                          col(ConsultationFinding.status))
+    rows = session.exec(_since(query, ConsultationFinding.week, since)).all()
+    table: dict[str, ProvisionCounts] = {}
+    for rule_id, article, status, count in rows:
+        table.setdefault(rule_id, ProvisionCounts(rule_id, article)).counts[status] = int(count)
+    return sorted(table.values(), key=lambda row: (-row.counts["eligible"], -row.total, row.rule_id))
+
+
+def top_gaps(session: Session, kind: str, limit: int = 10, since: date | None = None) -> list[tuple[str, int, int]]:
+    """The most common failing conditions (kind failing) or unanswered questions (kind missing):
+    (field or concept, findings it affected, consultations it occurred in)."""
+    query = (select(ConsultationGap.key, func.count(), func.count(func.distinct(ConsultationGap.consultation_id)))
+             .where(ConsultationGap.kind == kind).group_by(col(ConsultationGap.key)))
+    rows = session.exec(_since(query, ConsultationGap.week, since)).all()
+    ranked = sorted(((key, int(n), int(c)) for key, n, c in rows), key=lambda row: (-row[2], -row[1], row[0]))
+    return ranked[:limit]
+
+
+@dataclass(slots=True)
+class Week:
+    """One ISO week (its Monday): consultations and finding statuses."""
+
+    week: date
+    consultations: int = 0
+    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def weekly(session: Session, since: date | None = None) -> list[Week]:
+    """Per week, oldest first: how many consultations and how many findings of each status."""
+    weeks: dict[date, Week] = {}
+    query = select(Consultation.week, func.count()).group_by(col(Consultation.week))
+    for week, count in session.exec(_since(query, Consultation.week, since)).all():
+        weeks.setdefault(week, Week(week)).consultations = int(count)
+    query = select(ConsultationFinding.week, ConsultationFinding.status, func.count()).group_by(
+        col(ConsultationFinding.week), col(ConsultationFinding.status))
+    for week, status, count in session.exec(_since(query, ConsultationFinding.week, since)).all():
+        weeks.setdefault(week, Week(week)).statuses[status] = int(count)
+    return [weeks[key] for key in sorted(weeks)]
