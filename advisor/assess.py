@@ -14,7 +14,7 @@ from .catalog import PLAN_IN_FORCE
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
 from .findings import Assessment, ChecklistItem, Finding
-from .profile import FieldIssue, ProfileError, answers, parse_profile, profile_warnings
+from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .text import Text
 
@@ -47,9 +47,8 @@ class Advisor:
         """Assess a validated profile for the date `as_of` (today by default)."""
         as_of = as_of or date.today()
         check_as_of(as_of)
-        nested = profile.model_dump(exclude_none=True)
-        nested = {section: values for section, values in nested.items() if values}
-        flat = answers(profile)
+        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
+        flat = {f"{section}.{name}": value for section, values in nested.items() for name, value in values.items()}
         result = self.engine.evaluate(nested)
         concepts = self.explainer.concepts(flat)
         for concept_id, check in concepts.items():
@@ -57,14 +56,19 @@ class Advisor:
                 raise DisagreementError(f"concept {concept_id}: engine {result.concepts.get(concept_id)}, "
                                         f"explainer {check.result}")
         findings = []
-        for rule in self.rulebase.rules.values():
-            check = self.explainer.evaluate(rule.condition, flat, concepts)
-            if (check.result is True) != (rule.id in result.fired):
-                raise DisagreementError(f"rule {rule.id}: engine fired={rule.id in result.fired}, "
+        fired = result.fired
+        explain = self.explainer.rule
+        for rule_id, rule in self.rulebase.rules.items():
+            check = explain(rule_id, flat, concepts)
+            if (check.result is True) != (rule_id in fired):
+                raise DisagreementError(f"rule {rule_id}: engine fired={rule_id in fired}, "
                                         f"explainer {check.result}")
-            status = "eligible" if check.result else ("undetermined" if check.result is None else "not_eligible")
-            findings.append(Finding(rule, status, check, tuple(missing_fields(check)),
-                                    tuple(failing_checks(check))))
+            if check.result:
+                findings.append(Finding(rule, "eligible", check, (), ()))
+            elif check.result is None:
+                findings.append(Finding(rule, "undetermined", check, tuple(missing_fields(check)), ()))
+            else:
+                findings.append(Finding(rule, "not_eligible", check, (), tuple(failing_checks(check))))
         return Assessment(tuple(findings), concepts, flat, tuple(profile_warnings(profile)),
                           merge_checklist(findings), self.rulebase.version, as_of)
 

@@ -21,7 +21,9 @@ PLAN_ID = "青委办字〔2020〕55号"
 PLAN_IN_FORCE = date(2020, 11, 23)
 
 _NUMERALS = "一二三四五六七八九十"
-_ARTICLE_MARK = re.compile(r"\(\s*(三\s*十\s*[一二三四五]?|二\s*十\s*[一二三四五六七八九]?|十\s*[一二三四五六七八九]?|[一二三四五六七八九])\s*\)")
+_ARTICLE_MARK = re.compile(
+    r"\(\s*(三\s*十\s*[一二三四五]?|二\s*十\s*[一二三四五六七八九]?|十\s*[一二三四五六七八九]?|[一二三四五六七八九])\s*\)"
+)
 
 
 def squash(text: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from .text import Lang
 
 # Modules that add their own subcommands through register(subparsers).
-_COMMAND_MODULES: tuple[str, ...] = ("advisor.serve_cli", "advisor.db_cli")
+_COMMAND_MODULES: tuple[str, ...] = ("advisor.serve_cli", "advisor.db_cli", "advisor.batch_cli")
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:

@@ -1,7 +1,11 @@
 """Compiling the rule base to durable-rules rulesets.
 
-Layout: one ruleset per concept layer (each concept gives a rule deriving it true and one
-deriving it false, so the engine knows all three values), then one ruleset per theme. Every
+Layout: one concept ruleset (each concept gives a rule deriving it true and one deriving it
+false, so the engine knows all three values; a concept built on other concepts has them
+expanded inline, so one pass derives them all), then the rules, whole themes packed into as
+few rulesets as the engine's limits allow. Each ruleset is told which fields its rules read,
+so the fact asserted into it carries only those (the engine's assert cost grows with the
+fact). Every
 ruleset has an always-firing anchor rule, and every pattern starts with a positive type test
 ({"kind": "profile"}): both defend against crashes listed in the research notes.
 """
@@ -9,7 +13,7 @@ ruleset has an always-firing anchor rule, and every pattern starts with a positi
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import AllOf, AnyOf, Condition, ConceptTest, FieldTest, negate
+from .conditions import AllOf, ConceptTest, Condition, FieldTest, expand, fields_of, negate
 from .rulebase import RuleBase
 
 ANCHOR = "__anchor__"
@@ -31,6 +35,8 @@ class CompiledRuleset:
     definition: dict[str, Any]
     # rule name -> ("rule", rule id) or ("concept", concept id, True/False)
     meaning: dict[str, tuple[Any, ...]]
+    # the profile fields (section -> field names) its patterns read
+    reads: dict[str, frozenset[str]]
 
 
 def pattern(condition: Condition) -> dict[str, Any]:
@@ -70,32 +76,63 @@ def _check_size(name: str, definition: dict[str, Any]) -> None:
                            f"{MAX_RULES_PER_RULESET}, the engine fails past 64 matching tests)")
 
 
-def compile_rulebase(rulebase: RuleBase, prefix: str) -> tuple[list[CompiledRuleset], list[CompiledRuleset]]:
-    """(concept layer rulesets in order, theme rulesets); names start with `prefix` to stay unique."""
+def _reads(conditions: list[Condition]) -> dict[str, frozenset[str]]:
+    paths = set().union(*(fields_of(condition) for condition in conditions)) if conditions else set()
+    sections: dict[str, set[str]] = {}
+    for path in paths:
+        section, _, name = path.partition(".")
+        sections.setdefault(section, set()).add(name)
+    return {section: frozenset(names) for section, names in sorted(sections.items())}
+
+
+def compile_rulebase(rulebase: RuleBase, prefix: str) -> tuple[CompiledRuleset, list[CompiledRuleset]]:
+    """(the concept ruleset, the rule rulesets); names start with `prefix` to stay unique."""
     questions = rulebase.questions.by_path
-    layers: dict[int, list[Any]] = {}
+    definitions = {concept.id: concept.condition for concept in rulebase.concepts.values()}
+    definition: dict[str, Any] = {ANCHOR: _anchor()}
+    meaning: dict[str, tuple[Any, ...]] = {}
+    expanded = []
     for concept in rulebase.concepts.values():
-        layers.setdefault(concept.layer, []).append(concept)
-    concept_sets = []
-    for layer in sorted(layers):
-        definition: dict[str, Any] = {ANCHOR: _anchor()}
-        meaning: dict[str, tuple[Any, ...]] = {}
-        for concept in layers[layer]:
-            for value, condition in ((True, concept.condition), (False, negate(concept.condition, questions))):
-                name = f"{concept.id}={'true' if value else 'false'}"
-                definition[name] = _rule(condition)
-                meaning[name] = ("concept", concept.id, value)
-        name = f"{prefix}concepts{layer}"
-        _check_size(name, definition)
-        concept_sets.append(CompiledRuleset(name, definition, meaning))
-    theme_sets = []
-    for theme in rulebase.themes:
+        condition = expand(concept.condition, definitions, questions)
+        expanded.append(condition)
+        for value, pattern_condition in ((True, condition), (False, negate(condition, questions))):
+            name = f"{concept.id}={'true' if value else 'false'}"
+            definition[name] = _rule(pattern_condition)
+            meaning[name] = ("concept", concept.id, value)
+    name = f"{prefix}concepts"
+    _check_size(name, definition)
+    concept_set = CompiledRuleset(name, definition, meaning, _reads(expanded))
+
+    rule_sets = []
+    for index, themes in enumerate(pack_themes(rulebase)):
         definition = {ANCHOR: _anchor()}
         meaning = {}
-        for rule in rulebase.rules_of(theme):
-            definition[rule.id] = _rule(rule.condition)
-            meaning[rule.id] = ("rule", rule.id)
-        name = f"{prefix}{theme}"
+        conditions = []
+        for theme in themes:
+            for rule in rulebase.rules_of(theme):
+                definition[rule.id] = _rule(rule.condition)
+                meaning[rule.id] = ("rule", rule.id)
+                conditions.append(rule.condition)
+        name = f"{prefix}rules{index}_{'+'.join(themes)}"
         _check_size(name, definition)
-        theme_sets.append(CompiledRuleset(name, definition, meaning))
-    return concept_sets, theme_sets
+        rule_sets.append(CompiledRuleset(name, definition, meaning, _reads(conditions)))
+    return concept_set, rule_sets
+
+
+def pack_themes(rulebase: RuleBase) -> list[list[str]]:
+    """Whole themes grouped into as few rulesets as the size limit allows, in file order.
+
+    Each ruleset costs one assert and one delete per evaluation, so fewer is faster; a theme is
+    never split, so a ruleset's name says which themes it holds.
+    """
+    groups: list[list[str]] = []
+    size = 0
+    for theme in rulebase.themes:
+        count = len(rulebase.rules_of(theme))
+        if groups and size + count <= MAX_RULES_PER_RULESET:
+            groups[-1].append(theme)
+            size += count
+        else:
+            groups.append([theme])
+            size = count
+    return groups

@@ -9,7 +9,7 @@ pushes a negation down to the tests (De Morgan), so the engine never needs one.
 """
 
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from .questions import Question
 
@@ -52,7 +52,7 @@ class AnyOf:
     items: tuple["Condition", ...]
 
 
-Condition = Union[FieldTest, ConceptTest, AllOf, AnyOf]
+Condition = FieldTest | ConceptTest | AllOf | AnyOf
 
 
 class ConditionError(ValueError):
@@ -151,3 +151,15 @@ def concepts_of(condition: Condition) -> set[str]:
     if isinstance(condition, FieldTest):
         return set()
     return set().union(*(concepts_of(item) for item in condition.items))
+
+
+def expand(condition: Condition, definitions: dict[str, Condition], questions: dict[str, Question]) -> Condition:
+    """The condition with every concept replaced by its definition (negated where `is: false`)."""
+    if isinstance(condition, ConceptTest):
+        inner = expand(definitions[condition.name], definitions, questions)
+        return inner if condition.expected else negate(inner, questions)
+    if isinstance(condition, AllOf):
+        return AllOf(tuple(expand(item, definitions, questions) for item in condition.items))
+    if isinstance(condition, AnyOf):
+        return AnyOf(tuple(expand(item, definitions, questions) for item in condition.items))
+    return condition

@@ -40,33 +40,29 @@ class EngineResult:
     fired: frozenset[str]
 
 
-def _number(value: int | float) -> str:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise EngineError(f"non-finite number {value!r} cannot reach the engine")
-        text = repr(value)
-        if "e" in text or "E" in text:  # the engine rejects exponent notation (error 204)
-            text = format(value, ".12f").rstrip("0").rstrip(".") or "0"
-        return text
-    return str(value)
+_SCALARS = (bool, int, float, str)
 
 
-def _encode(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return _number(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(key)}:{_encode(item)}" for key, item in value.items()) + "}"
-    raise EngineError(f"a {type(value).__name__} value cannot reach the engine: {value!r}")
+def _checked(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The answers, after checking every value is a scalar the engine compares correctly.
+
+    The engine does not check types ("900" >= 1500 is true; inf is error 202; 1e-05 is error 204):
+    the profile model converts values, and this refuses anything that slipped past it.
+    """
+    for section, values in nested.items():
+        for name, value in values.items():
+            if type(value) not in _SCALARS:
+                raise EngineError(f"{section}.{name}: a {type(value).__name__} cannot reach the engine")
+            if type(value) is float and (not math.isfinite(value) or "e" in repr(value)):
+                raise EngineError(f"{section}.{name}: {value!r} cannot reach the engine")
+    return nested
 
 
 class _Ruleset:
     def __init__(self, compiled: CompiledRuleset) -> None:
         self.name = compiled.name
         self.meaning = compiled.meaning
+        self.reads = compiled.reads
         self.handle = dre.create_ruleset(compiled.name, json.dumps(compiled.definition, ensure_ascii=False))
 
     def run(self, sid: str, fact_json: str) -> list[str]:
@@ -83,7 +79,8 @@ class _Ruleset:
             message = result[1] if result else None
             while message:
                 try:
-                    fired.append(next(iter(json.loads(message))))
+                    # The action message is {"<rule name>": {...}}; rule names hold no quotes.
+                    fired.append(message[2 : message.index('"', 2)])
                 except Exception:
                     dre.abandon_action(self.handle, state)
                     raise
@@ -99,9 +96,9 @@ class Engine:
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
         prefix = f"e{os.getpid()}_{next(_instances)}_"
-        concept_sets, theme_sets = compile_rulebase(rulebase, prefix)
-        self._concept_sets = [_Ruleset(compiled) for compiled in concept_sets]
-        self._theme_sets = [_Ruleset(compiled) for compiled in theme_sets]
+        concept_set, rule_sets = compile_rulebase(rulebase, prefix)
+        self._concept_set = _Ruleset(concept_set)
+        self._rule_sets = [_Ruleset(compiled) for compiled in rule_sets]
         self._sids = itertools.count(1)
         self._prefix = prefix
         # The C core holds the GIL, so a lock costs nothing and keeps sessions apart.
@@ -113,23 +110,26 @@ class Engine:
         self._prefix = f"e{os.getpid()}_{next(_instances)}_"
 
     def evaluate(self, nested_answers: dict[str, dict[str, Any]]) -> EngineResult:
-        """Run the concept layers, then every theme, on one profile's answers ({section: {field: value}})."""
-        fact: dict[str, Any] = {"kind": "profile"}
-        fact.update(nested_answers)
+        """Derive the concepts, then run the rules, on one profile's answers ({section: {field: value}})."""
+        answers = _checked(nested_answers)
         concepts: dict[str, bool] = {}
         fired: set[str] = set()
         with self._lock:
-            for ruleset in self._concept_sets:
-                for name in self._run(ruleset, fact):
-                    meaning = ruleset.meaning[name]
-                    concepts[meaning[1]] = meaning[2]
-                fact["concept"] = dict(concepts)
-            for ruleset in self._theme_sets:
-                fired.update(self._run(ruleset, fact))
+            for name in self._run(self._concept_set, answers, None):
+                meaning = self._concept_set.meaning[name]
+                concepts[meaning[1]] = meaning[2]
+            for ruleset in self._rule_sets:
+                fired.update(self._run(ruleset, answers, concepts))
         return EngineResult(concepts, frozenset(fired))
 
-    def _run(self, ruleset: _Ruleset, fact: dict[str, Any]) -> list[str]:
-        sid = f"{self._prefix}{next(self._sids)}"
-        body = _encode(fact)
-        fact_json = '{"sid":' + json.dumps(sid) + ',"id":"profile",' + body[1:]
-        return [name for name in ruleset.run(sid, fact_json) if name != ANCHOR]
+    def _run(self, ruleset: _Ruleset, answers: dict[str, dict[str, Any]],
+             concepts: dict[str, bool] | None) -> list[str]:
+        fact: dict[str, Any] = {"sid": f"{self._prefix}{next(self._sids)}", "id": "profile", "kind": "profile"}
+        for section, names in ruleset.reads.items():
+            values = answers.get(section)
+            if values:
+                fact[section] = {name: value for name, value in values.items() if name in names}
+        if concepts is not None:
+            fact["concept"] = concepts
+        fired = ruleset.run(fact["sid"], json.dumps(fact, ensure_ascii=False))
+        return [name for name in fired if name != ANCHOR]

@@ -6,10 +6,12 @@ true, else unknown if any is unknown. Each test records the enterprise's value, 
 one and, for a failed numeric threshold, the smallest change that would pass it.
 """
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .conditions import AllOf, AnyOf, Condition, ConceptTest, FieldTest
+from .conditions import AllOf, ConceptTest, Condition, FieldTest
 from .rulebase import RuleBase
 
 Tri = bool | None
@@ -52,60 +54,85 @@ def _gap(test: FieldTest, actual: float, integer: bool) -> Gap | None:
     return None
 
 
-def _compare(op: str, actual: Any, required: Any) -> bool:
-    if op == "eq":
-        return bool(actual == required)
-    if op == "neq":
-        return bool(actual != required)
-    if op == "in":
-        return actual in required
-    if op == "lt":
-        return bool(actual < required)
-    if op == "lte":
-        return bool(actual <= required)
-    if op == "gt":
-        return bool(actual > required)
-    return bool(actual >= required)
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+    "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
+}
+Evaluator = Callable[[dict[str, Any], dict[str, Check]], Check]
 
 
 class Explainer:
-    """Three-valued evaluation of a rule base's concepts and rules."""
+    """Three-valued evaluation of a rule base's concepts and rules.
+
+    Each condition is compiled once into a closure, so an assessment is plain function calls.
+    """
 
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
         self._integer_fields = {path for path, q in rulebase.questions.by_path.items() if q.type == "integer"}
-        self._concept_order = sorted(rulebase.concepts.values(), key=lambda c: c.layer)
+        self._concepts = [(c.id, self.compile(c.condition))
+                          for c in sorted(rulebase.concepts.values(), key=lambda c: c.layer)]
+        self._rules = {rule.id: self.compile(rule.condition) for rule in rulebase.rules.values()}
 
     def concepts(self, answers: dict[str, Any]) -> dict[str, Check]:
         """Every concept's evaluated check, computed once, in layer order."""
         done: dict[str, Check] = {}
-        for concept in self._concept_order:
-            done[concept.id] = self.evaluate(concept.condition, answers, done)
+        for concept_id, evaluate in self._concepts:
+            done[concept_id] = evaluate(answers, done)
         return done
 
+    def rule(self, rule_id: str, answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+        """Evaluate one rule of the rule base."""
+        return self._rules[rule_id](answers, concepts)
+
     def evaluate(self, condition: Condition, answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-        """Evaluate one condition against flat answers ({path: value}) and evaluated concepts."""
+        """Evaluate any condition against flat answers ({path: value}) and evaluated concepts."""
+        return self.compile(condition)(answers, concepts)
+
+    def compile(self, condition: Condition) -> Evaluator:
+        """A closure evaluating `condition` three-valued with its reasons."""
         if isinstance(condition, FieldTest):
-            actual = answers.get(condition.path)
-            if actual is None:
-                return Check("field", None, condition.path, condition.op, condition.value)
-            passed = _compare(condition.op, actual, condition.value)
-            gap = None if passed else _gap(condition, actual, condition.path in self._integer_fields) \
-                if condition.op in ("lt", "lte", "gt", "gte") else None
-            return Check("field", passed, condition.path, condition.op, condition.value, actual, gap)
+            return self._compile_field(condition)
         if isinstance(condition, ConceptTest):
-            inner = concepts[condition.name]
-            result = None if inner.result is None else inner.result == condition.expected
-            return Check("concept", result, condition.name, "eq", condition.expected, inner.result,
-                         items=(inner,))
-        items = tuple(self.evaluate(item, answers, concepts) for item in condition.items)
-        results = [item.result for item in items]
+            name, expected = condition.name, condition.expected
+
+            def concept(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+                inner = concepts[name]
+                result = None if inner.result is None else inner.result == expected
+                return Check("concept", result, name, "eq", expected, inner.result, None, (inner,))
+            return concept
+        items = tuple(self.compile(item) for item in condition.items)
         if isinstance(condition, AllOf):
-            result: Tri = False if False in results else (None if None in results else True)
-            return Check("all", result, items=items)
-        assert isinstance(condition, AnyOf)
-        result = True if True in results else (None if None in results else False)
-        return Check("any", result, items=items)
+            def all_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+                checks = tuple(item(answers, concepts) for item in items)
+                results = [check.result for check in checks]
+                result: Tri = False if False in results else (None if None in results else True)
+                return Check("all", result, items=checks)
+            return all_of
+
+        def any_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+            checks = tuple(item(answers, concepts) for item in items)
+            results = [check.result for check in checks]
+            result: Tri = True if True in results else (None if None in results else False)
+            return Check("any", result, items=checks)
+        return any_of
+
+    def _compile_field(self, test: FieldTest) -> Evaluator:
+        path, op, required = test.path, test.op, test.value
+        compare = _COMPARE[op]
+        threshold = op in ("lt", "lte", "gt", "gte")
+        integer = path in self._integer_fields
+        unknown = Check("field", None, path, op, required)  # immutable, so shared by every evaluation
+
+        def field_test(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+            actual = answers.get(path)
+            if actual is None:
+                return unknown
+            if compare(actual, required):
+                return Check("field", True, path, op, required, actual)
+            return Check("field", False, path, op, required, actual,
+                         _gap(test, actual, integer) if threshold else None)
+        return field_test
 
 
 def missing_fields(check: Check) -> list[str]:

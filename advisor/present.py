@@ -67,6 +67,13 @@ class Presenter:
         self.rulebase = rulebase
         self.catalog: Catalog = rulebase.catalog
         self.questions = rulebase.questions.by_path
+        # The parts of a finding that do not depend on the profile, and condition texts, are
+        # rendered once per language: an assessment then only renders what the profile changed.
+        self._static: dict[tuple[str, Lang], dict[str, Any]] = {}
+        self._texts: dict[tuple[int, Lang], str] = {}
+        self._refs: dict[tuple[str, Lang], dict[str, Any]] = {}
+        # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
+        self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
 
     # --- conditions -------------------------------------------------------------------------
     def check_text(self, check: Check, lang: Lang) -> str:
@@ -104,10 +111,35 @@ class Presenter:
         verb = "less" if check.gap.direction == "decrease" else "more"
         return f"{'more than ' if check.gap.strict else ''}{amount} {verb} would qualify"
 
-    def check_dict(self, check: Check, lang: Lang) -> dict[str, Any]:
-        """A condition tree as JSON: each test with the enterprise's value, its result and any gap."""
+    def _text(self, check: Check, lang: Lang) -> str:
+        # Keyed by what the text depends on (not the actual value), so it is rendered once.
+        key = (hash((check.kind, check.subject, check.op, check.required)), lang)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self.check_text(check, lang)
+        return text
+
+    def check_dict(self, check: Check, lang: Lang, memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """A condition tree as JSON: each test with the enterprise's value, its result and any gap.
+
+        `memo` shares the rendering of checks used by several findings (a concept's tree).
+        """
+        if check.kind == "field" and check.result is None:
+            key = (id(check), lang)
+            cached = self._unknown.get(key)
+            if cached is None or cached[0] is not check:
+                cached = self._unknown[key] = (check, self._check_dict(check, lang, memo))
+            return cached[1]
+        if memo is None:
+            return self._check_dict(check, lang, memo)
+        out = memo.get(id(check))
+        if out is None:
+            out = memo[id(check)] = self._check_dict(check, lang, memo)
+        return out
+
+    def _check_dict(self, check: Check, lang: Lang, memo: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": check.kind, "result": _result(check.result),
-                               "text": self.check_text(check, lang)}
+                               "text": self._text(check, lang)}
         if check.kind == "field":
             question = self.questions[check.subject]
             out.update(field=check.subject, op=check.op, required=_jsonable(check.required),
@@ -119,10 +151,10 @@ class Presenter:
         elif check.kind == "concept":
             concept = self.rulebase.concepts[check.subject]
             out.update(concept=check.subject, basis=concept.spec.basis.get(lang),
-                       items=[self.check_dict(check.items[0], lang)])
+                       items=[self.check_dict(check.items[0], lang, memo)])
             out["source"] = self.concept_source(check.subject, lang)
         else:
-            out["items"] = [self.check_dict(item, lang) for item in check.items]
+            out["items"] = [self.check_dict(item, lang, memo) for item in check.items]
         return out
 
     def concept_source(self, concept_id: str, lang: Lang) -> dict[str, Any]:
@@ -179,14 +211,30 @@ class Presenter:
                 "note": limit.note.get(lang) if limit.note else None}
 
     # --- findings and assessments ----------------------------------------------------------
-    def finding_dict(self, finding: Finding, lang: Lang) -> dict[str, Any]:
+    def finding_dict(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None = None
+                     ) -> dict[str, Any]:
         """One finding as JSON, with everything needed to show and act on it."""
+        out = dict(self._rule_static(finding, lang))
+        out.update(
+            status=finding.status,
+            status_text=_pick(STATUS_LABEL[finding.status], lang),
+            conditions=self.check_dict(finding.check, lang, memo),
+            missing=[self.question_ref(path, lang) for path in finding.missing],
+            failing=[self.failing_dict(check, lang) for check in finding.failing],
+        )
+        return out
+
+    def _rule_static(self, finding: Finding, lang: Lang) -> dict[str, Any]:
+        key = (finding.rule.id, lang)
+        cached = self._static.get(key)
+        if cached is not None:
+            return cached
         spec = finding.rule.spec
         article = self.catalog.articles[spec.article]
         out: dict[str, Any] = {
             "id": spec.id,
-            "status": finding.status,
-            "status_text": _pick(STATUS_LABEL[finding.status], lang),
+            "status": None,
+            "status_text": None,
             "article": spec.article,
             "article_title": article.title.get(lang),
             "title": spec.title.get(lang),
@@ -196,19 +244,20 @@ class Presenter:
             "benefit": spec.benefit.get(lang),
             "time_limit": self.time_limit_dict(finding, lang),
             "quote": spec.quote,
-            "conditions": self.check_dict(finding.check, lang),
-            "missing": [self.question_ref(path, lang) for path in finding.missing],
-            "failing": [self.failing_dict(check, lang) for check in finding.failing],
+            "conditions": None,
+            "missing": None,
+            "failing": None,
             "handled_by": [self.office_dict(office, lang) for office in spec.handled_by],
             "channels": [self.office_dict(office, lang) for office in spec.channels],
             "materials": [self.material_dict(material, lang) for material in spec.materials],
             "public_facts": [self.source_dict(source, lang) for source in spec.public_facts],
             "notes": [note.get(lang) for note in spec.notes],
         }
+        self._static[key] = out
         return out
 
     def failing_dict(self, check: Check, lang: Lang) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.check_text(check, lang)}
+        out: dict[str, Any] = {"text": self._text(check, lang)}
         if check.kind == "field":
             out.update(field=check.subject, value=_jsonable(check.actual),
                        value_text=format_value(self.questions[check.subject], check.actual, lang),
@@ -222,13 +271,19 @@ class Presenter:
         return out
 
     def question_ref(self, path: str, lang: Lang) -> dict[str, Any]:
-        question = self.questions[path]
-        return {"field": path, "label": question.label.get(lang),
-                "help": question.help.get(lang) if question.help else None, "term": question.term}
+        """A question as a finding refers to it: field path, label, help and the plan's term."""
+        ref = self._refs.get((path, lang))
+        if ref is None:
+            question = self.questions[path]
+            ref = self._refs[(path, lang)] = {"field": path, "label": question.label.get(lang),
+                                              "help": question.help.get(lang) if question.help else None,
+                                              "term": question.term}
+        return ref
 
     def assessment_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """The whole assessment as the JSON document of the API and the CLI."""
-        findings = [self.finding_dict(finding, lang) for finding in assessment.findings]
+        memo: dict[int, dict[str, Any]] = {}
+        findings = [self.finding_dict(finding, lang, memo) for finding in assessment.findings]
         counts = {status: sum(1 for f in assessment.findings if f.status == status)
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {

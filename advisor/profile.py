@@ -36,6 +36,15 @@ def _credit_code(value: Any) -> str:
     return code
 
 
+# Numbers are kept to 4 decimal places: enough for m², m and mm, and it keeps every value in a
+# form the engine accepts (it rejects exponent notation such as 1e-05).
+NUMBER_DECIMALS = 4
+
+
+def _round_number(value: Any) -> Any:
+    return round(value, NUMBER_DECIMALS) if isinstance(value, float) else value
+
+
 def _annotation(question: Question) -> Any:
     if question.type == "bool":
         return bool | None
@@ -67,6 +76,10 @@ def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
             if question.type == "credit_code":
                 validators[f"_check_{question.id}"] = field_validator(question.id, mode="before")(
                     classmethod(lambda cls, value: None if value is None else _credit_code(value))
+                )
+            elif question.type == "number":
+                validators[f"_round_{question.id}"] = field_validator(question.id, mode="after")(
+                    classmethod(lambda cls, value: _round_number(value))
                 )
         model = create_model(  # type: ignore[call-overload]
             f"{section.id.title()}Section",
@@ -151,7 +164,8 @@ def _issue(item: Any) -> FieldIssue:
 def parse_profile(data: Any) -> BaseModel:
     """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field."""
     if not isinstance(data, dict):
-        raise ProfileError([FieldIssue("(profile)", Text(zh="档案应为一组字段（对象）", en="the profile must be an object"))])
+        message = Text(zh="档案应为一组字段（对象）", en="the profile must be an object")
+        raise ProfileError([FieldIssue("(profile)", message)])
     try:
         return profile_model().model_validate(data)
     except ValidationError as error:

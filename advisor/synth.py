@@ -67,7 +67,7 @@ class ProfileFactory:
             value = rng.uniform(low, high)
         value = min(max(value, low), high)
         if question.type == "integer":
-            return int(round(value))
+            return round(value)
         return round(value, rng.choice((0, 0, 1, 2)))
 
     def _value(self, question: Question) -> Any:

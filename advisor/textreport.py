@@ -28,7 +28,8 @@ def render_text(document: dict, lang: Lang) -> str:
             for missing in finding["missing"]:
                 lines.append(f"    ? {missing['label']} ({missing['field']})")
             for failing in finding["failing"]:
-                value = f" — {'您的情况' if zh else 'yours'}: {failing['value_text']}" if "value_text" in failing else ""
+                yours = "您的情况" if zh else "yours"
+                value = f" — {yours}: {failing['value_text']}" if "value_text" in failing else ""
                 gap = f"; {failing['gap']['text']}" if "gap" in failing else ""
                 lines.append(f"    x {failing['text']}{value}{gap}")
             offices = "、".join(o["name"] for o in finding["handled_by"] + finding["channels"]) if zh else \

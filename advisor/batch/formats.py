@@ -1,0 +1,251 @@
+"""Streaming readers and writers for registry files: CSV, JSON Lines and XLSX, chosen by suffix.
+
+Readers yield one Row at a time with the line number a user sees in an editor or spreadsheet
+(the CSV/XLSX header is line 1); writers write one record at a time. Neither holds the file in
+memory: XLSX is read with openpyxl's read_only mode and written with its write_only mode.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .columns import BatchInputError, cell_text
+
+SUFFIXES = (".csv", ".jsonl", ".xlsx")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One registry row: its cells, or why it could not be read (the run goes on)."""
+
+    line: int
+    cells: dict[str, Any] | None
+    error: str | None = None
+
+
+def file_format(path: Path) -> str:
+    """'csv', 'jsonl' or 'xlsx' from the file's suffix; BatchInputError for anything else."""
+    suffix = path.suffix.lower()
+    if suffix == ".ndjson":
+        suffix = ".jsonl"
+    if suffix not in SUFFIXES:
+        raise BatchInputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; use .csv, .jsonl or .xlsx")
+    return suffix[1:]
+
+
+class RowReader:
+    """Rows of a registry file; `fraction()` says how much of the file has been read (for time left)."""
+
+    columns: list[str]
+
+    def __iter__(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def fraction(self) -> float | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class _Counting:
+    """Iterates a binary file's lines as text, counting the bytes read so far."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.read = 0
+        self.first = True
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.stream:
+            self.read += len(raw)
+            text = raw.decode("utf-8", errors="replace")  # a bad byte fails its row, not the run
+            if self.first:
+                text = text.removeprefix("\ufeff")  # Excel writes a BOM before UTF-8 CSV
+                self.first = False
+            yield text
+
+
+class _TextReader(RowReader):
+    def __init__(self, path: Path) -> None:
+        self.size = max(path.stat().st_size, 1)
+        self.stream = path.open("rb")
+        self.lines = _Counting(self.stream)
+
+    def fraction(self) -> float | None:
+        return min(self.lines.read / self.size, 1.0)
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class CsvReader(_TextReader):
+    """A CSV file with a header row of column names."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.reader = csv.reader(self.lines)
+        try:
+            self.columns = [name.strip() for name in next(self.reader)]
+        except StopIteration:
+            self.columns = []
+        except csv.Error as error:
+            self.close()
+            raise BatchInputError(f"{path.name}: cannot read the header: {error}") from error
+
+    def __iter__(self) -> Iterator[Row]:
+        width = len(self.columns)
+        while True:
+            try:
+                cells = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield Row(self.reader.line_num, None, f"unreadable line: {error}")
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != width:
+                yield Row(self.reader.line_num, None, f"the row has {len(cells)} cells, the header {width}")
+                continue
+            yield Row(self.reader.line_num, dict(zip(self.columns, cells, strict=True)))
+
+
+class JsonLinesReader(_TextReader):
+    """One JSON object per line: flat (dotted keys) or nested like the API's profile, with `id` beside."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.columns = []  # no header: the profile model names unknown keys row by row
+
+    def __iter__(self) -> Iterator[Row]:
+        for line, text in enumerate(self.lines, start=1):
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as error:
+                yield Row(line, None, f"not valid JSON: {error.msg} (column {error.colno})")
+                continue
+            if not isinstance(value, dict):
+                yield Row(line, None, "a line must be a JSON object")
+                continue
+            yield Row(line, value)
+
+
+class XlsxReader(RowReader):
+    """The first sheet of a workbook, header in row 1 (openpyxl read_only: rows are streamed)."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+
+        try:
+            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise BatchInputError(f"{path.name}: not a readable XLSX workbook: {error}") from error
+        self.sheet = self.book.worksheets[0]
+        self.rows = self.sheet.iter_rows(values_only=True)
+        header = next(self.rows, ())
+        self.columns = [str(name).strip() if name is not None else "" for name in header]
+        while self.columns and not self.columns[-1]:
+            self.columns.pop()
+        self.total = self.sheet.max_row or 0
+        self.line = 1
+
+    def __iter__(self) -> Iterator[Row]:
+        width = len(self.columns)
+        for values in self.rows:
+            self.line += 1
+            cells = list(values[:width])
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+                continue
+            cells += [None] * (width - len(cells))
+            yield Row(self.line, dict(zip(self.columns, cells, strict=True)))
+
+    def fraction(self) -> float | None:
+        return min(self.line / self.total, 1.0) if self.total > 1 else None
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def open_reader(path: Path) -> RowReader:
+    """A reader for a registry file, by suffix; BatchInputError if it cannot be opened."""
+    kind = file_format(path)
+    if not path.is_file():
+        raise BatchInputError(f"{path}: no such file")
+    if kind == "csv":
+        return CsvReader(path)
+    if kind == "jsonl":
+        return JsonLinesReader(path)
+    return XlsxReader(path)
+
+
+class TableWriter:
+    """Writes records ({column: value}); lists become space-separated cells in CSV and XLSX."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self.columns = columns
+        self.kind = file_format(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.kind == "xlsx":
+            import openpyxl
+
+            self.book = openpyxl.Workbook(write_only=True)
+            self.sheet = self.book.create_sheet()
+            self.sheet.append(columns)
+        else:
+            self.stream = path.open("w", encoding="utf-8", newline="")
+            if self.kind == "csv":
+                self.csv = csv.writer(self.stream)
+                self.csv.writerow(columns)
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Write one record; JSON Lines keeps it as given (nested or flat, lists as lists)."""
+        if self.kind == "jsonl":
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        values = [record.get(column) for column in self.columns]
+        if self.kind == "csv":
+            self.csv.writerow([_flat(value) for value in values])
+        else:
+            self.sheet.append([_xlsx_cell(value) for value in values])
+
+    def close(self) -> None:
+        if self.kind == "xlsx":
+            self.book.save(self.path)
+        else:
+            self.stream.close()
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(str(item) for item in value)
+    return cell_text(value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return " ".join(str(item) for item in value) or None
+    return value
+
+
+def read_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Every record of a file written by TableWriter (or any registry file), as {column: cell}."""
+    reader = open_reader(path)
+    try:
+        for row in reader:
+            if row.cells is not None:
+                yield row.cells
+    finally:
+        reader.close()

@@ -1,0 +1,106 @@
+"""Screening one registry row: what a worker process does, with its own Advisor.
+
+The output per enterprise is lean on purpose (no presentation): the eligible and undetermined
+provision ids and the questions (field paths) that would settle the rest, most useful first.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..assess import Advisor
+from ..profile import ProfileError
+from .columns import ColumnMap
+from .formats import Row
+
+RESULT_COLUMNS = ["line", "id", "eligible", "undetermined", "questions"]
+ERROR_COLUMNS = ["line", "id", "field", "message"]
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """One enterprise's result."""
+
+    line: int
+    id: str | None
+    eligible: tuple[str, ...]
+    undetermined: tuple[str, ...]
+    questions: tuple[str, ...]
+
+    def record(self) -> dict[str, Any]:
+        """The result as written to the output file."""
+        return {"line": self.line, "id": self.id, "eligible": list(self.eligible),
+                "undetermined": list(self.undetermined), "questions": list(self.questions)}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "Screened":
+        """A result read back from an output file of any format (lists may be space-separated text)."""
+        def ids(value: Any) -> tuple[str, ...]:
+            if value is None:
+                return ()
+            return tuple(value) if isinstance(value, list) else tuple(str(value).split())
+
+        ident = record.get("id")
+        return cls(int(record["line"]), None if ident in (None, "") else str(ident), ids(record.get("eligible")),
+                   ids(record.get("undetermined")), ids(record.get("questions")))
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A row that could not be screened: each problem as (field or '(row)', zh message, en message)."""
+
+    line: int
+    id: str | None
+    problems: tuple[tuple[str, str, str], ...]
+
+    def records(self, lang: str) -> list[dict[str, Any]]:
+        """One errors-file record per problem, in the user's language."""
+        return [{"line": self.line, "id": self.id, "field": path, "message": zh if lang == "zh" else en}
+                for path, zh, en in self.problems]
+
+
+class Screener:
+    """An Advisor and a column map: turns rows into Screened or Failed."""
+
+    def __init__(self, as_of: date | None = None, advisor: Advisor | None = None) -> None:
+        self.advisor = advisor or Advisor()
+        self.columns = ColumnMap(self.advisor.rulebase.questions)
+        self.as_of = as_of
+
+    def screen(self, row: Row) -> Screened | Failed:
+        """Screen one row; a bad row becomes Failed with its reasons, never an exception."""
+        if row.cells is None:
+            reason = row.error or "unreadable row"
+            return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
+        ident, raw = self.columns.profile(row.cells)
+        try:
+            assessment = self.advisor.assess_data(raw, self.as_of)
+        except ProfileError as error:
+            return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
+        except Exception as error:  # an engine failure on one row must not stop a registry run
+            reason = f"{type(error).__name__}: {error}"
+            return Failed(row.line, ident, (("(row)", f"评估失败：{reason}", f"assessment failed: {reason}"),))
+        eligible = tuple(f.rule.id for f in assessment.findings if f.status == "eligible")
+        undetermined = tuple(f.rule.id for f in assessment.findings if f.status == "undetermined")
+        questions = tuple(path for path, _ in assessment.questions_to_settle())
+        return Screened(row.line, ident, eligible, undetermined, questions)
+
+    def screen_all(self, rows: list[Row]) -> list[Screened | Failed]:
+        """Screen a chunk of rows, in order."""
+        return [self.screen(row) for row in rows]
+
+
+# --- worker processes: one Screener each, built once in the pool's initializer -------------
+_screener: Screener | None = None
+
+
+def init_worker(as_of: date | None) -> None:
+    """Pool initializer: build this process's Advisor once."""
+    global _screener
+    _screener = Screener(as_of)
+
+
+def screen_chunk(rows: list[Row]) -> list[Screened | Failed]:
+    """Pool task: screen a chunk of rows with this process's Screener."""
+    assert _screener is not None, "init_worker was not run"
+    return _screener.screen_all(rows)
