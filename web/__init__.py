@@ -1,0 +1,1 @@
+"""The web layer: the self-check pages and the JSON API, thin over `advisor`."""

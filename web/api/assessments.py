@@ -1,0 +1,34 @@
+"""POST /api/v1/assessments: a profile in, the findings document out (as `advisor assess --format json`)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ..deps import AdvisorDep, PresenterDep
+from ..i18n import request_lang
+from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest
+
+router = APIRouter(tags=["assessments"])
+
+_EXAMPLES = {
+    "warehouse": {"summary": "A 1,200 m² low-risk warehouse funded by a small private enterprise",
+                  "value": {"profile": WAREHOUSE, "lang": "en"}},
+    "empty": {"summary": "Nothing known yet: every provision is undetermined", "value": {"profile": {}}},
+    "bad": {"summary": "A wrong value: answered with 422 naming the field",
+            "value": {"profile": {"project": {"floor_area_m2": "abc"}}, "lang": "en"}},
+}
+
+
+@router.post("/assessments", response_model=AssessmentDocument, response_class=JSONResponse,
+             responses=PROBLEM_RESPONSES, summary="Assess an enterprise profile")
+async def create_assessment(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
+                            body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> JSONResponse:
+    """Every provision of the plan judged for the profile: eligible, undetermined (with the questions
+    that would settle it) or not eligible (with the failing condition and the smallest change), each
+    with its article, verbatim quote, where to apply and materials; then one merged checklist."""
+    lang = request_lang(request, body.lang)
+    assessment = advisor.assess_data(body.profile, body.as_of)
+    # Returned as the presenter's dict directly: validating it against the model again costs time.
+    return JSONResponse(presenter.assessment_dict(assessment, lang))

@@ -1,0 +1,190 @@
+"""Pydantic models of the API's requests and responses: validation in, documentation out.
+
+The assessment document itself is built as a dict by advisor.present.Presenter and returned as
+is (fast); AssessmentDocument describes its shape for OpenAPI and clients.
+"""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["eligible", "undetermined", "not_eligible"]
+
+WAREHOUSE = {
+    "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private"},
+    "project": {"has_project": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
+                "floor_area_m2": 1200, "small_scale": True},
+}
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class AssessmentRequest(BaseModel):
+    """A profile to assess, the language of the answer and the date to assess for."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": WAREHOUSE, "lang": "zh"}]})
+
+    profile: dict[str, Any] = Field(description="The enterprise profile: see GET /api/v1/schemas/profile. "
+                                                "Every field is optional; an unanswered field is unknown, never no.")
+    lang: Literal["zh", "en"] | None = Field(None, description="Language of texts (default: ?lang=, "
+                                                                "Accept-Language, then zh)")
+    as_of: date | None = Field(None, description="Assess for this date (default today; not before 2020-11-23)")
+
+
+class NextQuestionsRequest(AssessmentRequest):
+    """A partial profile; how many questions to return."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"profile": {"project": {"has_project": True, "type": "warehouse"}}, "limit": 3}]})
+
+    limit: int = Field(5, ge=1, le=100, description="At most this many questions")
+
+
+class Basis(_Open):
+    """Where a fact comes from: the plan (article), a public source (with confidence) or common practice."""
+
+    kind: Literal["plan", "public", "common"]
+    text: str
+
+
+class Office(BaseModel):
+    id: str
+    kind: str
+    name: str
+    how: str | None
+    basis: Basis
+
+
+class Material(BaseModel):
+    id: str
+    name: str
+    note: str | None
+    basis: Basis
+
+
+class TimeLimit(BaseModel):
+    committed: float
+    before: float | None
+    unit: Literal["working_days", "working_hours", "days"]
+    text: str
+    note: str | None
+
+
+class Gap(BaseModel):
+    direction: Literal["increase", "decrease"]
+    amount: float
+    strict: bool
+    text: str = Field(description="The smallest change that would qualify")
+
+
+class Check(_Open):
+    """One condition with its result; a field test carries the enterprise's value, a group its items."""
+
+    kind: Literal["field", "concept", "all", "any"]
+    result: Literal["met", "failed", "unknown"]
+    text: str
+    field: str | None = None
+    value: Any = None
+    value_text: str | None = None
+    gap: Gap | None = None
+    items: list["Check"] | None = None
+
+
+class QuestionRef(BaseModel):
+    field: str = Field(description="SECTION.FIELD path of the profile field")
+    label: str
+    help: str | None
+    term: str | None = Field(description="The plan's own wording, where it matters")
+
+
+class Failing(_Open):
+    text: str
+    field: str | None = None
+    value_text: str | None = None
+    gap: Gap | None = None
+
+
+class Finding(BaseModel):
+    """What one provision (rule) says about the profile, and why."""
+
+    id: str
+    status: Status
+    status_text: str
+    article: str
+    article_title: str
+    title: str
+    title_zh: str
+    title_en: str
+    kind: Literal["fast_track", "subsidy", "financing", "service"]
+    benefit: str
+    time_limit: TimeLimit | None
+    quote: str = Field(description="The plan's text, verbatim")
+    conditions: Check
+    missing: list[QuestionRef] = Field(description="Questions that would settle an undetermined finding")
+    failing: list[Failing] = Field(description="Failed conditions of a not_eligible finding")
+    handled_by: list[Office]
+    channels: list[Office]
+    materials: list[Material]
+    public_facts: list[dict[str, Any]]
+    notes: list[str]
+
+
+class SettlingQuestion(QuestionRef):
+    settles: list[str] = Field(description="Undetermined provisions this question can settle")
+
+
+class ChecklistItem(Material):
+    needed_by: list[str]
+
+
+class Warning_(BaseModel):
+    path: str
+    message: str
+    level: Literal["warning", "error"]
+
+
+class AssessmentDocument(BaseModel):
+    """The assessment: one finding per provision, questions to settle the open ones, one checklist."""
+
+    rulebase_version: str
+    plan: str
+    as_of: date
+    lang: Literal["zh", "en"]
+    counts: dict[Status, int]
+    findings: list[Finding]
+    questions_to_settle: list[SettlingQuestion]
+    checklist: list[ChecklistItem]
+    warnings: list[Warning_]
+    disclaimer: str
+
+
+class FieldError(BaseModel):
+    path: str = Field(description="The bad field: a profile path (SECTION.FIELD) or a request member")
+    message: str = Field(description="Why, in the request's language")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (media type application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": Problem, "description": "Bad input: one entry per bad field",
+          "content": {"application/problem+json": {"example": {
+              "type": "/problems/invalid-input", "title": "Invalid input", "status": 422,
+              "detail": "1 field(s) need correcting",
+              "errors": [{"path": "project.floor_area_m2", "message": "must be a number"}]}}}},
+    400: {"model": Problem, "description": "The body is not valid JSON",
+          "content": {"application/problem+json": {}}},
+    413: {"model": Problem, "description": "The body is over the size limit",
+          "content": {"application/problem+json": {}}},
+}

@@ -1,0 +1,73 @@
+"""GET /api/v1/provisions[/{id}]: the plan's provisions as encoded rules, with quotes and materials."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from starlette.requests import Request
+
+from advisor.present import Presenter
+from advisor.rulebase import Rule, fields_used
+from advisor.text import Lang
+
+from ..deps import PresenterDep
+from ..i18n import request_lang
+from .models import Problem
+
+router = APIRouter(tags=["provisions"])
+
+
+def provision_dict(presenter: Presenter, rule: Rule, lang: Lang, fields: list[str]) -> dict[str, Any]:
+    """One rule as the catalog shows it: what it gives, where it stands in the plan, how to apply."""
+    spec = rule.spec
+    article = presenter.catalog.articles[spec.article]
+    return {
+        "id": spec.id, "article": spec.article, "article_title": article.title.get(lang), "theme": rule.theme,
+        "title": spec.title.get(lang), "kind": spec.kind, "benefit": spec.benefit.get(lang),
+        "time_limit": presenter.time_limit_dict(SimpleNamespace(rule=rule), lang),  # type: ignore[arg-type]
+        "quote": spec.quote,
+        "handled_by": [presenter.office_dict(office, lang) for office in spec.handled_by],
+        "channels": [presenter.office_dict(office, lang) for office in spec.channels],
+        "materials": [presenter.material_dict(material, lang) for material in spec.materials],
+        "public_facts": [presenter.source_dict(source, lang) for source in spec.public_facts],
+        "notes": [note.get(lang) for note in spec.notes],
+        "fields": fields,
+    }
+
+
+def _fields_by_rule(presenter: Presenter) -> dict[str, list[str]]:
+    by_rule: dict[str, list[str]] = {}
+    for path, rules in fields_used(presenter.rulebase).items():
+        for rule_id in rules:
+            by_rule.setdefault(rule_id, []).append(path)
+    return {rule_id: sorted(paths) for rule_id, paths in by_rule.items()}
+
+
+_EXAMPLE = {"id": "joint-acceptance-small-industrial", "article": "（四）", "article_title": "...",
+            "theme": "construction",
+            "title": "Low-risk small industrial projects of 1,500 m² or less: acceptance and registration together",
+            "kind": "fast_track", "quote": "推行验收登记同步办理,...", "fields": ["project.floor_area_m2"]}
+
+
+@router.get("/provisions", summary="List the provisions",
+            responses={200: {"content": {"application/json": {"example": {"provisions": [_EXAMPLE]}}}}})
+async def list_provisions(request: Request, presenter: PresenterDep, article: str | None = None) -> dict[str, Any]:
+    """Every provision (one encoded rule of the plan), optionally only those of one article, e.g. （四）."""
+    lang = request_lang(request)
+    fields = _fields_by_rule(presenter)
+    rules = [rule for rule in presenter.rulebase.rules.values() if article is None or rule.spec.article == article]
+    return {"rulebase_version": presenter.rulebase.version,
+            "provisions": [provision_dict(presenter, rule, lang, fields.get(rule.id, [])) for rule in rules]}
+
+
+@router.get("/provisions/{provision_id}", summary="One provision",
+            responses={404: {"model": Problem, "content": {"application/problem+json": {}}},
+                       200: {"content": {"application/json": {"example": _EXAMPLE}}}})
+async def get_provision(request: Request, presenter: PresenterDep, provision_id: str) -> dict[str, Any]:
+    """One provision by its id, e.g. joint-acceptance-small-industrial."""
+    lang = request_lang(request)
+    rule = presenter.rulebase.rules.get(provision_id)
+    if rule is None:
+        raise HTTPException(404, f"没有编号为 {provision_id} 的政策条目" if lang == "zh"
+                            else f"no provision with id {provision_id}")
+    return provision_dict(presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, []))

@@ -1,0 +1,69 @@
+"""GET /api/v1/questions and POST /api/v1/questions/next: drive a form from the question catalog."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+
+from advisor.next_questions import next_questions
+from advisor.questions import Question
+from advisor.rulebase import fields_used
+
+from ..deps import AdvisorDep, PresenterDep
+from ..i18n import request_lang
+from .models import PROBLEM_RESPONSES, NextQuestionsRequest
+
+router = APIRouter(tags=["questions"])
+
+
+def question_dict(question: Question, affects: set[str]) -> dict[str, Any]:
+    """A profile field with everything a form needs, in both languages."""
+    return {
+        "field": question.path, "section": question.section, "type": question.type,
+        "label": question.label.model_dump(), "help": question.help.model_dump() if question.help else None,
+        "unit": question.unit.model_dump() if question.unit else None, "term": question.term,
+        "min": question.min, "max": question.max,
+        "options": [option.model_dump() for option in question.options],
+        "affects": sorted(affects),
+    }
+
+
+_QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "type": "number",
+                     "label": {"zh": "项目总建筑面积", "en": "Total floor area of the project"}, "help": None,
+                     "unit": {"zh": "平方米", "en": "m²"}, "term": None, "min": 0, "max": None, "options": [],
+                     "affects": ["joint-acceptance-small-industrial"]}
+
+
+@router.get("/questions", summary="Every profile question",
+            responses={200: {"content": {"application/json": {"example": {
+                "topics": [{"id": "project", "sections": ["project"],
+                            "label": {"zh": "建设或投资项目", "en": "Building or investing in a project"}}],
+                "questions": [_QUESTION_EXAMPLE]}}}}})
+async def list_questions(presenter: PresenterDep) -> dict[str, Any]:
+    """Every profile field: type, unit, zh/en label and help, allowed values, the provisions it affects;
+    and the topics that select sections of a form."""
+    catalog = presenter.rulebase.questions
+    used = fields_used(presenter.rulebase)
+    return {
+        "topics": [{"id": t.id, "label": t.label.model_dump(), "sections": list(t.sections)} for t in catalog.topics],
+        "sections": [{"id": s.id, "label": s.label.model_dump()} for s in catalog.sections],
+        "questions": [question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
+    }
+
+
+@router.post("/questions/next", summary="The questions to ask next", responses=PROBLEM_RESPONSES | {
+    200: {"content": {"application/json": {"example": {"undetermined": 89, "questions": [
+        {"field": "finance.needs_financing", "label": "Do you need financing?", "help": None, "term": None,
+         "type": "bool", "settles": ["bank-tax-loans-small-micro"], "affects": ["bank-tax-loans-small-micro"]}]}}}}})
+async def ask_next(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
+                   body: NextQuestionsRequest) -> dict[str, Any]:
+    """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
+    lang = request_lang(request, body.lang)
+    assessment = advisor.assess_data(body.profile, body.as_of)
+    ranked = next_questions(assessment, advisor.rulebase, body.limit)
+    by_path = advisor.rulebase.questions.by_path
+    return {
+        "undetermined": len(assessment.by_status("undetermined")),
+        "questions": [dict(presenter.question_ref(q.path, lang), type=by_path[q.path].type,
+                           settles=list(q.settles), affects=list(q.affects)) for q in ranked],
+    }

@@ -1,0 +1,93 @@
+"""The web application: pages and JSON API over one shared Advisor per process.
+
+`create_app` is a factory (uvicorn --factory, `advisor serve`): each worker process builds its
+own Advisor once, at start, and every request reuses it.
+"""
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+
+from advisor.assess import Advisor
+from advisor.present import Presenter
+
+from . import api, health, pages
+from .api.models import WAREHOUSE
+from .docs import install_docs
+from .limits import BodySizeLimit
+from .problems import install_handlers
+from .settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Routers written by other modules, included only when they exist. To add one, put its module
+# here: it must expose `router` (an APIRouter). web.staff: staff pages and API keys;
+# web.batches: batch assessment of uploaded files.
+OPTIONAL_ROUTERS: tuple[str, ...] = ("web.staff", "web.batches")
+
+DESCRIPTION = """Eligibility advice for Qingyang District's business-environment plan 青委办字〔2020〕55号.
+
+Send an enterprise profile, get every provision judged **eligible**, **undetermined** (with the
+questions that would settle it) or **not eligible** (with the failing condition and the smallest
+change), each with the plan's verbatim quote, where to apply and the materials.
+
+Errors are `application/problem+json` (RFC 9457) with `errors: [{path, message}]`, one per bad
+field, in the request's language (`lang` in the body, `?lang=`, or `Accept-Language`; zh by default).
+"""
+
+
+def _optional_routers() -> list[APIRouter]:
+    routers = []
+    for name in OPTIONAL_ROUTERS:
+        if importlib.util.find_spec(name) is not None:
+            routers.append(importlib.import_module(name).router)
+    return routers
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app with its settings (from the environment by default)."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.advisor = advisor = Advisor()
+    app.state.presenter = Presenter(advisor.rulebase)
+
+    install_handlers(app)
+    install_docs(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    for router in _optional_routers():
+        app.include_router(router)
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with a worked example of an assessment computed by this rule base."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    document = app.state.presenter.assessment_dict(app.state.advisor.assess_data(WAREHOUSE), "en")
+    keep = [f for f in document["findings"] if f["id"] == "joint-acceptance-small-industrial"]
+    keep += [f for f in document["findings"] if f["status"] == "undetermined"][:1]
+    document["findings"] = keep
+    document["questions_to_settle"] = document["questions_to_settle"][:2]
+    document["checklist"] = document["checklist"][:2]
+    post = schema["paths"]["/api/v1/assessments"]["post"]
+    post["responses"]["200"]["content"]["application/json"]["example"] = document
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,23 @@
+"""The shared objects of a process (one Advisor, one Presenter), reached through the app state."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import Request
+
+from advisor.assess import Advisor
+from advisor.present import Presenter
+
+
+def get_advisor(request: Request) -> Advisor:
+    """The process's Advisor, built once by create_app."""
+    return request.app.state.advisor  # type: ignore[no-any-return]
+
+
+def get_presenter(request: Request) -> Presenter:
+    """The process's Presenter over the same rule base."""
+    return request.app.state.presenter  # type: ignore[no-any-return]
+
+
+AdvisorDep = Annotated[Advisor, Depends(get_advisor)]
+PresenterDep = Annotated[Presenter, Depends(get_presenter)]

@@ -1,0 +1,66 @@
+"""Refuse request bodies over the configured size with 413, before reading them in full."""
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .i18n import accept_language
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: a declared or streamed body over `max_bytes` gets 413 problem+json."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, send, headers)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:  # a chunked body without a length: refuse as soon as it is too big
+                await self._refuse(scope, send, headers)
+
+    async def _refuse(self, scope: Scope, send: Send, headers: dict[bytes, bytes]) -> None:
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang = "en" if "lang=en" in query else (
+            accept_language(headers.get(b"accept-language", b"").decode("latin-1")) or "zh")
+        detail = (f"请求内容超过{self.max_bytes}字节的上限" if lang == "zh"
+                  else f"the request body is over the limit of {self.max_bytes} bytes")
+        body = json.dumps({"type": "/problems/too-large", "title": "请求内容过大" if lang == "zh"
+                           else "Request body too large", "status": 413, "detail": detail},
+                          ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/problem+json"),
+                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,111 @@
+"""Errors as application/problem+json (RFC 9457), with one entry per bad field."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from advisor.profile import FieldIssue, ProfileError
+from advisor.text import Lang, Text
+
+from .i18n import request_lang
+
+PROBLEM_TYPE = "application/problem+json"
+
+_TITLES: dict[int, tuple[str, str]] = {
+    400: ("请求格式错误", "Malformed request"),
+    404: ("未找到", "Not found"),
+    405: ("不支持该请求方法", "Method not allowed"),
+    413: ("请求内容过大", "Request body too large"),
+    415: ("不支持的内容类型", "Unsupported media type"),
+    422: ("输入有误", "Invalid input"),
+}
+
+
+class ProblemResponse(JSONResponse):
+    """A JSON response with the problem+json media type."""
+
+    media_type = PROBLEM_TYPE
+
+
+def problem(status: int, lang: Lang, detail: str, errors: list[dict[str, str]] | None = None,
+            kind: str | None = None, headers: dict[str, str] | None = None) -> ProblemResponse:
+    """A problem document: type, title, status, detail and, for bad input, errors [{path, message}]."""
+    zh, en = _TITLES.get(status, ("出错了", "Error"))
+    body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
+                            "title": zh if lang == "zh" else en, "status": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return ProblemResponse(body, status_code=status, headers=headers)
+
+
+def issues_problem(issues: list[FieldIssue], lang: Lang) -> ProblemResponse:
+    """422 naming each bad field of a profile."""
+    errors = [{"path": issue.path, "message": issue.message.get(lang)} for issue in issues]
+    detail = (f"有{len(errors)}处输入需要修改" if lang == "zh" else
+              f"{len(errors)} field(s) need correcting")
+    return problem(422, lang, detail, errors, kind="invalid-input")
+
+
+_REQUEST_MESSAGES: dict[str, Text] = {
+    "missing": Text(zh="必须填写", en="is required"),
+    "json_invalid": Text(zh="不是有效的JSON", en="is not valid JSON"),
+    "model_attributes_type": Text(zh="应为JSON对象", en="must be a JSON object"),
+    "dict_type": Text(zh="应为JSON对象", en="must be a JSON object"),
+    "literal_error": Text(zh="不是可选的值：{expected}", en="is not one of: {expected}"),
+    "date_from_datetime_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
+    "date_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
+    "date_type": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
+    "int_parsing": Text(zh="应为整数", en="must be a whole number"),
+    "int_type": Text(zh="应为整数", en="must be a whole number"),
+    "greater_than_equal": Text(zh="不能小于{ge}", en="must be at least {ge}"),
+    "less_than_equal": Text(zh="不能大于{le}", en="must be at most {le}"),
+    "string_type": Text(zh="应为文本", en="must be text"),
+    "extra_forbidden": Text(zh="不是可识别的字段", en="is not a known field"),
+}
+
+
+def _validation_issue(item: dict[str, Any]) -> FieldIssue:
+    loc = [str(part) for part in item.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    path = ".".join(loc) or "(body)"
+    message = _REQUEST_MESSAGES.get(item.get("type", ""))
+    if message is None:
+        return FieldIssue(path, Text(zh="取值无效", en=str(item.get("msg", "is invalid"))))
+    ctx = {key: str(value) for key, value in (item.get("ctx") or {}).items()}
+    try:
+        return FieldIssue(path, Text(zh=message.zh.format(**ctx), en=message.en.format(**ctx)))
+    except (KeyError, IndexError):
+        return FieldIssue(path, message)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Every error of the API as problem+json in the request's language; pages get a short HTML page."""
+
+    async def on_validation(request: Request, error: RequestValidationError) -> Response:
+        lang = request_lang(request)
+        items = list(error.errors())
+        if any(item.get("type") == "json_invalid" for item in items):
+            detail = "请求体不是有效的JSON" if lang == "zh" else "the request body is not valid JSON"
+            return problem(400, lang, detail, [{"path": "(body)", "message": detail}], kind="malformed-json")
+        return issues_problem([_validation_issue(item) for item in items], lang)
+
+    async def on_profile(request: Request, error: ProfileError) -> Response:
+        return issues_problem(error.issues, request_lang(request))
+
+    async def on_http(request: Request, error: StarletteHTTPException) -> Response:
+        lang = request_lang(request)
+        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        if not request.url.path.startswith("/api/") and error.status_code == 404:
+            title = "页面不存在" if lang == "zh" else "Page not found"
+            return HTMLResponse(f'<!doctype html><meta charset="utf-8"><title>{title}</title>'
+                                f'<h1>{title}</h1><p><a href="/">青羊惠企政策顾问</a></p>', status_code=404)
+        return problem(error.status_code, lang, detail, headers=getattr(error, "headers", None))
+
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ProfileError, on_profile)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
