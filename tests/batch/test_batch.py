@@ -1,0 +1,174 @@
+"""Batch screening: results equal single assessments, bad rows are reported with line numbers,
+the exit code and summary count failures, and the three file formats round-trip."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from advisor.assess import Advisor
+from advisor.batch import run_batch
+from advisor.batch.columns import BatchInputError
+from advisor.batch.formats import TableWriter, read_records
+from advisor.batch.screen import RESULT_COLUMNS, Screened
+from advisor.batch.synth import write_synthetic
+from advisor.cli import main
+from advisor.rulebase import RuleBase
+from advisor.synth import ProfileFactory
+
+SAMPLE = 300
+SEED = 7
+
+
+def _expected(advisor: Advisor, profile: dict) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    assessment = advisor.assess_data(profile)
+    return (tuple(f.rule.id for f in assessment.by_status("eligible")),
+            tuple(f.rule.id for f in assessment.by_status("undetermined")),
+            tuple(path for path, _ in assessment.questions_to_settle()))
+
+
+def _results(path: Path) -> list[Screened]:
+    return [Screened.from_record(record) for record in read_records(path)]
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory, rulebase: RuleBase) -> Path:
+    path = tmp_path_factory.mktemp("registry") / "registry.csv"
+    write_synthetic(path, SAMPLE, SEED, rulebase)
+    return path
+
+
+def test_batch_results_equal_single_assessments(registry: Path, tmp_path: Path, advisor: Advisor,
+                                                rulebase: RuleBase) -> None:
+    summary = run_batch(registry, tmp_path / "out.jsonl", workers=2)
+    results = _results(tmp_path / "out.jsonl")
+    profiles = list(ProfileFactory(rulebase, SEED).profiles(SAMPLE))
+    assert summary.rows == SAMPLE and summary.failed == 0
+    assert [result.line for result in results] == list(range(2, SAMPLE + 2))  # input order kept
+    assert sum(1 for result in results if result.eligible) > SAMPLE // 2  # the sample exercises the rules
+    for result, profile in zip(results, profiles, strict=True):
+        assert (result.eligible, result.undetermined, result.questions) == _expected(advisor, profile), result.id
+
+
+def test_per_provision_summary_counts_the_results(registry: Path, tmp_path: Path) -> None:
+    summary = run_batch(registry, tmp_path / "out.csv", workers=0)
+    results = _results(tmp_path / "out.csv")
+    with summary.summary.open(encoding="utf-8") as stream:
+        table = {row["provision"]: row for row in csv.DictReader(stream)}
+    for provision in ("joint-acceptance-small-industrial", "residence-permit-7-days"):
+        assert int(table[provision]["eligible"]) == sum(provision in r.eligible for r in results)
+        assert int(table[provision]["undetermined"]) == sum(provision in r.undetermined for r in results)
+    assert sum(int(row["eligible"]) for row in table.values()) == sum(len(r.eligible) for r in results) > 0
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".xlsx"])
+def test_input_formats_give_the_same_results(registry: Path, tmp_path: Path, rulebase: RuleBase,
+                                             suffix: str) -> None:
+    other = tmp_path / f"registry{suffix}"
+    write_synthetic(other, SAMPLE, SEED, rulebase)
+    run_batch(registry, tmp_path / "from-csv.csv", workers=0)
+    run_batch(other, tmp_path / f"from{suffix}.csv", workers=0)
+    def content(path: Path) -> list[tuple]:  # JSON Lines has no header line, so line numbers differ by one
+        return [(r.id, r.eligible, r.undetermined, r.questions) for r in _results(path)]
+
+    assert content(tmp_path / f"from{suffix}.csv") == content(tmp_path / "from-csv.csv")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_result_files_round_trip(tmp_path: Path, suffix: str) -> None:
+    results = [Screened(2, "E1", ("a", "b"), ("c",), ("project.floor_area_m2",)), Screened(3, None, (), (), ())]
+    with TableWriter(tmp_path / f"out{suffix}", RESULT_COLUMNS) as out:
+        for result in results:
+            out.write(result.record())
+    assert _results(tmp_path / f"out{suffix}") == results
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    return path
+
+
+def test_text_values_and_blanks(tmp_path: Path) -> None:
+    header = ["id", "enterprise.in_qingyang", "enterprise.size", "project.has_project", "project.funding",
+              "project.type", "project.low_risk", "project.small_scale", "project.floor_area_m2"]
+    source = _write_csv(tmp_path / "in.csv", [
+        header,
+        ["small", "是", "小型", "yes", "enterprise", "warehouse", "true", "1", "1,200"],
+        ["no-area", "是", "small", "是", "enterprise", "warehouse", "是", "是", ""],
+    ])
+    summary = run_batch(source, tmp_path / "out.csv", workers=0)
+    small, no_area = _results(tmp_path / "out.csv")
+    assert summary.failed == 0
+    assert "joint-acceptance-small-industrial" in small.eligible
+    # a blank area is unknown, never "no": the provision is undetermined and the area is asked for
+    assert "joint-acceptance-small-industrial" in no_area.undetermined
+    assert "project.floor_area_m2" in no_area.questions
+
+
+def test_bad_rows_go_to_the_errors_file_and_the_run_goes_on(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    source = _write_csv(tmp_path / "in.csv", [
+        ["id", "enterprise.size", "project.floor_area_m2", "project.self_held"],
+        ["good", "small", "1200", "是"],
+        ["text-area", "small", "abc", "是"],
+        ["bad-size", "huge", "-5", ""],
+        ["short", "small"],
+        ["good-too", "", "", "否"],
+    ])
+    errors = tmp_path / "bad.csv"
+    code = main(["batch", str(source), "--out", str(tmp_path / "out.csv"), "--errors", str(errors),
+                 "--workers", "0", "--lang", "en", "--quiet"])
+    assert code == 1
+    assert "5 rows: 2 screened, 3 failed" in capsys.readouterr().err
+    with errors.open(encoding="utf-8") as stream:
+        problems = [(int(row["line"]), row["id"], row["field"], row["message"]) for row in csv.DictReader(stream)]
+    assert (3, "text-area", "project.floor_area_m2", "must be a number") in problems
+    assert any(line == 4 and field == "enterprise.size" and "allowed values" in message
+               for line, _, field, message in problems)
+    assert any(line == 4 and field == "project.floor_area_m2" and "at least 0" in message
+               for line, _, field, message in problems)
+    assert any(line == 5 and field == "(row)" and "2 cells" in message for line, _, field, message in problems)
+    assert [result.id for result in _results(tmp_path / "out.csv")] == ["good", "good-too"]
+
+
+def test_errors_in_chinese_by_default(tmp_path: Path) -> None:
+    source = _write_csv(tmp_path / "in.csv", [["project.floor_area_m2"], ["abc"]])
+    summary = run_batch(source, tmp_path / "out.csv", workers=0)
+    assert summary.failed == 1
+    row = next(read_records(summary.errors))
+    assert (row["line"], row["field"], row["message"]) == ("2", "project.floor_area_m2", "应为数字")
+
+
+def test_jsonl_bad_lines_are_reported_with_their_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([
+        json.dumps({"id": "ok", "project": {"floor_area_m2": 1200}}),
+        "{not json",
+        json.dumps({"id": "typo", "project": {"floor_area": 1200}}),
+        json.dumps({"id": "flat", "project.floor_area_m2": 900}),
+    ]) + "\n", encoding="utf-8")
+    summary = run_batch(source, tmp_path / "out.jsonl", workers=0, lang="en")
+    assert (summary.rows, summary.failed) == (4, 2)
+    problems = {(int(row["line"]), row["field"]) for row in read_records(summary.errors)}
+    assert problems == {(2, "(row)"), (3, "project.floor_area")}
+    assert [result.id for result in _results(tmp_path / "out.jsonl")] == ["ok", "flat"]
+
+
+def test_an_unknown_column_stops_the_run_before_any_row(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    source = _write_csv(tmp_path / "in.csv", [["id", "floor_area"], ["a", "1"]])
+    with pytest.raises(BatchInputError, match="'floor_area'"):
+        run_batch(source, tmp_path / "out.csv", workers=0)
+    assert main(["batch", str(source), "--out", str(tmp_path / "out.csv"), "--quiet"]) == 2
+    assert "floor_area" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_synth_command_writes_a_registry(tmp_path: Path) -> None:
+    out = tmp_path / "synth.csv"
+    assert main(["synth", "--n", "50", "--seed", "3", "--out", str(out)]) == 0
+    rows = list(read_records(out))
+    assert len(rows) == 50 and rows[0]["id"] == "E01"
+    assert main(["batch", str(out), "--out", str(tmp_path / "r.csv"), "--workers", "0", "--quiet"]) == 0
