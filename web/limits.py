@@ -7,10 +7,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .i18n import accept_language
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
     """ASGI middleware: a declared or streamed body over `max_bytes` gets 413 problem+json."""
 
@@ -28,28 +24,31 @@ class BodySizeLimit:
             await self._refuse(scope, send, headers)
             return
         received = 0
-        started = False
+        too_large = False
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
+            if too_large:  # stop feeding the app; what it answers is replaced by the 413 below
+                return {"type": "http.request", "body": b"", "more_body": False}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    too_large = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
+        async def guarded_send(message: Message) -> None:
+            nonlocal refused
+            if too_large:  # a chunked body without a length went over: refuse, whatever the app said
+                if not refused:
+                    refused = True
+                    await self._refuse(scope, send, headers)
+                return
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:  # a chunked body without a length: refuse as soon as it is too big
-                await self._refuse(scope, send, headers)
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, scope: Scope, send: Send, headers: dict[bytes, bytes]) -> None:
         query = scope.get("query_string", b"").decode("latin-1")

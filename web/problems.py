@@ -87,7 +87,8 @@ def install_handlers(app: FastAPI) -> None:
     """Every error of the API as problem+json in the request's language; pages get a short HTML page."""
 
     async def on_validation(request: Request, error: RequestValidationError) -> Response:
-        lang = request_lang(request)
+        body = getattr(error, "body", None)  # a body that parsed but did not validate may still name its lang
+        lang = request_lang(request, body.get("lang") if isinstance(body, dict) else None)
         items = list(error.errors())
         if any(item.get("type") == "json_invalid" for item in items):
             detail = "请求体不是有效的JSON" if lang == "zh" else "the request body is not valid JSON"

@@ -6,8 +6,11 @@ from fastapi import APIRouter, Body
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from advisor.profile import ProfileError
+
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
+from ..problems import issues_problem
 from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest
 
 router = APIRouter(tags=["assessments"])
@@ -29,6 +32,9 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     that would settle it) or not eligible (with the failing condition and the smallest change), each
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
     lang = request_lang(request, body.lang)
-    assessment = advisor.assess_data(body.profile, body.as_of)
+    try:
+        assessment = advisor.assess_data(body.profile, body.as_of)
+    except ProfileError as error:
+        return issues_problem(error.issues, lang)
     # Returned as the presenter's dict directly: validating it against the model again costs time.
     return JSONResponse(presenter.assessment_dict(assessment, lang))

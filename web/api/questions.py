@@ -4,13 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
+from starlette.responses import Response
 
 from advisor.next_questions import next_questions
+from advisor.profile import ProfileError
 from advisor.questions import Question
 from advisor.rulebase import fields_used
 
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
+from ..problems import issues_problem
 from .models import PROBLEM_RESPONSES, NextQuestionsRequest
 
 router = APIRouter(tags=["questions"])
@@ -51,15 +54,19 @@ async def list_questions(presenter: PresenterDep) -> dict[str, Any]:
     }
 
 
-@router.post("/questions/next", summary="The questions to ask next", responses=PROBLEM_RESPONSES | {
+@router.post("/questions/next", summary="The questions to ask next", response_model=None,
+             responses=PROBLEM_RESPONSES | {
     200: {"content": {"application/json": {"example": {"undetermined": 89, "questions": [
         {"field": "finance.needs_financing", "label": "Do you need financing?", "help": None, "term": None,
          "type": "bool", "settles": ["bank-tax-loans-small-micro"], "affects": ["bank-tax-loans-small-micro"]}]}}}}})
 async def ask_next(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
-                   body: NextQuestionsRequest) -> dict[str, Any]:
+                   body: NextQuestionsRequest) -> dict[str, Any] | Response:
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
-    assessment = advisor.assess_data(body.profile, body.as_of)
+    try:
+        assessment = advisor.assess_data(body.profile, body.as_of)
+    except ProfileError as error:
+        return issues_problem(error.issues, lang)
     ranked = next_questions(assessment, advisor.rulebase, body.limit)
     by_path = advisor.rulebase.questions.by_path
     return {
