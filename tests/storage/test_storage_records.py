@@ -1,0 +1,140 @@
+"""Staff accounts, consultations, search, statistics, API keys and the audit log on both databases."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from advisor.assess import Advisor
+from advisor.present import Presenter
+from advisor.storage import (
+    AuditEvent,
+    Consultation,
+    ConsultationFinding,
+    StaffUser,
+    apikeys,
+    make_engine,
+    stats,
+    upgrade,
+)
+from advisor.storage.consultations import (
+    Applicant,
+    Search,
+    count_consultations,
+    delete_consultation,
+    record_consultation,
+    search_consultations,
+)
+from advisor.storage.staff import MAX_FAILURES, StaffError, authenticate, create_staff
+from tests.storage.helpers import WAREHOUSE, snapshots
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _staff(engine: Engine, name: str = "wang", role: str = "staff") -> StaffUser:
+    with Session(engine, expire_on_commit=False) as session:
+        user = create_staff(session, name, "a long enough secret", role)
+        session.commit()
+        return user
+
+
+def test_login_answers_the_same_for_unknown_name_and_wrong_password(engine: Engine) -> None:
+    _staff(engine)
+    with Session(engine) as session:
+        assert authenticate(session, "wang", "a long enough secret").user is not None
+        wrong = authenticate(session, "wang", "not the secret")
+        unknown = authenticate(session, "nobody", "not the secret")
+        session.commit()
+    assert wrong == unknown  # both (None, locked=False): nothing tells the two apart
+    with Session(engine) as session:
+        actions = [event.action for event in session.exec(select(AuditEvent))]
+    assert actions.count("login") == 1 and actions.count("login_failed") == 2
+
+
+def test_repeated_failures_lock_the_name_even_with_the_right_password(engine: Engine) -> None:
+    _staff(engine)
+    with Session(engine) as session:
+        for _ in range(MAX_FAILURES):
+            authenticate(session, "wang", "guess")
+            session.commit()
+        result = authenticate(session, "wang", "a long enough secret")
+        assert result.user is None and result.locked
+        for _ in range(MAX_FAILURES):  # a name that does not exist locks the same way
+            authenticate(session, "ghost", "guess")
+        assert authenticate(session, "ghost", "guess").locked
+
+
+def test_staff_names_are_unique_and_passwords_long(engine: Engine) -> None:
+    _staff(engine)
+    with Session(engine) as session, pytest.raises(StaffError, match="already exists"):
+        create_staff(session, "wang", "another long secret")
+    with Session(engine) as session, pytest.raises(StaffError, match="at least"):
+        create_staff(session, "li", "short")
+    with Session(engine) as session:
+        stored = session.exec(select(StaffUser)).one().password_hash
+    assert stored.startswith("scrypt$") and "a long enough secret" not in stored
+
+
+def test_consultations_are_searchable_and_counted(engine: Engine, advisor: Advisor, presenter: Presenter) -> None:
+    staff = _staff(engine)
+    docs = snapshots(advisor, presenter, WAREHOUSE)
+    bare = snapshots(advisor, presenter, {})
+    with Session(engine, expire_on_commit=False) as session:
+        first = record_consultation(session, staff, WAREHOUSE, docs, "zh",
+                                    Applicant("成都某仓储有限公司", "91350100M000100Y43", "028-1234"))
+        second = record_consultation(session, staff, {}, bare, "en", Applicant("Another Co"))
+        session.commit()
+    eligible_rule = next(f["id"] for f in docs["zh"]["findings"] if f["status"] == "eligible")
+    with Session(engine) as session:
+        assert [c.id for c in search_consultations(session, Search())] == [second.id, first.id]
+        assert [c.id for c in search_consultations(session, Search(credit_code="91350100m"))] == [first.id]
+        assert [c.id for c in search_consultations(session, Search(applicant="仓储"))] == [first.id]
+        assert [c.id for c in search_consultations(session, Search(provision=eligible_rule,
+                                                                  status="eligible"))] == [first.id]
+        today = date.today()
+        assert count_consultations(session, Search(date_from=today - timedelta(days=1), date_to=today)) == 2
+        assert count_consultations(session, Search(date_to=today - timedelta(days=2))) == 0
+        stored = session.get(Consultation, first.id)
+        assert stored is not None and stored.snapshot_en == docs["en"] and stored.profile == WAREHOUSE
+
+        rows = {row.rule_id: row.counts for row in stats.provision_counts(session)}
+        assert rows[eligible_rule]["eligible"] == 1
+        assert sum(sum(counts.values()) for counts in rows.values()) == 2 * len(docs["zh"]["findings"])
+        missing = dict((key, consultations) for key, _, consultations in stats.top_gaps(session, "missing", 100))
+        settle = docs["zh"]["questions_to_settle"][0]["field"]
+        assert missing[settle] >= 1
+        weeks = stats.weekly(session)
+        assert len(weeks) == 1 and weeks[0].consultations == 2
+
+        assert delete_consultation(session, first.id)
+        session.commit()
+        assert count_consultations(session, Search()) == 1
+        left = session.exec(select(ConsultationFinding.consultation_id)).all()
+        assert set(left) == {second.id}
+
+
+def test_api_keys_count_requests_and_stop_working_when_revoked(engine: Engine) -> None:
+    admin = _staff(engine, "admin", "admin")
+    with Session(engine, expire_on_commit=False) as session:
+        client, key = apikeys.create_key(session, "蓉易享", admin)
+        session.commit()
+    assert key not in client.key_hash
+    with Session(engine) as session:
+        for _ in range(3):
+            assert apikeys.use_key(session, key) is not None
+            session.commit()
+        assert apikeys.use_key(session, key + "x") is None
+        assert apikeys.list_keys(session)[0].request_count == 3
+        assert apikeys.revoke_key(session, client.id, admin)  # type: ignore[arg-type]
+        session.commit()
+        assert apikeys.use_key(session, key) is None
+        actions = [event.action for event in session.exec(select(AuditEvent))]
+    assert actions == ["apikey_create", "apikey_revoke"]

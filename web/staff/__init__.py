@@ -1,0 +1,14 @@
+"""Service-window mode: staff pages under /staff (login, consultations, slips, statistics, admin).
+
+`router` is included by web.app.create_app; web.staff.apikeys guards /api/v1 with partner keys.
+"""
+
+from fastapi import APIRouter
+
+from . import admin, auth, consultations, stats
+
+router = APIRouter()
+for _module in (auth, consultations, stats, admin):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,52 @@
+"""Partner API keys on /api/v1: with API_KEYS_REQUIRED=true a request needs a valid key.
+
+The key goes in the X-API-Key header (or Authorization: Bearer). A missing, unknown or revoked key
+gets 401 problem+json. Every request with a valid key is counted against it, required or not.
+"""
+
+import os
+
+from fastapi import HTTPException
+from sqlmodel import Session
+from starlette.requests import Request
+
+from advisor.storage import get_engine
+from advisor.storage.apikeys import use_key
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def keys_required() -> bool:
+    """Whether API_KEYS_REQUIRED is set to true."""
+    return os.environ.get("API_KEYS_REQUIRED", "").strip().lower() in _TRUE
+
+
+def _presented(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" and credentials else None
+
+
+class ApiKeyError(HTTPException):
+    """401 with a WWW-Authenticate header; rendered as problem+json by the app's error handler."""
+
+
+def require_api_key(request: Request) -> None:
+    """FastAPI dependency for the /api/v1 router."""
+    key = _presented(request)
+    required = keys_required()
+    if key is None and not required:
+        return
+    client = None
+    if key is not None:
+        with Session(get_engine()) as session:
+            client = use_key(session, key)
+            session.commit()
+    if client is None and required:
+        detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
+                  else "API密钥无效或已吊销 / the API key is invalid or revoked")
+        raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+    if client is not None:
+        request.state.api_client = client.name

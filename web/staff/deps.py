@@ -1,0 +1,94 @@
+"""Dependencies of the staff pages: the database session, the logged-in user, CSRF, rendering."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from advisor.storage import StaffUser, get_engine
+from advisor.storage.clock import local
+
+from . import security
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+templates.env.filters["local"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def get_db() -> Iterator[Session]:
+    """A database session for one request."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def optional_staff(request: Request, db: DbDep) -> StaffUser | None:
+    """The logged-in staff member, or None."""
+    found = security.read_session(request.cookies.get(security.SESSION_COOKIE))
+    if found is None:
+        return None
+    user = db.get(StaffUser, found[0])
+    if user is None or not user.active or user.session_nonce != found[1]:
+        return None
+    return user
+
+
+def require_staff(request: Request, user: Annotated[StaffUser | None, Depends(optional_staff)]) -> StaffUser:
+    """The logged-in staff member; an anonymous visitor is sent to the login page."""
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(303, "login required", headers={"Location": f"/staff/login?next={quote(target)}"})
+    return user
+
+
+def require_admin(user: Annotated[StaffUser, Depends(require_staff)]) -> StaffUser:
+    """The logged-in admin; a staff member without the admin role is refused (403)."""
+    if user.role != "admin":
+        raise HTTPException(403, "仅管理员可用 / admins only")
+    return user
+
+
+StaffDep = Annotated[StaffUser, Depends(require_staff)]
+AdminDep = Annotated[StaffUser, Depends(require_admin)]
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, refused (403) unless its CSRF token matches the CSRF cookie."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None):
+        raise HTTPException(403, "CSRF token missing or wrong; reload the page / 表单已过期，请刷新页面后重试")
+    return form
+
+
+FormDep = Annotated[FormData, Depends(checked_form)]
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
+           user: StaffUser | None = None) -> Response:
+    """A staff page; sets the CSRF cookie when the browser has none and puts its token in the context."""
+    cookie = request.cookies.get(security.CSRF_COOKIE)
+    fresh = cookie is None
+    cookie = cookie or security.new_csrf_cookie()
+    context = {"user": user, "csrf_token": security.csrf_token(cookie), **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
+    if fresh:
+        set_cookie(request, response, security.CSRF_COOKIE, cookie, max_age=None, samesite="strict")
+    return response
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None,
+               samesite: str = "lax") -> None:
+    """An HttpOnly cookie for /staff, Secure when the page was served over HTTPS."""
+    response.set_cookie(name, value, max_age=max_age, path="/staff", httponly=True,
+                        samesite=samesite,  # type: ignore[arg-type]
+                        secure=request.url.scheme == "https")
