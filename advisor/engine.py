@@ -69,10 +69,11 @@ class _Ruleset:
         """Assert the fact in session `sid`, run every action, return the fired rule names."""
         fired: list[str] = []
         try:
-            try:
-                code, state = dre.assert_fact(self.handle, fact_json)
-            except dre.error as error:
-                raise EngineError(f"{self.name}: {error}") from error
+            code, state = dre.assert_fact(self.handle, fact_json)
+        except dre.error as error:
+            # No session to delete: delete_state after a failed assert aborts the process.
+            raise EngineError(f"{self.name}: {error}") from error
+        try:
             if code != 0:
                 raise EngineError(f"{self.name}: assert returned code {code}")
             result = dre.start_action_for_state(self.handle, state)

@@ -1,0 +1,116 @@
+"""Each durable-rules pitfall from the research notes, with a test that fails without its defence."""
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from advisor.assess import Advisor
+from advisor.compiler import ANCHOR, PROFILE_KIND, CompiledRuleset, compile_rulebase
+from advisor.engine import Engine, EngineError, _Ruleset
+from advisor.rulebase import RuleBase
+
+SMALL_WAREHOUSE = {"project": {"funding": "enterprise", "type": "warehouse", "low_risk": True, "floor_area_m2": 1200.0}}
+
+
+def test_no_derived_fact_leaks_from_one_profile_into_the_next(advisor: Advisor) -> None:
+    first = advisor.engine.evaluate(SMALL_WAREHOUSE)
+    assert "joint-acceptance-small-industrial" in first.fired
+    after = advisor.engine.evaluate({})
+    assert after.fired == frozenset() and after.concepts == {}
+
+
+def test_sessions_are_deleted_so_the_1024_session_limit_is_never_reached(advisor: Advisor) -> None:
+    for _ in range(1500):
+        advisor.engine.evaluate(SMALL_WAREHOUSE)
+
+
+def test_a_profile_where_no_rule_fires_does_not_crash_thanks_to_the_anchor(rulebase: RuleBase) -> None:
+    concept_set, rule_sets = compile_rulebase(rulebase, "anchor_test_")
+    for ruleset in (concept_set, *rule_sets):
+        assert ruleset.definition[ANCHOR] == {"all": [{"m": PROFILE_KIND}]}
+    assert Engine(rulebase).evaluate({}).fired == frozenset()
+
+
+def test_every_pattern_starts_with_a_positive_type_test(rulebase: RuleBase) -> None:
+    concept_set, rule_sets = compile_rulebase(rulebase, "type_test_")
+    for ruleset in (concept_set, *rule_sets):
+        for name, rule in ruleset.definition.items():
+            pattern = rule["all"][0]["m"]
+            assert pattern == PROFILE_KIND or pattern["$and"][0] == PROFILE_KIND, name
+
+
+def test_the_engine_starts_no_background_threads(rulebase: RuleBase) -> None:
+    before = threading.active_count()
+    Engine(rulebase).evaluate(SMALL_WAREHOUSE)
+    assert threading.active_count() == before
+
+
+def _many_rules(count: int) -> CompiledRuleset:
+    definition: dict[str, Any] = {ANCHOR: {"all": [{"m": PROFILE_KIND}]}}
+    for index in range(count):
+        definition[f"r{index}"] = {"all": [{"m": {"$and": [PROFILE_KIND, {"$gte": {"a.x": index}}]}}]}
+    return CompiledRuleset(f"limit_{count}", definition, {}, {"a": frozenset({"x"})})
+
+
+def test_too_many_matching_tests_raise_instead_of_silently_firing_nothing() -> None:
+    ruleset = _Ruleset(_many_rules(80))
+    fact = json.dumps({"sid": "limit1", "id": "profile", "kind": "profile", "a": {"x": 100}})
+    with pytest.raises(EngineError, match="303"):
+        ruleset.run("limit1", fact)
+    # the failed session was cleaned up: the same ruleset still evaluates a smaller match
+    fired = ruleset.run("limit2", json.dumps({"sid": "limit2", "id": "profile", "kind": "profile", "a": {"x": 3}}))
+    assert len(fired) == 5  # the anchor and r0..r3
+
+
+def test_the_rule_base_rulesets_stay_under_the_engine_limit_for_a_profile_meeting_everything(
+        advisor: Advisor, rulebase: RuleBase) -> None:
+    # Merge the eligible examples of every rule: one profile that satisfies as many rules as it can.
+    merged: dict[str, dict[str, Any]] = {}
+    for rule in rulebase.rules.values():
+        for example in rule.spec.examples:
+            if example.expect == "eligible":
+                for section, values in example.profile.items():
+                    merged.setdefault(section, {}).update(values)
+    assessment = advisor.assess_data(merged)
+    eligible = assessment.by_status("eligible")
+    assert len(eligible) > 50
+
+
+def test_values_of_the_wrong_type_never_reach_the_engine(advisor: Advisor) -> None:
+    with pytest.raises(EngineError):
+        advisor.engine.evaluate({"project": {"floor_area_m2": float("inf")}})
+    with pytest.raises(EngineError):
+        advisor.engine.evaluate({"project": {"floor_area_m2": 1e-05}})
+    with pytest.raises(EngineError):
+        advisor.engine.evaluate({"project": {"floor_area_m2": [1200]}})
+
+
+def test_a_number_sent_as_text_is_compared_as_a_number(advisor: Advisor) -> None:
+    # As a string, "900" >= "1500" would compare as text; the profile converts it first.
+    profile = {"project": {**SMALL_WAREHOUSE["project"], "floor_area_m2": "900"}}
+    [joint] = [f for f in advisor.assess_data(profile).findings if f.rule.id == "joint-acceptance-small-industrial"]
+    assert joint.status == "eligible"
+
+
+def test_tiny_numbers_are_accepted_without_exponent_notation(advisor: Advisor) -> None:
+    profile = {"project": {**SMALL_WAREHOUSE["project"], "floor_area_m2": 0.00001}}
+    assert advisor.assess_data(profile).findings
+
+
+def test_a_rule_whose_two_branches_both_hold_gives_one_finding(advisor: Advisor) -> None:
+    profile = {"project": {"in_industrial_park": True, "type": "factory", "in_list_commitment": True}}
+    assessment = advisor.assess_data(profile)
+    deferred = [f for f in assessment.findings if f.rule.id == "deferred-documents"]
+    assert len(deferred) == 1 and deferred[0].status == "eligible"
+    assert len({f.rule.id for f in assessment.findings}) == len(assessment.findings)
+
+
+def test_an_error_inside_a_consequence_is_raised_and_the_session_still_deleted(rulebase: RuleBase) -> None:
+    engine = Engine(rulebase)
+    engine._concept_set.meaning.pop("social_investment=true")  # the consequence will fail on this name
+    with pytest.raises(KeyError):
+        engine.evaluate({"project": {"funding": "enterprise"}})
+    for _ in range(1100):  # more than the 1,024 live sessions a ruleset allows: none were left behind
+        engine.evaluate({})

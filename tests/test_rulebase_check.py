@@ -1,0 +1,95 @@
+"""`advisor rules check`: every problem named with file, rule id and reason; quotes verbatim."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.catalog import load_catalog, squash
+from advisor.paths import RULES_DIR
+from advisor.rulebase import RuleBase, check_rulebase, collect
+
+
+def test_the_shipped_rule_base_is_clean() -> None:
+    assert check_rulebase() == []
+
+
+def test_every_quote_is_verbatim_in_its_article(rulebase: RuleBase) -> None:
+    catalog = load_catalog()
+    for rule in rulebase.rules.values():
+        assert squash(rule.spec.quote) in squash(catalog.articles[rule.spec.article].text), rule.id
+    for concept in rulebase.concepts.values():
+        if concept.spec.quote:
+            assert squash(concept.spec.quote) in squash(catalog.articles[concept.spec.article].text), concept.id
+
+
+def test_the_catalog_keeps_the_plan_verbatim() -> None:
+    shared = Path(__file__).resolve().parents[2] / "shared" / "plan" / "qingyang-2020-55.txt"
+    if not shared.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert load_catalog().plan_text == shared.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    return target
+
+
+def _edit_rule(rules_dir: Path, rule_id: str, **changes: object) -> None:
+    path = rules_dir / "construction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for rule in doc["rules"]:
+        if rule["id"] == rule_id:
+            rule.update(changes)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _problems(rules_dir: Path) -> list[str]:
+    rulebase, problems = collect(rules_dir)
+    assert rulebase is None
+    return [str(problem) for problem in problems]
+
+
+def test_a_retyped_quote_is_caught(rules_copy: Path) -> None:
+    # a full-width comma where the plan has a half-width one
+    _edit_rule(rules_copy, "district-construction-permit-tall", quote="建筑高度 100 米以上的市级重点项目，可在项目所在地办理建筑施工许可")
+    assert _problems(rules_copy) == [
+        "construction.yaml: district-construction-permit-tall: quote is not verbatim in the plan (white space aside)"]
+
+
+def test_a_quote_from_another_article_is_caught(rules_copy: Path) -> None:
+    _edit_rule(rules_copy, "online-construction-approval", quote="推进企业投资项目承诺制改革")
+    assert _problems(rules_copy) == [
+        "construction.yaml: online-construction-approval: quote is in the plan but not in article （四）"]
+
+
+def test_unknown_field_article_office_and_missing_examples_are_each_reported(rules_copy: Path) -> None:
+    _edit_rule(rules_copy, "online-construction-approval", when={"field": "project.colour", "eq": "red"})
+    _edit_rule(rules_copy, "phased-acceptance", article="(四)", handled_by=["nobody"])
+    _edit_rule(rules_copy, "zero-cost-small-warehousing",
+               examples=[{"name": "x", "profile": {}, "expect": "undetermined"}])
+    problems = "\n".join(_problems(rules_copy))
+    assert "online-construction-approval: when: unknown field 'project.colour'" in problems
+    assert "phased-acceptance: unknown article '(四)'" in problems
+    assert "phased-acceptance: unknown office or channel 'nobody'" in problems
+    assert "zero-cost-small-warehousing: examples lack a profile that is eligible, not_eligible" in problems
+
+
+def test_an_example_with_the_wrong_expectation_is_reported(rules_copy: Path) -> None:
+    _edit_rule(rules_copy, "online-construction-approval", examples=[
+        {"name": "has a project", "profile": {"project": {"has_project": True}}, "expect": "not_eligible"},
+        {"name": "no", "profile": {"project": {"has_project": False}}, "expect": "eligible"},
+        {"name": "?", "profile": {}, "expect": "undetermined"},
+    ])
+    problems = [str(p) for p in check_rulebase(rules_copy)]
+    assert "construction.yaml: online-construction-approval: example 'has a project': expected not_eligible, " \
+           "got eligible" in problems
+
+
+def test_a_broken_yaml_file_names_the_file(rules_copy: Path) -> None:
+    (rules_copy / "construction.yaml").write_text("rules: [unclosed", encoding="utf-8")
+    problems = _problems(rules_copy)
+    assert problems and problems[0].startswith("construction.yaml: (file): ")
