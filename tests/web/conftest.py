@@ -45,9 +45,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`advisor serve` on a free loopback port, as a user would start it."""
     port = _free_port()
     workdir = tmp_path_factory.mktemp("serve")
+    log = (workdir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "advisor", "serve", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"),
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
         env={"PATH": "/usr/bin:/bin", "ADVISOR_DATABASE_URL": f"sqlite:///{workdir / 'advisor.db'}"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -66,6 +67,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Template rendering with the page language, its strings and a link to the other language."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,16 @@ from .strings import translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["field_id"] = field_id
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’0-9])"
+                      r"|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
+
+
+def tidy_cjk(text: str) -> str:
+    """The plan's text without the spaces its PDF left between Chinese characters (display only)."""
+    return _CJK_GAP.sub("", text)
+
+
+templates.env.filters["cjk"] = tidy_cjk
 
 
 def page_lang(request: Request) -> Lang:
