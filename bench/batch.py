@@ -1,0 +1,123 @@
+"""(c) batch throughput on all cores, with the peak RSS of the whole process tree.
+
+The registry is generated once (BENCH_BATCH_N rows, default 1,000,000) under /tmp and reused;
+`advisor batch` runs as a child process while this one samples VmRSS of it and its workers.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.batch.columns import ColumnMap
+from advisor.batch.formats import open_reader
+from advisor.batch.synth import write_synthetic
+from advisor.profile import answers, parse_profile
+from advisor.rulebase import load_rulebase
+
+from .reference import Reference
+
+WORK_DIR = Path(os.environ.get("BENCH_WORK_DIR", "/tmp/qingyang-bench"))
+REFERENCE_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """What one batch run measured."""
+
+    rows: int
+    workers: int
+    seconds: float
+    exit_code: int
+    peak_rss_mb: float
+    rss_mb_at: dict[str, float]  # tree RSS at 25/50/75 % of the run: flat memory shows as equal figures
+    reference_rate: float  # plain-Python rows/s on one core times the workers (an estimate)
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds
+
+
+def registry(rows: int, seed: int = 11) -> Path:
+    """The synthetic registry of `rows` rows, generated on first use."""
+    path = WORK_DIR / f"registry-{rows}-seed{seed}.csv"
+    if not path.exists():
+        WORK_DIR.mkdir(parents=True, exist_ok=True)
+        print(f"generating {rows:,} synthetic profiles -> {path}", file=sys.stderr)
+        partial = path.with_suffix(".part.csv")
+        write_synthetic(partial, rows, seed)
+        partial.rename(path)
+    return path
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stream:
+                parent = int(stream.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(parent, []).append(int(entry))
+    return tree
+
+
+def tree_rss_kb(root: int) -> int:
+    """VmRSS of a process and all its descendants, in kB."""
+    tree = _children()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/status", encoding="utf-8") as stream:
+                for line in stream:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def reference_rate(path: Path, workers: int) -> float:
+    """Rows/s of the plain-Python path (read, map columns, validate, evaluate) on one core, times workers."""
+    rulebase = load_rulebase()
+    columns, reference = ColumnMap(rulebase.questions), Reference(rulebase)
+    reader = open_reader(path)
+    start, done = time.perf_counter(), 0
+    for row in reader:
+        if done == REFERENCE_ROWS:
+            break
+        _, raw = columns.profile(row.cells or {})
+        reference.evaluate(answers(parse_profile(raw)))
+        done += 1
+    reader.close()
+    return done / (time.perf_counter() - start) * workers
+
+
+def run(rows: int, workers: int) -> BatchRun:
+    """Screen the registry with `advisor batch` on `workers` processes, sampling the tree's RSS."""
+    source = registry(rows)
+    out = WORK_DIR / f"results-{rows}.csv"
+    command = [sys.executable, "-m", "advisor", "batch", str(source), "--out", str(out), "--workers", str(workers)]
+    samples: list[tuple[float, int]] = []
+    start = time.monotonic()
+    child = subprocess.Popen(command)
+    while child.poll() is None:
+        samples.append((time.monotonic() - start, tree_rss_kb(child.pid)))
+        time.sleep(0.25)
+    seconds = time.monotonic() - start
+    peak = max((kb for _, kb in samples), default=0)
+
+    def at(share: float) -> float:
+        moment = seconds * share
+        return min(samples, key=lambda s: abs(s[0] - moment))[1] / 1024 if samples else 0.0
+
+    return BatchRun(rows, workers, seconds, child.returncode, peak / 1024,
+                    {f"{int(s * 100)}%": round(at(s), 1) for s in (0.25, 0.5, 0.75)},
+                    reference_rate(source, workers))

@@ -1,0 +1,87 @@
+"""(a) the engine alone and (b) the full explained assessment, each beside the plain-Python reference."""
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.assess import Advisor
+from advisor.present import Presenter
+from advisor.profile import answers, parse_profile
+from advisor.synth import ProfileFactory
+
+from .reference import Reference
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median and p99 of one measurement and of the reference, in milliseconds."""
+
+    name: str
+    count: int
+    median_ms: float
+    p99_ms: float
+    reference_median_ms: float
+    reference_p99_ms: float
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.reference_median_ms
+
+
+def _summary(samples_ns: list[int]) -> tuple[float, float]:
+    ordered = sorted(samples_ns)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) / 1e6, p99 / 1e6
+
+
+def _prepared(advisor: Advisor, count: int, seed: int) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """(raw profile, nested answers as the engine takes them, flat answers) for `count` profiles."""
+    out = []
+    for raw in ProfileFactory(advisor.rulebase, seed).profiles(count):
+        profile = parse_profile(raw)
+        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
+        out.append((raw, nested, answers(profile)))
+    return out
+
+
+def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
+    """Time (a) and (b) over `count` synthetic profiles; returns the timings and the verified sample size.
+
+    Raises AssertionError if the reference's eligible set differs from the engine's fired set
+    on any profile (the comparison would then be meaningless).
+    """
+    advisor = Advisor()
+    presenter = Presenter(advisor.rulebase)
+    reference = Reference(advisor.rulebase)
+    profiles = _prepared(advisor, count, seed)
+    for _, nested, flat in profiles[:200]:  # warm-up
+        advisor.engine.evaluate(nested)
+        reference.evaluate(flat)
+    clock = time.perf_counter_ns
+    engine_ns, reference_ns, full_ns, reference_full_ns = [], [], [], []
+    for raw, nested, flat in profiles:
+        start = clock()
+        fired = advisor.engine.evaluate(nested).fired
+        middle = clock()
+        eligible = reference.evaluate(flat)
+        end = clock()
+        engine_ns.append(middle - start)
+        reference_ns.append(end - middle)
+        if eligible != fired:
+            raise AssertionError(f"reference and engine disagree on {raw}: {sorted(eligible ^ fired)}")
+    for raw, _, _ in profiles:
+        start = clock()
+        presenter.assessment_dict(advisor.assess_data(raw), "zh")
+        middle = clock()
+        reference.evaluate(answers(parse_profile(raw)))  # the same input path: raw -> validated -> rules
+        end = clock()
+        full_ns.append(middle - start)
+        reference_full_ns.append(end - middle)
+    timings = []
+    for name, measured, ref in (("(a) engine alone", engine_ns, reference_ns),
+                                ("(b) full explained assessment", full_ns, reference_full_ns)):
+        median, p99 = _summary(measured)
+        ref_median, ref_p99 = _summary(ref)
+        timings.append(Timing(name, len(measured), median, p99, ref_median, ref_p99))
+    return timings, len(profiles)
