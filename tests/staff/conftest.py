@@ -1,0 +1,78 @@
+"""Staff-page tests: the real app (create_app) served by uvicorn on a loopback port, in this
+process, on a fresh SQLite database per test."""
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlmodel import Session
+
+from advisor.storage import get_engine, reset_engine, upgrade
+from advisor.storage.staff import create_staff
+from tests.pgserver import pg_server  # noqa: F401  (fixture)
+
+PASSWORD = "a long enough secret"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """The app on a free port; the database it uses is whatever DATABASE_URL names at request time."""
+    os.environ.setdefault("SECRET_KEY", "test-secret-key-for-signing-cookies")
+    from web.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A migrated empty SQLite database with a staff member `wang` and an admin `chief`."""
+    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    reset_engine()
+    upgrade()
+    with Session(get_engine()) as session:
+        create_staff(session, "wang", PASSWORD, "staff")
+        create_staff(session, "chief", PASSWORD, "admin")
+        session.commit()
+    yield url
+    reset_engine()
+
+
+@pytest.fixture
+def client(server_url: str, database: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server_url, follow_redirects=True, timeout=30) as client:
+        yield client
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def login(client: httpx.Client, name: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a browser would."""
+    token = csrf_from(client.get("/staff/login").text)
+    response = client.post("/staff/login", data={"name": name, "password": password, "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
