@@ -39,14 +39,15 @@ def require_api_key(request: Request) -> None:
     required = keys_required()
     if key is None and not required:
         return
-    client = None
+    client_name = None
     if key is not None:
         with Session(get_engine()) as session:
             client = use_key(session, key)
+            client_name = client.name if client else None
             session.commit()
-    if client is None and required:
+    if client_name is None and required:
         detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
                   else "API密钥无效或已吊销 / the API key is invalid or revoked")
         raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
-    if client is not None:
-        request.state.api_client = client.name
+    if client_name is not None:
+        request.state.api_client = client_name
