@@ -23,8 +23,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
                             tuple(observers))
     except (BatchInputError, ProfileError, OSError) as error:
-        message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues) \
-            if isinstance(error, ProfileError) else str(error)
+        if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
+            message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
+        else:
+            message = error.message(lang) if isinstance(error, BatchInputError) else str(error)
         if status:
             status.fail(message)
         print(f"advisor batch: {message}", file=sys.stderr)
@@ -48,7 +50,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     try:
         count = write_synthetic(args.out, args.n, args.seed)
     except BatchInputError as error:
-        print(f"advisor synth: {error}", file=sys.stderr)
+        print(f"advisor synth: {error.message('en')}", file=sys.stderr)
         return 2
     print(f"{count:,} synthetic profiles (seed {args.seed}) -> {args.out}", file=sys.stderr)
     return 0

@@ -26,6 +26,14 @@ _FALSE = {"false", "f", "no", "n", "0", "否", "无", "不是"}
 class BatchInputError(ValueError):
     """The registry file cannot be screened at all (unreadable, or an unknown column)."""
 
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        super().__init__(en)
+        self.zh = zh or en
+
+    def message(self, lang: str) -> str:
+        """The reason in the user's language (zh or en)."""
+        return self.zh if lang == "zh" else str(self)
+
 
 class ColumnMap:
     """Converts registry rows to raw profiles and profiles back to text rows."""
@@ -43,9 +51,12 @@ class ColumnMap:
         """Raise BatchInputError naming every column that is not `id` or a profile field."""
         unknown = [name for name in columns if name != ID_COLUMN and name not in self.by_path]
         if unknown:
+            names = ", ".join(repr(name) for name in unknown)
             raise BatchInputError(
-                f"unknown column(s) {', '.join(repr(name) for name in unknown)}: name each column by a profile "
-                f"field's dotted path, e.g. project.floor_area_m2 (see `advisor synth` output), or '{ID_COLUMN}'")
+                f"unknown column(s) {names}: name each column by a profile field's dotted path, e.g. "
+                f"project.floor_area_m2 (see `advisor synth` output), or '{ID_COLUMN}'",
+                f"无法识别的列：{names}。列名应为档案字段的路径，如 project.floor_area_m2"
+                f"（参见 advisor synth 的输出），或 {ID_COLUMN}")
 
     def _convert(self, question: Question, value: Any) -> Any:
         if not isinstance(value, str):

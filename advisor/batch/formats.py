@@ -32,7 +32,8 @@ def file_format(path: Path) -> str:
     if suffix == ".ndjson":
         suffix = ".jsonl"
     if suffix not in SUFFIXES:
-        raise BatchInputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; use .csv, .jsonl or .xlsx")
+        raise BatchInputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; use .csv, .jsonl or .xlsx",
+                              f"{path.name}：不支持的文件类型 {suffix or '(无)'}，请使用 .csv、.jsonl 或 .xlsx")
     return suffix[1:]
 
 
@@ -94,7 +95,8 @@ class CsvReader(_TextReader):
             self.columns = []
         except csv.Error as error:
             self.close()
-            raise BatchInputError(f"{path.name}: cannot read the header: {error}") from error
+            raise BatchInputError(f"{path.name}: cannot read the header: {error}",
+                                  f"{path.name}：无法读取表头：{error}") from error
 
     def __iter__(self) -> Iterator[Row]:
         width = len(self.columns)
@@ -145,7 +147,8 @@ class XlsxReader(RowReader):
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise BatchInputError(f"{path.name}: not a readable XLSX workbook: {error}") from error
+            raise BatchInputError(f"{path.name}: not a readable XLSX workbook: {error}",
+                                  f"{path.name}：不是可读取的XLSX工作簿：{error}") from error
         self.sheet = self.book.worksheets[0]
         self.rows = self.sheet.iter_rows(values_only=True)
         header = next(self.rows, ())
@@ -176,7 +179,7 @@ def open_reader(path: Path) -> RowReader:
     """A reader for a registry file, by suffix; BatchInputError if it cannot be opened."""
     kind = file_format(path)
     if not path.is_file():
-        raise BatchInputError(f"{path}: no such file")
+        raise BatchInputError(f"{path}: no such file", f"{path}：文件不存在")
     if kind == "csv":
         return CsvReader(path)
     if kind == "jsonl":

@@ -16,6 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
 from .formats import Row, RowReader, TableWriter, open_reader
@@ -104,8 +105,10 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     """Screen every row of `source` into `output`; bad rows go to `errors`. workers=0: in this process.
 
     Raises BatchInputError (before writing anything) if the file cannot be read or names an
-    unknown column; a bad row never stops the run.
+    unknown column, ProfileError for an as-of date before the plan applies; a bad row never stops the run.
     """
+    if as_of is not None:
+        check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
     default_errors, default_summary = default_paths(output)
     workers = os.cpu_count() or 1 if workers is None else workers
     result = BatchSummary(output, errors or default_errors, summary or default_summary, workers)
