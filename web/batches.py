@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -27,8 +27,10 @@ from advisor.batch.formats import open_reader
 from .deps import AdvisorDep
 from .i18n import request_lang
 from .problems import problem
+from .staff.apikeys import require_api_key
 
-router = APIRouter(prefix="/api/v1", tags=["batches"])
+# Partner keys as for the rest of /api/v1 (enforced when API_KEYS_REQUIRED=true): 蓉易享 submits its registry.
+router = APIRouter(prefix="/api/v1", tags=["batches"], dependencies=[Depends(require_api_key)])
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _SUFFIXES = {".csv": ".csv", ".jsonl": ".jsonl", ".ndjson": ".jsonl"}

@@ -94,3 +94,11 @@ async def test_wrong_file_type_and_unknown_job(client: httpx.AsyncClient) -> Non
     assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 404
     assert (await client.get("/api/v1/batches/..%2F..%2Fetc")).status_code == 404
     assert (await client.get("/api/v1/batches/0123456789abcdef/files/results")).status_code == 404
+
+
+async def test_a_partner_key_is_required_once_keys_are_enforced(client: httpx.AsyncClient,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEYS_REQUIRED", "true")
+    response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id\nE1\n", "text/csv")})
+    assert response.status_code == 401
+    assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 401
