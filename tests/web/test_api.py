@@ -72,7 +72,8 @@ async def test_each_bad_field_is_named_in_the_request_language(client: httpx.Asy
     ({"profile": []}, "profile", "must be a JSON object"),
     ({"profile": {}, "lang": "fr"}, "lang", "is not one of: 'zh' or 'en'"),
     ({"profile": {}, "as_of": "yesterday"}, "as_of", "must be a date (YYYY-MM-DD)"),
-    ({"profile": {}, "as_of": "2019-01-01"}, "as_of", "the plan is in force from 2020-11-23; the date cannot be earlier"),
+    ({"profile": {}, "as_of": "2019-01-01"}, "as_of",
+     "the plan is in force from 2020-11-23; the date cannot be earlier"),
     ({"profile": {}, "colour": "red"}, "colour", "is not a known field"),
     ({"profile": {"shop": {}}}, "shop", "is not a known field"),
 ])

@@ -15,8 +15,8 @@ from .strings import translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["field_id"] = field_id
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’0-9])"
-                      r"|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
 
 
 def tidy_cjk(text: str) -> str:
