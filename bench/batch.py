@@ -93,7 +93,7 @@ def reference_rate(path: Path, workers: int) -> float:
     for row in reader:
         if done == REFERENCE_ROWS:
             break
-        _, raw = columns.profile(row.cells or {})
+        _, raw = columns.profile(row.cells or {}, reader.columns)
         reference.evaluate(answers(parse_profile(raw)))
         done += 1
     reader.close()

@@ -76,14 +76,22 @@ class ColumnMap:
             return self._labels[question.path].get(text, self._labels[question.path].get(text.lower(), text))
         return text
 
-    def profile(self, cells: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        """(enterprise id, raw nested profile) from a flat row {column: cell}; blanks are left out."""
-        ident = cells.get(ID_COLUMN)
+    def profile(self, cells: dict[str, Any] | tuple[Any, ...],
+                header: list[str] | tuple[str, ...] = ()) -> tuple[str | None, dict[str, Any]]:
+        """(enterprise id, raw nested profile) from a row: a mapping, or cells aligned with `header`.
+
+        Blank cells are left out (unknown)."""
+        items = cells.items() if isinstance(cells, dict) else zip(header, cells, strict=True)
+        ident: Any = None
         nested: dict[str, Any] = {}
-        for column, value in cells.items():
-            if column == ID_COLUMN or value is None or (isinstance(value, str) and not value.strip()):
+        by_path = self.by_path
+        for column, value in items:
+            if value is None or value == "" or (value.__class__ is str and not value.strip()):
+                continue  # most cells of a registry are blank: skip them first
+            if column == ID_COLUMN:
+                ident = value
                 continue
-            question = self.by_path.get(column)
+            question = by_path.get(column)
             if question is None:
                 if column in self.sections and isinstance(value, dict):  # a nested JSON Lines section
                     nested.setdefault(column, {}).update(value)
@@ -92,7 +100,7 @@ class ColumnMap:
                 nested.setdefault(section, {})[name] = value
                 continue
             nested.setdefault(question.section, {})[question.id] = self._convert(question, value)
-        return (None if ident is None or ident == "" else str(ident)), nested
+        return (None if ident is None else str(ident)), nested
 
     def row(self, profile: dict[str, dict[str, Any]]) -> dict[str, Any]:
         """A raw nested profile as a flat typed row {dotted path: value} (writers turn it into text)."""

@@ -19,10 +19,14 @@ SUFFIXES = (".csv", ".jsonl", ".xlsx")
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One registry row: its cells, or why it could not be read (the run goes on)."""
+    """One registry row: its cells, or why it could not be read (the run goes on).
+
+    Cells are a tuple aligned with the reader's header (CSV, XLSX: cheap to send to a worker)
+    or a mapping (a JSON Lines object).
+    """
 
     line: int
-    cells: dict[str, Any] | None
+    cells: dict[str, Any] | tuple[Any, ...] | None
     error: str | None = None
 
 
@@ -113,7 +117,7 @@ class CsvReader(_TextReader):
             if len(cells) != width:
                 yield Row(self.reader.line_num, None, f"the row has {len(cells)} cells, the header {width}")
                 continue
-            yield Row(self.reader.line_num, dict(zip(self.columns, cells, strict=True)))
+            yield Row(self.reader.line_num, tuple(cells))
 
 
 class JsonLinesReader(_TextReader):
@@ -166,7 +170,7 @@ class XlsxReader(RowReader):
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue
             cells += [None] * (width - len(cells))
-            yield Row(self.line, dict(zip(self.columns, cells, strict=True)))
+            yield Row(self.line, tuple(cells))
 
     def fraction(self) -> float | None:
         return min(self.line / self.total, 1.0) if self.total > 1 else None
@@ -248,7 +252,9 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
     reader = open_reader(path)
     try:
         for row in reader:
-            if row.cells is not None:
+            if isinstance(row.cells, dict):
                 yield row.cells
+            elif row.cells is not None:
+                yield dict(zip(reader.columns, row.cells, strict=True))
     finally:
         reader.close()

@@ -78,16 +78,17 @@ def _chunks(reader: RowReader, size: int) -> Iterator[Chunk]:
         yield chunk, reader.fraction()
 
 
-def _in_process(chunks: Iterator[Chunk], as_of: date | None) -> Results:
-    screener = Screener(as_of)
+def _in_process(chunks: Iterator[Chunk], as_of: date | None, header: tuple[str, ...]) -> Results:
+    screener = Screener(as_of, header)
     for chunk, fraction in chunks:
         yield screener.screen_all(chunk), fraction
 
 
-def _pooled(chunks: Iterator[Chunk], workers: int, as_of: date | None) -> Results:
+def _pooled(chunks: Iterator[Chunk], workers: int, as_of: date | None, header: tuple[str, ...]) -> Results:
     """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER chunks per worker queued."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(as_of,)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker,
+                                                  initargs=(as_of, header)) as pool:
         pending: deque[tuple[Any, float | None]] = deque()
         for chunk, fraction in chunks:
             pending.append((pool.apply_async(screen_chunk, (chunk,)), fraction))
@@ -118,7 +119,8 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     try:
         ColumnMap(rulebase.questions).check_columns(reader.columns)
         chunks = _chunks(reader, CHUNK_ROWS)
-        results = _pooled(chunks, workers, as_of) if workers > 0 else _in_process(chunks, as_of)
+        header = tuple(reader.columns)
+        results = _pooled(chunks, workers, as_of, header) if workers > 0 else _in_process(chunks, as_of, header)
         with TableWriter(output, RESULT_COLUMNS) as out, TableWriter(result.errors, ERROR_COLUMNS) as bad:
             for chunk_results, fraction in results:
                 for item in chunk_results:

@@ -62,9 +62,11 @@ class Failed:
 class Screener:
     """An Advisor and a column map: turns rows into Screened or Failed."""
 
-    def __init__(self, as_of: date | None = None, advisor: Advisor | None = None) -> None:
+    def __init__(self, as_of: date | None = None, header: list[str] | tuple[str, ...] = (),
+                 advisor: Advisor | None = None) -> None:
         self.advisor = advisor or Advisor()
         self.columns = ColumnMap(self.advisor.rulebase.questions)
+        self.header = tuple(header)  # the file's columns, which tuple rows are aligned with
         self.as_of = as_of
 
     def screen(self, row: Row) -> Screened | Failed:
@@ -72,7 +74,7 @@ class Screener:
         if row.cells is None:
             reason = row.error or "unreadable row"
             return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
-        ident, raw = self.columns.profile(row.cells)
+        ident, raw = self.columns.profile(row.cells, self.header)
         try:
             assessment = self.advisor.assess_data(raw, self.as_of)
         except ProfileError as error:
@@ -94,10 +96,10 @@ class Screener:
 _screener: Screener | None = None
 
 
-def init_worker(as_of: date | None) -> None:
+def init_worker(as_of: date | None, header: tuple[str, ...]) -> None:
     """Pool initializer: build this process's Advisor once."""
     global _screener
-    _screener = Screener(as_of)
+    _screener = Screener(as_of, header)
 
 
 def screen_chunk(rows: list[Row]) -> list[Screened | Failed]:
