@@ -11,6 +11,7 @@ from advisor.profile import ProfileError
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
 from ..problems import issues_problem
+from ..responses import FastJSONResponse
 from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest
 
 router = APIRouter(tags=["assessments"])
@@ -24,7 +25,7 @@ _EXAMPLES = {
 }
 
 
-@router.post("/assessments", response_model=AssessmentDocument, response_class=JSONResponse,
+@router.post("/assessments", response_model=AssessmentDocument, response_class=FastJSONResponse,
              responses=PROBLEM_RESPONSES, summary="Assess an enterprise profile")
 async def create_assessment(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
                             body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> JSONResponse:
@@ -37,4 +38,4 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # Returned as the presenter's dict directly: validating it against the model again costs time.
-    return JSONResponse(presenter.assessment_dict(assessment, lang))
+    return FastJSONResponse(presenter.assessment_dict(assessment, lang))
