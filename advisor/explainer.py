@@ -26,7 +26,7 @@ class Gap:
     strict: bool  # True: the change must be MORE than `amount` (a strict < or > on a real number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
 class Check:
     """One evaluated condition: a field test, a concept, or an all/any group with its items."""
 
@@ -104,17 +104,27 @@ class Explainer:
         items = tuple(self.compile(item) for item in condition.items)
         if isinstance(condition, AllOf):
             def all_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-                checks = tuple(item(answers, concepts) for item in items)
-                results = [check.result for check in checks]
-                result: Tri = False if False in results else (None if None in results else True)
-                return Check("all", result, items=checks)
+                checks = tuple([item(answers, concepts) for item in items])
+                result: Tri = True
+                for check in checks:
+                    if check.result is False:
+                        result = False
+                        break
+                    if check.result is None:
+                        result = None
+                return Check("all", result, "", "", None, None, None, checks)
             return all_of
 
         def any_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-            checks = tuple(item(answers, concepts) for item in items)
-            results = [check.result for check in checks]
-            result: Tri = True if True in results else (None if None in results else False)
-            return Check("any", result, items=checks)
+            checks = tuple([item(answers, concepts) for item in items])
+            result: Tri = False
+            for check in checks:
+                if check.result is True:
+                    result = True
+                    break
+                if check.result is None:
+                    result = None
+            return Check("any", result, "", "", None, None, None, checks)
         return any_of
 
     def _compile_field(self, test: FieldTest) -> Evaluator:
@@ -129,7 +139,7 @@ class Explainer:
             if actual is None:
                 return unknown
             if compare(actual, required):
-                return Check("field", True, path, op, required, actual)
+                return Check("field", True, path, op, required, actual, None, ())
             return Check("field", False, path, op, required, actual,
                          _gap(test, actual, integer) if threshold else None)
         return field_test

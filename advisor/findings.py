@@ -8,7 +8,7 @@ from .profile import FieldIssue
 from .rulebase import Rule, Status
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """What one rule says about one profile, and why."""
 
