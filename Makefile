@@ -18,8 +18,8 @@ system-deps:
 	bash scripts/system-deps
 
 run: $(STAMP)
-	$(PY) -m pip install -q 'fastapi-offline>=1.7'
 	$(PY) -m advisor rules check
+	$(PY) -m advisor db upgrade
 	$(PY) -m advisor serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP) system-deps

@@ -55,7 +55,8 @@ def _problems(rules_dir: Path) -> list[str]:
 
 def test_a_retyped_quote_is_caught(rules_copy: Path) -> None:
     # a full-width comma where the plan has a half-width one
-    _edit_rule(rules_copy, "district-construction-permit-tall", quote="建筑高度 100 米以上的市级重点项目，可在项目所在地办理建筑施工许可")
+    retyped = "建筑高度 100 米以上的市级重点项目，可在项目所在地办理建筑施工许可"
+    _edit_rule(rules_copy, "district-construction-permit-tall", quote=retyped)
     assert _problems(rules_copy) == [
         "construction.yaml: district-construction-permit-tall: quote is not verbatim in the plan (white space aside)"]
 
