@@ -20,8 +20,10 @@ def data_dir() -> Path:
 
 
 def database_url() -> str:
-    """DATABASE_URL, or the SQLite file data/advisor.db. postgres:// URLs are given the psycopg driver."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+    """DATABASE_URL (or ADVISOR_DATABASE_URL), else the SQLite file data/advisor.db.
+
+    postgres:// and postgresql:// URLs are given the psycopg driver."""
+    url = (os.environ.get("DATABASE_URL") or os.environ.get("ADVISOR_DATABASE_URL") or "").strip()
     if not url:
         return f"sqlite:///{data_dir() / 'advisor.db'}"
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the dialect and driver spelled out.
