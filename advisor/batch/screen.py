@@ -1,7 +1,9 @@
 """Screening one registry row: what a worker process does, with its own Advisor.
 
 The output per enterprise is lean on purpose (no presentation): the eligible and undetermined
-provision ids and the questions (field paths) that would settle the rest, most useful first.
+provision ids and the questions (field paths) that would settle the rest, most useful first,
+computed by lean.py (the engine plus tri-valued closures) rather than the full explanation.
+The as-of date is checked once by run_batch; no rule depends on it.
 """
 
 from dataclasses import dataclass
@@ -9,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from ..assess import Advisor
-from ..profile import ProfileError
+from ..profile import ProfileError, parse_profile
 from .columns import ColumnMap
 from .formats import Row
+from .lean import LeanScreen
 
 RESULT_COLUMNS = ["line", "id", "eligible", "undetermined", "questions"]
 ERROR_COLUMNS = ["line", "id", "field", "message"]
@@ -65,6 +68,7 @@ class Screener:
     def __init__(self, as_of: date | None = None, header: list[str] | tuple[str, ...] = (),
                  advisor: Advisor | None = None) -> None:
         self.advisor = advisor or Advisor()
+        self.lean = LeanScreen(self.advisor.rulebase, self.advisor.engine)
         self.columns = ColumnMap(self.advisor.rulebase.questions)
         self.header = tuple(header)  # the file's columns, which tuple rows are aligned with
         self.as_of = as_of
@@ -76,15 +80,12 @@ class Screener:
             return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
         ident, raw = self.columns.profile(row.cells, self.header)
         try:
-            assessment = self.advisor.assess_data(raw, self.as_of)
+            eligible, undetermined, questions = self.lean.screen(parse_profile(raw))
         except ProfileError as error:
             return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
         except Exception as error:  # an engine failure on one row must not stop a registry run
             reason = f"{type(error).__name__}: {error}"
             return Failed(row.line, ident, (("(row)", f"评估失败：{reason}", f"assessment failed: {reason}"),))
-        eligible = tuple(f.rule.id for f in assessment.findings if f.status == "eligible")
-        undetermined = tuple(f.rule.id for f in assessment.findings if f.status == "undetermined")
-        questions = tuple(path for path, _ in assessment.questions_to_settle())
         return Screened(row.line, ident, eligible, undetermined, questions)
 
     def screen_all(self, rows: list[Row]) -> list[Screened | Failed]:
