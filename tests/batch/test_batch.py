@@ -2,6 +2,7 @@
 the exit code and summary count failures, and the three file formats round-trip."""
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -172,3 +173,16 @@ def test_synth_command_writes_a_registry(tmp_path: Path) -> None:
     rows = list(read_records(out))
     assert len(rows) == 50 and rows[0]["id"] == "E01"
     assert main(["batch", str(out), "--out", str(tmp_path / "r.csv"), "--workers", "0", "--quiet"]) == 0
+
+
+def test_progress_bar_shows_rate_and_time_left(registry: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from advisor.batch.progress import ProgressBar
+
+    bar = ProgressBar(io.StringIO())
+    line = bar.line(5000, 2, 0.25, bar.start + 2.0)
+    assert "25%" in line and "5,000 rows" in line and "2,500/s" in line and "left 00:06" in line
+    assert "failed 2" in line
+    assert main(["batch", str(registry), "--out", str(tmp_path / "o.csv"), "--workers", "0", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert f"100% {SAMPLE} rows" in err and "/s" in err and f"{SAMPLE} rows: {SAMPLE} screened, 0 failed" in err
