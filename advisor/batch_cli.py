@@ -71,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "project.floor_area_m2; values as text (true/false/是/否, numbers, enum values); blank = "
                     "unknown. Exit code 1 when any row failed (see the errors file), 2 when nothing could run.")
     batch.add_argument("input", type=Path, help="registry file: .csv, .jsonl or .xlsx")
-    batch.add_argument("--out", type=Path, required=True, help="results file: .csv, .jsonl or .xlsx")
+    batch.add_argument("--out", type=Path, required=True,
+                       help="results file: .csv, .jsonl or .xlsx (a sheet holds at most 1,048,575 rows)")
     batch.add_argument("--errors", type=Path, default=None, help="bad rows with line numbers (default OUT.errors.csv)")
     batch.add_argument("--summary", type=Path, default=None,
                        help="per-provision eligible/undetermined counts (default OUT.summary.csv)")
