@@ -6,9 +6,11 @@ memory: XLSX is read with openpyxl's read_only mode and written with its write_o
 """
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,13 +43,69 @@ def file_format(path: Path) -> str:
     return suffix[1:]
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A chunk of a registry file as a worker receives it.
+
+    CSV and JSON Lines travel as raw text (the reading process only finds record boundaries,
+    so parsing happens in the workers); XLSX rows travel parsed, as the sheet is a zip stream.
+    """
+
+    kind: str  # "csv", "jsonl" or "rows"
+    first_line: int
+    text: str = ""
+    rows: tuple[Row, ...] = ()
+
+
+def parse_block(block: Block, width: int) -> list[Row]:
+    """The rows of a block; a row that cannot be read becomes a Row with its error (blank rows are skipped)."""
+    if block.kind == "rows":
+        return list(block.rows)
+    rows: list[Row] = []
+    if block.kind == "jsonl":
+        for line, text in enumerate(block.text.split("\n"), start=block.first_line):
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as error:
+                rows.append(Row(line, None, f"not valid JSON: {error.msg} (column {error.colno})"))
+                continue
+            if not isinstance(value, dict):
+                rows.append(Row(line, None, "a line must be a JSON object"))
+                continue
+            rows.append(Row(line, value))
+        return rows
+    reader = csv.reader(io.StringIO(block.text, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as error:
+            rows.append(Row(block.first_line - 1 + reader.line_num, None, f"unreadable line: {error}"))
+            continue
+        line = block.first_line - 1 + reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != width:
+            rows.append(Row(line, None, f"the row has {len(cells)} cells, the header {width}"))
+            continue
+        rows.append(Row(line, tuple(cells)))
+
+
 class RowReader:
-    """Rows of a registry file; `fraction()` says how much of the file has been read (for time left)."""
+    """A registry file: its header, its blocks of rows, and how much of it has been read (for time left)."""
 
     columns: list[str]
 
-    def __iter__(self) -> Iterator[Row]:
+    def blocks(self, size: int) -> Iterator[tuple[Block, float | None]]:
+        """Blocks of about `size` records each, with the share of the file read once each was read."""
         raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Row]:
+        for block, _ in self.blocks(200):
+            yield from parse_block(block, len(self.columns))
 
     def fraction(self) -> float | None:
         return None
@@ -65,20 +123,56 @@ class _Counting:
         self.first = True
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.stream:
-            self.read += len(raw)
-            text = raw.decode("utf-8", errors="replace")  # a bad byte fails its row, not the run
-            if self.first:
-                text = text.removeprefix("\ufeff")  # Excel writes a BOM before UTF-8 CSV
-                self.first = False
-            yield text
+        return self
+
+    def __next__(self) -> str:
+        raw = next(self.stream)
+        self.read += len(raw)
+        text = raw.decode("utf-8", errors="replace")  # a bad byte fails its row, not the run
+        if self.first:
+            text = text.removeprefix("\ufeff")  # Excel writes a BOM before UTF-8 CSV
+            self.first = False
+        return text
 
 
 class _TextReader(RowReader):
+    kind = "jsonl"
+
     def __init__(self, path: Path) -> None:
         self.size = max(path.stat().st_size, 1)
         self.stream = path.open("rb")
         self.lines = _Counting(self.stream)
+        self.line = 0  # lines read so far
+
+    def _record(self) -> str | None:
+        """The raw text of the next record (a CSV record may span lines inside quotes), or None at the end."""
+        text = next(self.lines, None)
+        if text is None:
+            return None
+        self.line += 1
+        if self.kind == "csv":
+            quotes = text.count('"')
+            parts = [text]
+            while quotes % 2:  # inside a quoted cell: the record goes on (doubled "" keep the parity)
+                more = next(self.lines, None)
+                if more is None:
+                    break
+                self.line += 1
+                quotes += more.count('"')
+                parts.append(more)
+            text = "".join(parts)
+        return text
+
+    def blocks(self, size: int) -> Iterator[tuple[Block, float | None]]:
+        while True:
+            first = self.line + 1
+            parts: list[str] = []
+            while len(parts) < size and (record := self._record()) is not None:
+                parts.append(record if record.endswith("\n") else record + "\n")
+            if not parts:
+                return
+            text = "".join(parts)
+            yield Block(self.kind, first, text[:-1] if self.kind == "jsonl" else text), self.fraction()
 
     def fraction(self) -> float | None:
         return min(self.lines.read / self.size, 1.0)
@@ -90,34 +184,17 @@ class _TextReader(RowReader):
 class CsvReader(_TextReader):
     """A CSV file with a header row of column names."""
 
+    kind = "csv"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.reader = csv.reader(self.lines)
+        header = self._record() or ""
         try:
-            self.columns = [name.strip() for name in next(self.reader)]
-        except StopIteration:
-            self.columns = []
+            self.columns = [name.strip() for name in next(csv.reader(io.StringIO(header, newline="")), [])]
         except csv.Error as error:
             self.close()
             raise BatchInputError(f"{path.name}: cannot read the header: {error}",
                                   f"{path.name}：无法读取表头：{error}") from error
-
-    def __iter__(self) -> Iterator[Row]:
-        width = len(self.columns)
-        while True:
-            try:
-                cells = next(self.reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield Row(self.reader.line_num, None, f"unreadable line: {error}")
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != width:
-                yield Row(self.reader.line_num, None, f"the row has {len(cells)} cells, the header {width}")
-                continue
-            yield Row(self.reader.line_num, tuple(cells))
 
 
 class JsonLinesReader(_TextReader):
@@ -126,20 +203,6 @@ class JsonLinesReader(_TextReader):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.columns = []  # no header: the profile model names unknown keys row by row
-
-    def __iter__(self) -> Iterator[Row]:
-        for line, text in enumerate(self.lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as error:
-                yield Row(line, None, f"not valid JSON: {error.msg} (column {error.colno})")
-                continue
-            if not isinstance(value, dict):
-                yield Row(line, None, "a line must be a JSON object")
-                continue
-            yield Row(line, value)
 
 
 class XlsxReader(RowReader):
@@ -162,7 +225,7 @@ class XlsxReader(RowReader):
         self.total = self.sheet.max_row or 0
         self.line = 1
 
-    def __iter__(self) -> Iterator[Row]:
+    def _rows(self) -> Iterator[Row]:
         width = len(self.columns)
         for values in self.rows:
             self.line += 1
@@ -171,6 +234,11 @@ class XlsxReader(RowReader):
                 continue
             cells += [None] * (width - len(cells))
             yield Row(self.line, tuple(cells))
+
+    def blocks(self, size: int) -> Iterator[tuple[Block, float | None]]:
+        rows = self._rows()
+        while chunk := tuple(islice(rows, size)):
+            yield Block("rows", chunk[0].line, rows=chunk), self.fraction()
 
     def fraction(self) -> float | None:
         return min(self.line / self.total, 1.0) if self.total > 1 else None
@@ -222,6 +290,14 @@ class TableWriter:
         else:
             self.sheet.append([_xlsx_cell(value) for value in values])
 
+    def write_rendered(self, rendered: "str | list[dict[str, Any]]") -> None:
+        """Write what render() made (text for CSV and JSON Lines, records for XLSX)."""
+        if isinstance(rendered, str):
+            self.stream.write(rendered)
+        else:
+            for record in rendered:
+                self.write(record)
+
     def close(self) -> None:
         if self.kind == "xlsx":
             self.book.save(self.path)
@@ -233,6 +309,20 @@ class TableWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def render(kind: str, columns: list[str], records: list[dict[str, Any]]) -> "str | list[dict[str, Any]]":
+    """Records as TableWriter would write them: text for CSV and JSON Lines (so a worker process can
+    do the formatting), the records themselves for XLSX."""
+    if kind == "jsonl":
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if kind == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        for record in records:
+            writer.writerow([_flat(record.get(column)) for column in columns])
+        return out.getvalue()
+    return records
 
 
 def _flat(value: Any) -> str:

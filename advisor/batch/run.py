@@ -1,8 +1,10 @@
 """Running a batch: read rows, screen them in worker processes, write results in input order.
 
-Memory stays flat whatever the input size: rows are read lazily in chunks, at most a few chunks
-per worker are in flight (multiprocessing's own imap would read the whole input ahead into its
-task queue), and results are written as soon as their turn comes.
+Memory stays flat whatever the input size: the file is read lazily in blocks, at most a few
+blocks per worker are in flight (multiprocessing's own imap would read the whole input ahead
+into its task queue), and results are written as soon as their turn comes. The writing process
+only splits CSV / JSON Lines text into blocks and writes what the workers rendered: parsing,
+screening and formatting happen in the workers, so it does not compete with them for the cores.
 """
 
 import multiprocessing
@@ -12,15 +14,14 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
-from .formats import Row, RowReader, TableWriter, open_reader
-from .screen import ERROR_COLUMNS, RESULT_COLUMNS, Failed, Screened, Screener, init_worker, screen_chunk
+from .formats import Block, TableWriter, file_format, open_reader
+from .screen import ERROR_COLUMNS, RESULT_COLUMNS, BlockScreener, ChunkOutcome, init_worker, screen_block
 
 CHUNK_ROWS = 200
 IN_FLIGHT_PER_WORKER = 4
@@ -68,30 +69,21 @@ def default_paths(output: Path) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".errors.csv"), stem.with_name(stem.name + ".summary.csv")
 
 
-Chunk = tuple[list[Row], float | None]  # rows, and the share of the file read once they were read
-Results = Iterator[tuple[list[Screened | Failed], float | None]]
+Results = Iterator[tuple[ChunkOutcome, float | None]]
 
 
-def _chunks(reader: RowReader, size: int) -> Iterator[Chunk]:
-    iterator = iter(reader)
-    while chunk := list(islice(iterator, size)):
-        yield chunk, reader.fraction()
+def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScreener) -> Results:
+    for block, fraction in blocks:
+        yield screen(block), fraction
 
 
-def _in_process(chunks: Iterator[Chunk], as_of: date | None, header: tuple[str, ...]) -> Results:
-    screener = Screener(as_of, header)
-    for chunk, fraction in chunks:
-        yield screener.screen_all(chunk), fraction
-
-
-def _pooled(chunks: Iterator[Chunk], workers: int, as_of: date | None, header: tuple[str, ...]) -> Results:
-    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER chunks per worker queued."""
+def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs: tuple[Any, ...]) -> Results:
+    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker,
-                                                  initargs=(as_of, header)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=initargs) as pool:
         pending: deque[tuple[Any, float | None]] = deque()
-        for chunk, fraction in chunks:
-            pending.append((pool.apply_async(screen_chunk, (chunk,)), fraction))
+        for block, fraction in blocks:
+            pending.append((pool.apply_async(screen_block, (block,)), fraction))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 task, done = pending.popleft()
                 yield task.get(), done
@@ -118,23 +110,20 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     started = time.monotonic()
     try:
         ColumnMap(rulebase.questions).check_columns(reader.columns)
-        chunks = _chunks(reader, CHUNK_ROWS)
-        header = tuple(reader.columns)
-        results = _pooled(chunks, workers, as_of, header) if workers > 0 else _in_process(chunks, as_of, header)
+        blocks = reader.blocks(CHUNK_ROWS)
+        initargs = (as_of, tuple(reader.columns), file_format(output), lang)
+        results = _pooled(blocks, workers, initargs) if workers > 0 else _in_process(blocks, BlockScreener(*initargs))
         with TableWriter(output, RESULT_COLUMNS) as out, TableWriter(result.errors, ERROR_COLUMNS) as bad:
-            for chunk_results, fraction in results:
-                for item in chunk_results:
-                    result.rows += 1
-                    if isinstance(item, Failed):
-                        result.failed += 1
-                        for record in item.records(lang):
-                            bad.write(record)
-                        continue
-                    out.write(item.record())
-                    for rule_id in item.eligible:
-                        result.eligible[rule_id] = result.eligible.get(rule_id, 0) + 1
-                    for rule_id in item.undetermined:
-                        result.undetermined[rule_id] = result.undetermined.get(rule_id, 0) + 1
+            for outcome, fraction in results:
+                out.write_rendered(outcome.rendered)
+                for record in outcome.errors:
+                    bad.write(record)
+                result.rows += outcome.rows
+                result.failed += outcome.failed
+                for rule_id, count in outcome.eligible.items():
+                    result.eligible[rule_id] = result.eligible.get(rule_id, 0) + count
+                for rule_id, count in outcome.undetermined.items():
+                    result.undetermined[rule_id] = result.undetermined.get(rule_id, 0) + count
                 for observer in observers:
                     observer.update(result.rows, result.failed, fraction)
     finally:

@@ -13,7 +13,7 @@ from typing import Any
 from ..assess import Advisor
 from ..profile import ProfileError, parse_profile
 from .columns import ColumnMap
-from .formats import Row
+from .formats import Block, Row, parse_block, render
 from .lean import LeanScreen
 
 RESULT_COLUMNS = ["line", "id", "eligible", "undetermined", "questions"]
@@ -93,17 +93,59 @@ class Screener:
         return [self.screen(row) for row in rows]
 
 
-# --- worker processes: one Screener each, built once in the pool's initializer -------------
-_screener: Screener | None = None
+@dataclass(slots=True)
+class ChunkOutcome:
+    """A screened block, ready for the writing process: the results already rendered in the output
+    format, the errors-file records, and per-provision counts (so little crosses the process boundary)."""
+
+    rendered: str | list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    rows: int
+    failed: int
+    eligible: dict[str, int]
+    undetermined: dict[str, int]
 
 
-def init_worker(as_of: date | None, header: tuple[str, ...]) -> None:
+class BlockScreener:
+    """Parses, screens and renders whole blocks: the work of one worker process."""
+
+    def __init__(self, as_of: date | None, header: tuple[str, ...], out_kind: str, lang: str) -> None:
+        self.screener = Screener(as_of, header)
+        self.width = len(header)
+        self.out_kind = out_kind
+        self.lang = lang
+
+    def __call__(self, block: Block) -> ChunkOutcome:
+        records: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        eligible: dict[str, int] = {}
+        undetermined: dict[str, int] = {}
+        rows = parse_block(block, self.width)
+        for row in rows:
+            item = self.screener.screen(row)
+            if isinstance(item, Failed):
+                errors.extend(item.records(self.lang))
+                continue
+            records.append(item.record())
+            for rule_id in item.eligible:
+                eligible[rule_id] = eligible.get(rule_id, 0) + 1
+            for rule_id in item.undetermined:
+                undetermined[rule_id] = undetermined.get(rule_id, 0) + 1
+        return ChunkOutcome(render(self.out_kind, RESULT_COLUMNS, records), errors, len(rows),
+                            len(rows) - len(records), eligible, undetermined)
+
+
+# --- worker processes: one BlockScreener each, built once in the pool's initializer ---------
+_worker: BlockScreener | None = None
+
+
+def init_worker(as_of: date | None, header: tuple[str, ...], out_kind: str, lang: str) -> None:
     """Pool initializer: build this process's Advisor once."""
-    global _screener
-    _screener = Screener(as_of, header)
+    global _worker
+    _worker = BlockScreener(as_of, header, out_kind, lang)
 
 
-def screen_chunk(rows: list[Row]) -> list[Screened | Failed]:
-    """Pool task: screen a chunk of rows with this process's Screener."""
-    assert _screener is not None, "init_worker was not run"
-    return _screener.screen_all(rows)
+def screen_block(block: Block) -> ChunkOutcome:
+    """Pool task: screen a block with this process's BlockScreener."""
+    assert _worker is not None, "init_worker was not run"
+    return _worker(block)

@@ -186,3 +186,12 @@ def test_progress_bar_shows_rate_and_time_left(registry: Path, tmp_path: Path,
     assert main(["batch", str(registry), "--out", str(tmp_path / "o.csv"), "--workers", "0", "--lang", "en"]) == 0
     err = capsys.readouterr().err
     assert f"100% {SAMPLE} rows" in err and "/s" in err and f"{SAMPLE} rows: {SAMPLE} screened, 0 failed" in err
+
+
+def test_quoted_cells_over_several_lines_keep_the_line_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('id,project.floor_area_m2\n"two\nlines, and ""quotes""",1200\n\nbad,abc\n', encoding="utf-8")
+    summary = run_batch(source, tmp_path / "out.jsonl", workers=0, lang="en")
+    assert (summary.rows, summary.failed) == (2, 1)
+    assert [r.id for r in _results(tmp_path / "out.jsonl")] == ['two\nlines, and "quotes"']
+    assert [(row["line"], row["id"]) for row in read_records(summary.errors)] == [("5", "bad")]
