@@ -52,6 +52,24 @@ def registry(rows: int, seed: int = 11) -> Path:
     return path
 
 
+def _direct_children(pid: int) -> list[int] | None:
+    """Children from /proc/PID/task/*/children (cheap), or None where the kernel does not offer it."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="utf-8") as stream:
+                found.extend(int(child) for child in stream.read().split())
+        except FileNotFoundError:
+            return None
+        except OSError:
+            continue
+    return found
+
+
 def _children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -68,11 +86,15 @@ def _children() -> dict[int, list[int]]:
 
 def tree_rss_kb(root: int) -> int:
     """VmRSS of a process and all its descendants, in kB."""
-    tree = _children()
+    tree: dict[int, list[int]] | None = None
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        todo.extend(tree.get(pid, ()))
+        children = _direct_children(pid)
+        if children is None:  # no children files: one scan of /proc for the whole tree
+            tree = tree or _children()
+            children = tree.get(pid, [])
+        todo.extend(children)
         try:
             with open(f"/proc/{pid}/status", encoding="utf-8") as stream:
                 for line in stream:
@@ -110,7 +132,7 @@ def run(rows: int, workers: int) -> BatchRun:
     child = subprocess.Popen(command)
     while child.poll() is None:
         samples.append((time.monotonic() - start, tree_rss_kb(child.pid)))
-        time.sleep(0.25)
+        time.sleep(0.5)
     seconds = time.monotonic() - start
     peak = max((kb for _, kb in samples), default=0)
 
