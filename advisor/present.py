@@ -306,6 +306,50 @@ class Presenter:
         }
 
 
+    def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+        """The assessment without texts, for systems that cache the provisions and questions.
+
+        Each finding gives its status, the questions that would settle it and the failed tests with
+        the enterprise's value and the smallest change; the texts (title, quote, offices, materials)
+        of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
+        """
+        findings = []
+        for finding in assessment.findings:
+            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status,
+                                   "article": finding.rule.spec.article}
+            if finding.missing:
+                out["missing"] = list(finding.missing)
+            if finding.failing:
+                out["failing"] = [_failing_compact(check) for check in finding.failing]
+            findings.append(out)
+        counts = {status: sum(1 for f in assessment.findings if f.status == status)
+                  for status in ("eligible", "undetermined", "not_eligible")}
+        return {
+            "rulebase_version": assessment.rulebase_version,
+            "as_of": assessment.as_of.isoformat(),
+            "lang": lang,
+            "view": "compact",
+            "counts": counts,
+            "findings": findings,
+            "questions_to_settle": [{"field": path, "settles": rules}
+                                    for path, rules in assessment.questions_to_settle()],
+            "checklist": [{"material": item.material, "needed_by": list(item.needed_by)}
+                          for item in assessment.checklist],
+            "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
+            "disclaimer": _pick(DISCLAIMER, lang),
+        }
+
+
+def _failing_compact(check: Check) -> dict[str, Any]:
+    if check.kind != "field":
+        return {"concept": check.subject}
+    out: dict[str, Any] = {"field": check.subject, "op": check.op, "required": _jsonable(check.required),
+                           "value": check.actual}
+    if check.gap is not None:
+        out["gap"] = {"direction": check.gap.direction, "amount": check.gap.amount, "strict": check.gap.strict}
+    return out
+
+
 def _result(value: bool | None) -> str:
     return "met" if value else ("unknown" if value is None else "failed")
 

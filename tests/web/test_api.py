@@ -6,7 +6,7 @@ import re
 import httpx
 import pytest
 
-from web.api.models import AssessmentDocument
+from web.api.models import AssessmentDocument, CompactAssessmentDocument
 
 from .conftest import WAREHOUSE
 
@@ -37,6 +37,20 @@ async def test_not_eligible_names_the_failing_value_and_the_smallest_change(clie
     assert joint["status"] == "not_eligible"
     texts = json.dumps(joint["failing"], ensure_ascii=False)
     assert "1,800" in texts and "300" in texts
+
+
+async def test_compact_view_gives_the_same_statuses_without_texts(client: httpx.AsyncClient) -> None:
+    profile = {"project": {**WAREHOUSE["project"], "floor_area_m2": 1800, "self_held": False}}
+    full = (await client.post("/api/v1/assessments", json={"profile": profile})).json()
+    response = await client.post("/api/v1/assessments", json={"profile": profile, "view": "compact"})
+    compact = response.json()
+    CompactAssessmentDocument.model_validate(compact)
+    assert {f["id"]: f["status"] for f in compact["findings"]} == {f["id"]: f["status"] for f in full["findings"]}
+    joint = _finding(compact, "joint-acceptance-small-industrial")
+    assert joint["failing"] == [{"field": "project.floor_area_m2", "op": "lte", "required": 1500, "value": 1800.0,
+                                 "gap": {"direction": "decrease", "amount": 300.0, "strict": False}}]
+    assert "quote" not in joint
+    assert len(response.content) * 5 < len(json.dumps(full, ensure_ascii=False).encode())
 
 
 @pytest.mark.parametrize(("how", "expected"), [

@@ -12,7 +12,7 @@ from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
 from ..problems import issues_problem
 from ..responses import FastJSONResponse
-from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest
+from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest, CompactAssessmentDocument
 
 router = APIRouter(tags=["assessments"])
 
@@ -20,12 +20,15 @@ _EXAMPLES = {
     "warehouse": {"summary": "A 1,200 m² low-risk warehouse funded by a small private enterprise",
                   "value": {"profile": WAREHOUSE, "lang": "en"}},
     "empty": {"summary": "Nothing known yet: every provision is undetermined", "value": {"profile": {}}},
+    "compact": {"summary": "The compact view for systems that cache the provisions' texts",
+                "value": {"profile": WAREHOUSE, "view": "compact"}},
     "bad": {"summary": "A wrong value: answered with 422 naming the field",
             "value": {"profile": {"project": {"floor_area_m2": "abc"}}, "lang": "en"}},
 }
 
 
-@router.post("/assessments", response_model=AssessmentDocument, response_class=FastJSONResponse,
+@router.post("/assessments", response_model=AssessmentDocument | CompactAssessmentDocument,
+             response_class=FastJSONResponse,
              responses=PROBLEM_RESPONSES, summary="Assess an enterprise profile")
 async def create_assessment(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
                             body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> JSONResponse:
@@ -38,4 +41,6 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # Returned as the presenter's dict directly: validating it against the model again costs time.
+    if body.view == "compact":
+        return FastJSONResponse(presenter.compact_dict(assessment, lang))
     return FastJSONResponse(presenter.assessment_dict(assessment, lang))

@@ -22,7 +22,7 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class AssessmentRequest(BaseModel):
+class ProfileRequest(BaseModel):
     """A profile to assess, the language of the answer and the date to assess for."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -35,7 +35,16 @@ class AssessmentRequest(BaseModel):
     as_of: date | None = Field(None, description="Assess for this date (default today; not before 2020-11-23)")
 
 
-class NextQuestionsRequest(AssessmentRequest):
+class AssessmentRequest(ProfileRequest):
+    """A profile to assess; `view` chooses the self-contained document or the compact one."""
+
+    view: Literal["full", "compact"] = Field(
+        "full", description="full: every finding with its texts, quote, offices and materials (what a page shows); "
+                            "compact: statuses, questions and failed tests only, for systems that cache "
+                            "GET /api/v1/provisions and GET /api/v1/questions")
+
+
+class NextQuestionsRequest(ProfileRequest):
     """A partial profile; how many questions to return."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -158,6 +167,56 @@ class AssessmentDocument(BaseModel):
     findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
+    warnings: list[Warning_]
+    disclaimer: str
+
+
+class CompactGap(BaseModel):
+    direction: Literal["decrease", "increase"]
+    amount: float
+    strict: bool = Field(description="true: the change must be more than `amount`")
+
+
+class CompactFailing(BaseModel):
+    field: str | None = None
+    concept: str | None = None
+    op: str | None = None
+    required: Any = None
+    value: Any = None
+    gap: CompactGap | None = None
+
+
+class CompactFinding(BaseModel):
+    """A provision's status for the profile; its texts are at /api/v1/provisions/{id}."""
+
+    id: str
+    status: Status
+    article: str
+    missing: list[str] = Field(default_factory=list, description="fields whose answers would settle it")
+    failing: list[CompactFailing] = Field(default_factory=list)
+
+
+class CompactSettling(BaseModel):
+    field: str
+    settles: list[str]
+
+
+class CompactChecklistItem(BaseModel):
+    material: str
+    needed_by: list[str]
+
+
+class CompactAssessmentDocument(BaseModel):
+    """The assessment with `view: compact`: no texts, only what depends on the profile."""
+
+    rulebase_version: str
+    as_of: date
+    lang: Literal["zh", "en"]
+    view: Literal["compact"]
+    counts: dict[Status, int]
+    findings: list[CompactFinding]
+    questions_to_settle: list[CompactSettling]
+    checklist: list[CompactChecklistItem]
     warnings: list[Warning_]
     disclaimer: str
 
