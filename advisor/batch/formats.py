@@ -327,7 +327,7 @@ def render(kind: str, columns: list[str], records: list[dict[str, Any]]) -> "str
 
 def _flat(value: Any) -> str:
     if isinstance(value, list | tuple):
-        return " ".join(str(item) for item in value)
+        return " ".join(value) if all(isinstance(item, str) for item in value) else " ".join(map(str, value))
     return cell_text(value)
 
 
