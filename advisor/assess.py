@@ -77,8 +77,11 @@ def merge_checklist(findings: list[Finding]) -> tuple[ChecklistItem, ...]:
     """One de-duplicated materials list for the findings that apply or may apply."""
     needed: dict[str, list[str]] = {}
     for finding in findings:
-        if finding.status == "not_eligible":
-            continue
-        for material in finding.rule.spec.materials:
-            needed.setdefault(material, []).append(finding.rule.id)
-    return tuple(ChecklistItem(material, tuple(rules)) for material, rules in needed.items())
+        if finding.status != "not_eligible":
+            rule_id = finding.rule.id
+            for material in finding.rule.spec.materials:
+                if material in needed:
+                    needed[material].append(rule_id)
+                else:
+                    needed[material] = [rule_id]
+    return tuple([ChecklistItem(material, tuple(rules)) for material, rules in needed.items()])

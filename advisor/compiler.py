@@ -13,15 +13,17 @@ ruleset has an always-firing anchor rule, and every pattern starts with a positi
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import AllOf, ConceptTest, Condition, FieldTest, expand, fields_of, negate
+from .conditions import AllOf, AnyOf, ConceptTest, Condition, FieldTest, expand, fields_of, negate
 from .rulebase import RuleBase
 
 ANCHOR = "__anchor__"
 PROFILE_KIND = {"kind": "profile"}
-# The engine fails (error 303) when more than 64 tests under one node match at once. Rules
-# share their tests' nodes, so a ruleset of up to 60 rules stays below it: a test asserts a
-# profile that meets nearly every rule at once. Fewer rulesets mean fewer asserts per profile.
-MAX_RULES_PER_RULESET = 60
+# The engine fails (error 303) when more than 64 tests under one node of its network match at
+# once, and hangs past 512 children. Rules that start with the same test share its node, so the
+# limit is on distinct tests, not on rules: a ruleset is accepted when no node of its network
+# (each rule's pattern in disjunctive normal form, as a chain of tests) has more than this many
+# children, so no profile can make more match at once. Fewer rulesets mean fewer asserts.
+MAX_CHILDREN_PER_NODE = 60
 
 
 class CompileError(ValueError):
@@ -71,10 +73,66 @@ def _anchor() -> dict[str, Any]:
     return {"all": [{"m": PROFILE_KIND}]}
 
 
-def _check_size(name: str, definition: dict[str, Any]) -> None:
-    if len(definition) - 1 > MAX_RULES_PER_RULESET:
-        raise CompileError(f"ruleset {name} has {len(definition) - 1} rules; split it (at most "
-                           f"{MAX_RULES_PER_RULESET}, the engine fails past 64 matching tests)")
+def _chains(condition: Condition) -> list[tuple[str, ...]]:
+    """The condition in disjunctive normal form: each alternative as a chain of test keys."""
+    if isinstance(condition, FieldTest):
+        if condition.op == "in":
+            assert isinstance(condition.value, tuple)
+            return [(f"{condition.path}=={value!r}",) for value in condition.value]
+        return [(f"{condition.path} {condition.op} {condition.value!r}",)]
+    if isinstance(condition, ConceptTest):
+        return [(f"concept.{condition.name}=={condition.expected}",)]
+    if isinstance(condition, AnyOf):
+        return [chain for item in condition.items for chain in _chains(item)]
+    chains: list[tuple[str, ...]] = [()]
+    for item in condition.items:
+        chains = [left + right for left in chains for right in _chains(item)]
+    return chains
+
+
+def _test_key(condition: Condition) -> str | None:
+    chains = _chains(condition)
+    return chains[0][0] if len(chains) == 1 and len(chains[0]) == 1 else None
+
+
+def shared_first(conditions: list[Condition]) -> list[Condition]:
+    """The conditions with each conjunction's most widely used tests first.
+
+    The engine builds one node per distinct test along each pattern, so tests that many rules
+    share (e.g. "in Qingyang") placed first keep the network narrow. The meaning is unchanged.
+    """
+    counts: dict[str, int] = {}
+    for condition in conditions:
+        for key in {test for chain in _chains(condition) for test in chain}:
+            counts[key] = counts.get(key, 0) + 1
+
+    def order(condition: Condition) -> Condition:
+        if isinstance(condition, AllOf):
+            items = [order(item) for item in condition.items]
+            items.sort(key=lambda item: -counts.get(_test_key(item) or "", 0))
+            return AllOf(tuple(items))
+        if isinstance(condition, AnyOf):
+            return AnyOf(tuple(order(item) for item in condition.items))
+        return condition
+
+    return [order(condition) for condition in conditions]
+
+
+def widest_node(conditions: list[Condition]) -> int:
+    """The most children any node of the ruleset's network would have (the type test is the root)."""
+    children: dict[tuple[str, ...], set[str]] = {}
+    for condition in conditions:
+        for chain in _chains(condition):
+            for depth, test in enumerate(chain):
+                children.setdefault(chain[:depth], set()).add(test)
+    return max((len(tests) for tests in children.values()), default=0) + 1  # + the anchor rule
+
+
+def _check_size(name: str, conditions: list[Condition]) -> None:
+    widest = widest_node(conditions)
+    if widest > MAX_CHILDREN_PER_NODE:
+        raise CompileError(f"ruleset {name}: a node of its network has {widest} children (at most "
+                           f"{MAX_CHILDREN_PER_NODE}; the engine fails past 64 matching at once): split it")
 
 
 def _reads(conditions: list[Condition]) -> dict[str, frozenset[str]]:
@@ -101,21 +159,20 @@ def compile_rulebase(rulebase: RuleBase, prefix: str) -> tuple[CompiledRuleset, 
             definition[name] = _rule(pattern_condition)
             meaning[name] = ("concept", concept.id, value)
     name = f"{prefix}concepts"
-    _check_size(name, definition)
+    _check_size(name, [c for e in expanded for c in (e, negate(e, questions))])
     concept_set = CompiledRuleset(name, definition, meaning, _reads(expanded))
 
     rule_sets = []
     for index, themes in enumerate(pack_themes(rulebase)):
         definition = {ANCHOR: _anchor()}
         meaning = {}
-        conditions = []
-        for theme in themes:
-            for rule in rulebase.rules_of(theme):
-                definition[rule.id] = _rule(rule.condition)
-                meaning[rule.id] = ("rule", rule.id)
-                conditions.append(rule.condition)
+        rules = [rule for theme in themes for rule in rulebase.rules_of(theme)]
+        conditions = shared_first([rule.condition for rule in rules])
+        for rule, condition in zip(rules, conditions, strict=True):
+            definition[rule.id] = _rule(condition)
+            meaning[rule.id] = ("rule", rule.id)
         name = f"{prefix}rules{index}_{'+'.join(themes)}"
-        _check_size(name, definition)
+        _check_size(name, conditions)
         rule_sets.append(CompiledRuleset(name, definition, meaning, _reads(conditions)))
     return concept_set, rule_sets
 
@@ -127,13 +184,13 @@ def pack_themes(rulebase: RuleBase) -> list[list[str]]:
     never split, so a ruleset's name says which themes it holds.
     """
     groups: list[list[str]] = []
-    size = 0
+    conditions: list[Condition] = []
     for theme in rulebase.themes:
-        count = len(rulebase.rules_of(theme))
-        if groups and size + count <= MAX_RULES_PER_RULESET:
+        theirs = [rule.condition for rule in rulebase.rules_of(theme)]
+        if groups and widest_node(shared_first(conditions + theirs)) <= MAX_CHILDREN_PER_NODE:
             groups[-1].append(theme)
-            size += count
+            conditions += theirs
         else:
             groups.append([theme])
-            size = count
+            conditions = theirs
     return groups

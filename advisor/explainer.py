@@ -149,14 +149,15 @@ def missing_fields(check: Check) -> list[str]:
     """The unanswered fields whose answers could settle an unknown check, in order."""
     if check.result is not None:
         return []
-    if check.kind == "field":
-        return [check.subject]
-    found: list[str] = []
-    for item in check.items:
-        for path in missing_fields(item):
-            if path not in found:
-                found.append(path)
-    return found
+    found: dict[str, None] = {}  # an ordered set
+    stack = [check]
+    while stack:
+        current = stack.pop()
+        if current.kind == "field":
+            found[current.subject] = None
+        else:
+            stack.extend(item for item in reversed(current.items) if item.result is None)
+    return list(found)
 
 
 def failing_checks(check: Check) -> list[Check]:

@@ -121,10 +121,7 @@ class Rule:
     condition: Condition
     theme: str
     file: str
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
+    id: str  # spec.id, kept as a plain attribute: it is read on every evaluation
 
 
 @dataclass(frozen=True)
@@ -305,7 +302,7 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
                 problems.append(Problem(file, spec.id, f"example {example.name!r} asks unknown field {asked!r}"))
     if len(problems) > before:
         return None
-    return Rule(spec, condition, theme, file)
+    return Rule(spec, condition, theme, file, spec.id)
 
 
 def check_rulebase(rules_dir: Path = RULES_DIR) -> list[Problem]:

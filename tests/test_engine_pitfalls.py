@@ -7,7 +7,16 @@ from typing import Any
 import pytest
 
 from advisor.assess import Advisor
-from advisor.compiler import ANCHOR, PROFILE_KIND, CompiledRuleset, compile_rulebase
+from advisor.compiler import (
+    ANCHOR,
+    PROFILE_KIND,
+    CompiledRuleset,
+    CompileError,
+    _check_size,
+    compile_rulebase,
+    widest_node,
+)
+from advisor.conditions import AllOf, FieldTest
 from advisor.engine import Engine, EngineError, _Ruleset
 from advisor.rulebase import RuleBase
 
@@ -114,3 +123,18 @@ def test_an_error_inside_a_consequence_is_raised_and_the_session_still_deleted(r
         engine.evaluate({"project": {"funding": "enterprise"}})
     for _ in range(1100):  # more than the 1,024 live sessions a ruleset allows: none were left behind
         engine.evaluate({})
+
+
+def test_a_ruleset_too_wide_for_the_engine_is_refused_when_compiling() -> None:
+    wide = [FieldTest("project.floor_area_m2", "gte", float(index)) for index in range(70)]
+    assert widest_node(wide) == 71  # 70 distinct tests under the type test, and the anchor
+    with pytest.raises(CompileError, match="split it"):
+        _check_size("wide", wide)
+    both = AllOf((FieldTest("enterprise.in_qingyang", "eq", True), FieldTest("ip.ip_dispute", "eq", True)))
+    shared = [both] * 70
+    assert widest_node(shared) == 2
+
+
+def test_the_shipped_rulesets_are_within_the_limit(rulebase: RuleBase) -> None:
+    _, rule_sets = compile_rulebase(rulebase, "width_test_")
+    assert len(rule_sets) <= 3  # few asserts per profile
