@@ -58,6 +58,9 @@ def _checked(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return nested
 
 
+_ID_MARK = '"id": "'
+
+
 class _Ruleset:
     def __init__(self, compiled: CompiledRuleset) -> None:
         self.name = compiled.name
@@ -65,11 +68,12 @@ class _Ruleset:
         self.reads = compiled.reads
         self.handle = dre.create_ruleset(compiled.name, json.dumps(compiled.definition, ensure_ascii=False))
 
-    def run(self, sid: str, fact_json: str) -> list[str]:
-        """Assert the fact in session `sid`, run every action, return the fired rule names."""
-        fired: list[str] = []
+    def run(self, sid: str, facts_json: str, count: int) -> list[list[str]]:
+        """Assert `count` facts (a JSON list, ids "0".."count-1") in session `sid`, run every action,
+        and return the fired rule names per fact. The session is deleted whatever happens."""
+        fired: list[list[str]] = [[] for _ in range(count)]
         try:
-            code, state = dre.assert_fact(self.handle, fact_json)
+            code, state = dre.assert_facts(self.handle, facts_json)
         except dre.error as error:
             # No session to delete: delete_state after a failed assert aborts the process.
             raise EngineError(f"{self.name}: {error}") from error
@@ -80,8 +84,10 @@ class _Ruleset:
             message = result[1] if result else None
             while message:
                 try:
-                    # The action message is {"<rule name>": {...}}; rule names hold no quotes.
-                    fired.append(message[2 : message.index('"', 2)])
+                    # The message is {"<rule name>":{"m":{"sid": "...", "id": "N", ...}}}, the fact
+                    # echoed as we wrote it; rule names and session ids hold no quotes.
+                    start = message.index(_ID_MARK) + len(_ID_MARK)
+                    fired[int(message[start : message.index('"', start)])].append(message[2 : message.index('"', 2)])
                 except Exception:
                     dre.abandon_action(self.handle, state)
                     raise
@@ -92,7 +98,7 @@ class _Ruleset:
 
 
 class Engine:
-    """durable-rules rulesets for one rule base; evaluate() one profile at a time."""
+    """durable-rules rulesets for one rule base; evaluate() one profile, evaluate_many() a block."""
 
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
@@ -112,25 +118,40 @@ class Engine:
 
     def evaluate(self, nested_answers: dict[str, dict[str, Any]]) -> EngineResult:
         """Derive the concepts, then run the rules, on one profile's answers ({section: {field: value}})."""
-        answers = _checked(nested_answers)
-        concepts: dict[str, bool] = {}
-        fired: set[str] = set()
-        with self._lock:
-            for name in self._run(self._concept_set, answers, None):
-                meaning = self._concept_set.meaning[name]
-                concepts[meaning[1]] = meaning[2]
-            for ruleset in self._rule_sets:
-                fired.update(self._run(ruleset, answers, concepts))
-        return EngineResult(concepts, frozenset(fired))
+        return self.evaluate_many([nested_answers])[0]
 
-    def _run(self, ruleset: _Ruleset, answers: dict[str, dict[str, Any]],
-             concepts: dict[str, bool] | None) -> list[str]:
-        fact: dict[str, Any] = {"sid": f"{self._prefix}{next(self._sids)}", "id": "profile", "kind": "profile"}
-        for section, names in ruleset.reads.items():
-            values = answers.get(section)
-            if values:
-                fact[section] = {name: value for name, value in values.items() if name in names}
-        if concepts is not None:
-            fact["concept"] = concepts
-        fired = ruleset.run(fact["sid"], json.dumps(fact, ensure_ascii=False))
-        return [name for name in fired if name != ANCHOR]
+    def evaluate_many(self, block: list[dict[str, dict[str, Any]]]) -> list[EngineResult]:
+        """evaluate() for several profiles at once: one session per ruleset holds the whole block.
+
+        Each profile is its own fact and the rules test one fact each, so profiles never mix;
+        sharing the session saves its creation and deletion per profile (batch screening).
+        """
+        answers = [_checked(nested) for nested in block]
+        concepts: list[dict[str, bool]] = [{} for _ in block]
+        fired: list[set[str]] = [set() for _ in block]
+        with self._lock:
+            meaning = self._concept_set.meaning
+            for index, names in enumerate(self._run(self._concept_set, answers, None)):
+                for name in names:
+                    concepts[index][meaning[name][1]] = meaning[name][2]
+            for ruleset in self._rule_sets:
+                for index, names in enumerate(self._run(ruleset, answers, concepts)):
+                    fired[index].update(names)
+        return [EngineResult(derived, frozenset(names)) for derived, names in zip(concepts, fired, strict=True)]
+
+    def _run(self, ruleset: _Ruleset, block: list[dict[str, dict[str, Any]]],
+             concepts: list[dict[str, bool]] | None) -> list[list[str]]:
+        sid = f"{self._prefix}{next(self._sids)}"
+        facts = []
+        for index, answers in enumerate(block):
+            # Only the fields this ruleset reads: the engine's assert cost grows with the fact.
+            fact: dict[str, Any] = {"sid": sid, "id": str(index), "kind": "profile"}
+            for section, names in ruleset.reads.items():
+                values = answers.get(section)
+                if values:
+                    fact[section] = {name: value for name, value in values.items() if name in names}
+            if concepts is not None:
+                fact["concept"] = concepts[index]
+            facts.append(fact)
+        fired = ruleset.run(sid, json.dumps(facts, ensure_ascii=False), len(block))
+        return [[name for name in names if name != ANCHOR] for names in fired]

@@ -65,12 +65,22 @@ def _many_rules(count: int) -> CompiledRuleset:
 
 def test_too_many_matching_tests_raise_instead_of_silently_firing_nothing() -> None:
     ruleset = _Ruleset(_many_rules(80))
-    fact = json.dumps({"sid": "limit1", "id": "profile", "kind": "profile", "a": {"x": 100}})
+    fact = json.dumps([{"sid": "limit1", "id": "0", "kind": "profile", "a": {"x": 100}}])
     with pytest.raises(EngineError, match="303"):
-        ruleset.run("limit1", fact)
+        ruleset.run("limit1", fact, 1)
     # the failed session was cleaned up: the same ruleset still evaluates a smaller match
-    fired = ruleset.run("limit2", json.dumps({"sid": "limit2", "id": "profile", "kind": "profile", "a": {"x": 3}}))
-    assert len(fired) == 5  # the anchor and r0..r3
+    fired = ruleset.run("limit2", json.dumps([{"sid": "limit2", "id": "0", "kind": "profile", "a": {"x": 3}}]), 1)
+    assert len(fired[0]) == 5  # the anchor and r0..r3
+
+
+def test_a_block_evaluated_in_one_session_gives_each_profile_its_own_answer(advisor: Advisor,
+                                                                            rulebase: RuleBase) -> None:
+    from advisor.profile import parse_profile
+    from advisor.synth import ProfileFactory
+
+    raw = list(ProfileFactory(rulebase, seed=7).profiles(300))
+    block = [{s: v for s, v in parse_profile(r).model_dump(exclude_none=True).items() if v} for r in raw]
+    assert advisor.engine.evaluate_many(block) == [advisor.engine.evaluate(nested) for nested in block]
 
 
 def test_the_rule_base_rulesets_stay_under_the_engine_limit_for_a_profile_meeting_everything(
