@@ -54,6 +54,12 @@ def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> t
     return state, presenter.assessment_dict(assessment, lang)
 
 
+def _met(node: dict) -> int:
+    """How many field tests of a condition tree the enterprise's answers met."""
+    own = 1 if node["kind"] == "field" and node["result"] == "met" else 0
+    return own + sum(_met(item) for item in node.get("items", ()))
+
+
 @router.get("/results", response_class=HTMLResponse)
 async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
     """The three groups, the questions that would settle more, the checklist; ?view=print for the slip."""
@@ -64,6 +70,10 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
     findings = document["findings"]
     groups = {status: [f for f in findings if f["status"] == status]
               for status in ("eligible", "undetermined", "not_eligible")}
+    # Most specific first: a fast track the enterprise met on four answers before a district-wide
+    # service met on one; among the open ones, those fewest answers away first.
+    groups["eligible"].sort(key=lambda f: -_met(f["conditions"]))
+    groups["undetermined"].sort(key=lambda f: (len(f["missing"]), -_met(f["conditions"])))
     settle = document["questions_to_settle"][:SETTLE_MAX]
     settled = {rule for question in settle for rule in question["settles"]}
     asked = [question["field"] for question in settle]
