@@ -16,11 +16,12 @@ from pydantic import BaseModel
 
 from ..assess import DisagreementError
 from ..conditions import AllOf, ConceptTest, Condition, FieldTest
-from ..engine import Engine
+from ..engine import Engine, EngineResult
 from ..rulebase import RuleBase
 
 Tri = bool | None
 TriTest = Callable[[dict[str, Any], dict[str, Tri]], Tri]
+Verdict = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # eligible, undetermined, questions
 Missing = Callable[[dict[str, Any], dict[str, Tri], list[str]], None]
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -28,6 +29,11 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
     "in": lambda a, b: a in b,
 }
+
+
+def _nested(profile: BaseModel) -> dict[str, dict[str, Any]]:
+    """The answers as the engine takes them (as Advisor.assess does)."""
+    return {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
 
 
 def _compile(condition: Condition) -> TriTest:
@@ -108,12 +114,38 @@ class LeanScreen:
                     missing(answers, concepts, found)
         return group
 
-
-    def screen(self, profile: BaseModel) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    def screen(self, profile: BaseModel) -> Verdict:
         """Statuses and questions of one validated profile; DisagreementError if engine and closures differ."""
-        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
+        nested = _nested(profile)
+        return self.judge(nested, self.engine.evaluate(nested))
+
+    def screen_many(self, profiles: list[BaseModel]) -> list[Verdict | Exception]:
+        """screen() for a block, with one engine session per ruleset for the whole block
+        (Engine.evaluate_many); a failure is returned in place of its profile's verdict."""
+        if not profiles:  # an empty session crashes durable-rules (nothing asserted, nothing fired)
+            return []
+        block = [_nested(profile) for profile in profiles]
+        try:
+            results = self.engine.evaluate_many(block)
+        except Exception:  # find the profile the engine refuses: one at a time
+            out: list[Verdict | Exception] = []
+            for profile in profiles:
+                try:
+                    out.append(self.screen(profile))
+                except Exception as error:
+                    out.append(error)
+            return out
+        verdicts: list[Verdict | Exception] = []
+        for nested, result in zip(block, results, strict=True):
+            try:
+                verdicts.append(self.judge(nested, result))
+            except DisagreementError as error:
+                verdicts.append(error)
+        return verdicts
+
+    def judge(self, nested: dict[str, dict[str, Any]], result: EngineResult) -> Verdict:
+        """The verdict on answers given what the engine derived and fired."""
         flat = {f"{section}.{name}": value for section, values in nested.items() for name, value in values.items()}
-        result = self.engine.evaluate(nested)
         concepts: dict[str, Tri] = {}
         for concept_id, test in self.concepts:
             concepts[concept_id] = value = test(flat, concepts)

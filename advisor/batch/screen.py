@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..assess import Advisor
 from ..profile import ProfileError, parse_profile
 from .columns import ColumnMap
@@ -62,6 +64,12 @@ class Failed:
                 for path, zh, en in self.problems]
 
 
+def _failed(line: int, ident: str | None, error: Exception) -> Failed:
+    """A row the engine failed on (or disagreed about): reported, never a wrong answer."""
+    reason = f"{type(error).__name__}: {error}"
+    return Failed(line, ident, (("(row)", f"评估失败：{reason}", f"assessment failed: {reason}"),))
+
+
 class Screener:
     """An Advisor and a column map: turns rows into Screened or Failed."""
 
@@ -84,13 +92,39 @@ class Screener:
         except ProfileError as error:
             return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
         except Exception as error:  # an engine failure on one row must not stop a registry run
-            reason = f"{type(error).__name__}: {error}"
-            return Failed(row.line, ident, (("(row)", f"评估失败：{reason}", f"assessment failed: {reason}"),))
+            return _failed(row.line, ident, error)
         return Screened(row.line, ident, eligible, undetermined, questions)
 
     def screen_all(self, rows: list[Row]) -> list[Screened | Failed]:
-        """Screen a chunk of rows, in order."""
+        """Screen a chunk of rows, in order, one at a time."""
         return [self.screen(row) for row in rows]
+
+    def screen_many(self, rows: list[Row]) -> list[Screened | Failed]:
+        """Screen a chunk of rows, in order, the valid ones through the engine as one block."""
+        out: list[Screened | Failed | None] = []
+        valid: list[tuple[int, int, str | None, BaseModel]] = []  # (position, line, id, profile)
+        for row in rows:
+            parsed = self._parse(row)
+            if isinstance(parsed, Failed):
+                out.append(parsed)
+            else:
+                valid.append((len(out), row.line, *parsed))
+                out.append(None)
+        verdicts = self.lean.screen_many([profile for *_, profile in valid])
+        for (position, line, ident, _), verdict in zip(valid, verdicts, strict=True):
+            out[position] = _failed(line, ident, verdict) if isinstance(verdict, Exception) \
+                else Screened(line, ident, *verdict)
+        return [item for item in out if item is not None]
+
+    def _parse(self, row: Row) -> tuple[str | None, BaseModel] | Failed:
+        if row.cells is None:
+            reason = row.error or "unreadable row"
+            return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
+        ident, raw = self.columns.profile(row.cells, self.header)
+        try:
+            return ident, parse_profile(raw)
+        except ProfileError as error:
+            return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
 
 
 @dataclass(slots=True)
@@ -121,8 +155,7 @@ class BlockScreener:
         eligible: dict[str, int] = {}
         undetermined: dict[str, int] = {}
         rows = parse_block(block, self.width)
-        for row in rows:
-            item = self.screener.screen(row)
+        for item in self.screener.screen_many(rows):
             if isinstance(item, Failed):
                 errors.extend(item.records(self.lang))
                 continue
