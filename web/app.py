@@ -21,6 +21,7 @@ from . import api, health, pages
 from .api.models import WAREHOUSE
 from .docs import install_docs
 from .limits import BodySizeLimit
+from .logs import keep_profiles_out_of_logs
 from .problems import install_handlers
 from .settings import Settings
 
@@ -53,6 +54,7 @@ def _optional_routers() -> list[APIRouter]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings (from the environment by default)."""
     settings = settings or Settings.from_env()
+    keep_profiles_out_of_logs()
     app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
