@@ -126,6 +126,8 @@ class Engine:
         Each profile is its own fact and the rules test one fact each, so profiles never mix;
         sharing the session saves its creation and deletion per profile (batch screening).
         """
+        if not block:
+            return []  # an empty session would crash the engine: nothing to assert
         answers = [_checked(nested) for nested in block]
         concepts: list[dict[str, bool]] = [{} for _ in block]
         fired: list[set[str]] = [set() for _ in block]

@@ -81,6 +81,7 @@ def test_a_block_evaluated_in_one_session_gives_each_profile_its_own_answer(advi
     raw = list(ProfileFactory(rulebase, seed=7).profiles(300))
     block = [{s: v for s, v in parse_profile(r).model_dump(exclude_none=True).items() if v} for r in raw]
     assert advisor.engine.evaluate_many(block) == [advisor.engine.evaluate(nested) for nested in block]
+    assert advisor.engine.evaluate_many([]) == []  # an empty session would crash the engine
 
 
 def test_the_rule_base_rulesets_stay_under_the_engine_limit_for_a_profile_meeting_everything(

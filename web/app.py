@@ -23,7 +23,7 @@ from .docs import install_docs
 from .limits import BodySizeLimit
 from .logs import keep_profiles_out_of_logs
 from .problems import install_handlers
-from .settings import Settings
+from .settings import UPLOAD_PATH, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _optional_routers():
         app.include_router(router)
 
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
+                       max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"])

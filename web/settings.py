@@ -4,7 +4,8 @@ import os
 from dataclasses import dataclass, field
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
-DEFAULT_DATABASE_URL = "sqlite:///advisor.db"
+DEFAULT_MAX_UPLOAD_BYTES = 256 * 1_048_576
+UPLOAD_PATH = "/api/v1/batches"
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -19,17 +20,20 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Request bodies larger than this are refused with 413 before they are read in full.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    # Where the embedded database lives (used by the staff and batch modules).
-    database_url: str = DEFAULT_DATABASE_URL
+    # The same for registry uploads to /api/v1/batches (spooled to disk, not held in memory).
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
-        """Settings from ADVISOR_CORS_ORIGINS (comma-separated), ADVISOR_MAX_BODY_BYTES, ADVISOR_DATABASE_URL."""
+        """Settings from ADVISOR_CORS_ORIGINS (comma-separated), ADVISOR_MAX_BODY_BYTES, ADVISOR_MAX_UPLOAD_BYTES.
+
+        The database is chosen by advisor.storage (DATABASE_URL); other ADVISOR_* values are kept in `extra`.
+        """
         env = dict(os.environ if environ is None else environ)
         return cls(
             cors_origins=_split(env.get("ADVISOR_CORS_ORIGINS", "")),
             max_body_bytes=int(env.get("ADVISOR_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
-            database_url=env.get("ADVISOR_DATABASE_URL", DEFAULT_DATABASE_URL),
+            max_upload_bytes=int(env.get("ADVISOR_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
             extra={key: value for key, value in env.items() if key.startswith("ADVISOR_")},
         )

@@ -102,3 +102,18 @@ async def test_a_partner_key_is_required_once_keys_are_enforced(client: httpx.As
     response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id\nE1\n", "text/csv")})
     assert response.status_code == 401
     assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 401
+
+
+async def test_a_registry_larger_than_the_json_limit_is_accepted_but_not_a_larger_profile(
+        data_dir: Path, tmp_path: Path, rulebase: RuleBase) -> None:
+    app = create_app(Settings(max_body_bytes=10_000, max_upload_bytes=5_000_000,
+                              extra={"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_BATCH_WORKERS": "1"}))
+    registry = tmp_path / "big.csv"
+    write_synthetic(registry, 300, 9, rulebase)
+    assert 10_000 < registry.stat().st_size < 5_000_000
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        upload = await http.post("/api/v1/batches", files={"file": ("big.csv", registry.read_bytes(), "text/csv")})
+        assert upload.status_code == 202, upload.text
+        profile = {"profile": {"enterprise": {"in_qingyang": True}}, "pad": "x" * 20_000}
+        assert (await http.post("/api/v1/assessments", json=profile)).status_code == 413
+        assert (await _wait_done(http, upload.json()["status_url"]))["state"] == "done"
