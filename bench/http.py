@@ -63,16 +63,20 @@ def _server_command(port: int) -> list[str]:
             "--port", str(port), "--log-level", "warning", "--no-access-log"]
 
 
-def run(work_dir: Path) -> HttpRun:
-    """Start the server on a free loopback port, load it with wrk for DURATION_S seconds, stop it."""
+def run(work_dir: Path, view: str = "full") -> HttpRun:
+    """Start the server on a free loopback port, load it with wrk for DURATION_S seconds, stop it.
+
+    `view`: "full" (the self-contained document pages use) or "compact" (what an embedding system
+    that caches the provisions' texts asks for)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return HttpRun(skipped="wrk is not installed (scripts/system-deps installs it)")
     if not (ROOT / "web" / "app.py").exists():
         return HttpRun(skipped="the web app (web/app.py) does not exist yet")
     work_dir.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8"))}, ensure_ascii=False)
-    script = work_dir / "assess.lua"
+    body = json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view},
+                      ensure_ascii=False)
+    script = work_dir / f"assess-{view}.lua"
     script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
                       'wrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
     port = _free_port()
@@ -97,4 +101,4 @@ def run(work_dir: Path) -> HttpRun:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     return HttpRun(float(rate.group(1)) if rate else None, _ms(p50.group(1)) if p50 else None,
                    _ms(p99.group(1)) if p99 else None, int(non_2xx.group(1)) if non_2xx else 0,
-                   " ".join([*command[:-3], "assess.lua", url]))
+                   " ".join([*command[:-3], script.name, url]))

@@ -8,6 +8,7 @@ import os
 
 from fastapi import HTTPException
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from advisor.storage import get_engine
@@ -33,18 +34,25 @@ class ApiKeyError(HTTPException):
     """401 with a WWW-Authenticate header; rendered as problem+json by the app's error handler."""
 
 
-def require_api_key(request: Request) -> None:
-    """FastAPI dependency for the /api/v1 router."""
+def _count_use(key: str) -> str | None:
+    with Session(get_engine()) as session:
+        client = use_key(session, key)
+        client_name = client.name if client else None
+        session.commit()
+    return client_name
+
+
+async def require_api_key(request: Request) -> None:
+    """FastAPI dependency for the /api/v1 router.
+
+    Async, so a request without a key (the common case when keys are not required) costs no
+    thread hop; the database is only touched, in the thread pool, when a key is presented.
+    """
     key = _presented(request)
     required = keys_required()
     if key is None and not required:
         return
-    client_name = None
-    if key is not None:
-        with Session(get_engine()) as session:
-            client = use_key(session, key)
-            client_name = client.name if client else None
-            session.commit()
+    client_name = await run_in_threadpool(_count_use, key) if key is not None else None
     if client_name is None and required:
         detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
                   else "API密钥无效或已吊销 / the API key is invalid or revoked")
