@@ -4,8 +4,11 @@
 own Advisor once, at start, and every request reuses it.
 """
 
+import gc
 import importlib
 import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +54,20 @@ def _optional_routers() -> list[APIRouter]:
     return routers
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Everything built at start-up (the rule base, the engine, the caches) lives as long as the
+    # process: moved out of the collector's way, worst-case pauses shrink (research notes).
+    gc.freeze()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings (from the environment by default)."""
     settings = settings or Settings.from_env()
     keep_profiles_out_of_logs()
     app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.advisor = advisor = Advisor()
     app.state.presenter = Presenter(advisor.rulebase)
