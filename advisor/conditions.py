@@ -8,6 +8,8 @@ Field operators: eq, neq, lt, lte, gt, gte, in. There is no free-form negation: 
 pushes a negation down to the tests (De Morgan), so the engine never needs one.
 """
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +21,12 @@ _ORDER_OPS = ("lt", "lte", "gt", "gte")
 _COMPLEMENT: dict[str, Op] = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt", "eq": "neq", "neq": "eq"}
 
 Value = bool | int | float | str
+
+# What each operator means on an answered field (a Python value of the field's type).
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+    "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,11 @@ true, else unknown if any is unknown. Each test records the enterprise's value, 
 one and, for a failed numeric threshold, the smallest change that would pass it.
 """
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .conditions import AllOf, ConceptTest, Condition, FieldTest
+from .conditions import COMPARE, AllOf, ConceptTest, Condition, FieldTest
 from .rulebase import RuleBase
 
 Tri = bool | None
@@ -54,10 +53,6 @@ def _gap(test: FieldTest, actual: float, integer: bool) -> Gap | None:
     return None
 
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
-    "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
-}
 Evaluator = Callable[[dict[str, Any], dict[str, Check]], Check]
 
 
@@ -129,7 +124,7 @@ class Explainer:
 
     def _compile_field(self, test: FieldTest) -> Evaluator:
         path, op, required = test.path, test.op, test.value
-        compare = _COMPARE[op]
+        compare = COMPARE[op]
         threshold = op in ("lt", "lte", "gt", "gte")
         integer = path in self._integer_fields
         unknown = Check("field", None, path, op, required)  # immutable, so shared by every evaluation
@@ -143,6 +138,54 @@ class Explainer:
             return Check("field", False, path, op, required, actual,
                          _gap(test, actual, integer) if threshold else None)
         return field_test
+
+
+StatusTest = Callable[[dict[str, Any], dict[str, Tri]], Tri]
+
+
+def compile_status(condition: Condition) -> StatusTest:
+    """A closure giving only the three-valued result of a condition (no reasons): for screening many
+    profiles, where the statuses and the open questions are all that is needed.
+
+    Same semantics as Explainer.compile; `concepts` maps each concept id to its true/false/None.
+    """
+    if isinstance(condition, FieldTest):
+        path, required, compare = condition.path, condition.value, COMPARE[condition.op]
+
+        def field(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+            actual = answers.get(path)
+            return None if actual is None else compare(actual, required)
+        return field
+    if isinstance(condition, ConceptTest):
+        name, expected = condition.name, condition.expected
+
+        def concept(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+            value = concepts[name]
+            return None if value is None else value == expected
+        return concept
+    items = tuple(compile_status(item) for item in condition.items)
+    if isinstance(condition, AllOf):
+        def all_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+            unknown = False
+            for item in items:
+                result = item(answers, concepts)
+                if result is False:
+                    return False
+                if result is None:
+                    unknown = True
+            return None if unknown else True
+        return all_of
+
+    def any_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+        unknown = False
+        for item in items:
+            result = item(answers, concepts)
+            if result is True:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+    return any_of
 
 
 def missing_fields(check: Check) -> list[str]:

@@ -9,24 +9,17 @@ negation holds, absent otherwise, in layer order.
 from collections.abc import Callable
 from typing import Any
 
-from advisor.conditions import AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
+from advisor.conditions import COMPARE, AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
 from advisor.rulebase import RuleBase
 
 Answers = dict[str, Any]
 Concepts = dict[str, bool]
 Test = Callable[[Answers, Concepts], bool]
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b, "neq": lambda a, b: a != b, "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-    "in": lambda a, b: a in b,
-}
-
-
 def compile_condition(condition: Condition) -> Test:
     """A closure (answers, concepts) -> bool for one condition; missing means false."""
     if isinstance(condition, FieldTest):
-        path, required, compare = condition.path, condition.value, _COMPARE[condition.op]
+        path, required, compare = condition.path, condition.value, COMPARE[condition.op]
 
         def field(answers: Answers, concepts: Concepts) -> bool:
             actual = answers.get(path)

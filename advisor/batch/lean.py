@@ -15,65 +15,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..assess import DisagreementError
-from ..conditions import AllOf, ConceptTest, Condition, FieldTest
+from ..conditions import ConceptTest, Condition, FieldTest
 from ..engine import Engine, EngineResult
+from ..explainer import Tri, compile_status
 from ..rulebase import RuleBase
 
-Tri = bool | None
-TriTest = Callable[[dict[str, Any], dict[str, Tri]], Tri]
 Verdict = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # eligible, undetermined, questions
 Missing = Callable[[dict[str, Any], dict[str, Tri], list[str]], None]
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b, "neq": lambda a, b: a != b, "lt": lambda a, b: a < b,
-    "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-    "in": lambda a, b: a in b,
-}
 
 
 def _nested(profile: BaseModel) -> dict[str, dict[str, Any]]:
     """The answers as the engine takes them (as Advisor.assess does)."""
     return {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-
-
-def _compile(condition: Condition) -> TriTest:
-    if isinstance(condition, FieldTest):
-        path, required, compare = condition.path, condition.value, _COMPARE[condition.op]
-
-        def field(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            actual = answers.get(path)
-            return None if actual is None else compare(actual, required)
-        return field
-    if isinstance(condition, ConceptTest):
-        name, expected = condition.name, condition.expected
-
-        def concept(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            value = concepts[name]
-            return None if value is None else value == expected
-        return concept
-    items = tuple(_compile(item) for item in condition.items)
-    if isinstance(condition, AllOf):
-        def all_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            unknown = False
-            for item in items:
-                result = item(answers, concepts)
-                if result is False:
-                    return False
-                if result is None:
-                    unknown = True
-            return None if unknown else True
-        return all_of
-
-    def any_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-        unknown = False
-        for item in items:
-            result = item(answers, concepts)
-            if result is True:
-                return True
-            if result is None:
-                unknown = True
-        return None if unknown else False
-    return any_of
 
 
 class LeanScreen:
@@ -82,12 +35,12 @@ class LeanScreen:
     def __init__(self, rulebase: RuleBase, engine: Engine) -> None:
         self.rulebase = rulebase
         self.engine = engine
-        self.concepts = [(c.id, _compile(c.condition))
+        self.concepts = [(c.id, compile_status(c.condition))
                          for c in sorted(rulebase.concepts.values(), key=lambda c: c.layer)]
         self._concept_missing: dict[str, Missing] = {}
         for concept in sorted(rulebase.concepts.values(), key=lambda c: c.layer):
             self._concept_missing[concept.id] = self._compile_missing(concept.condition)
-        self.rules = [(rule.id, _compile(rule.condition), self._compile_missing(rule.condition))
+        self.rules = [(rule.id, compile_status(rule.condition), self._compile_missing(rule.condition))
                       for rule in rulebase.rules.values()]
 
     def _compile_missing(self, condition: Condition) -> Missing:
@@ -106,7 +59,7 @@ class LeanScreen:
                 if concepts[name] is None:
                     inner(answers, concepts, found)
             return concept
-        pairs = tuple((_compile(item), self._compile_missing(item)) for item in condition.items)
+        pairs = tuple((compile_status(item), self._compile_missing(item)) for item in condition.items)
 
         def group(answers: dict[str, Any], concepts: dict[str, Tri], found: list[str]) -> None:
             for test, missing in pairs:
