@@ -6,6 +6,8 @@ JSON shape is documented by the models in report.py.
 
 from typing import Any
 
+import orjson
+
 from .catalog import Basis, Catalog
 from .explainer import Check
 from .findings import Assessment, Finding
@@ -72,6 +74,7 @@ class Presenter:
         self._static: dict[tuple[str, Lang], dict[str, Any]] = {}
         self._texts: dict[tuple[int, Lang], str] = {}
         self._refs: dict[tuple[str, Lang], dict[str, Any]] = {}
+        self._static_json: dict[tuple[str, Lang], bytes] = {}
         # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
         self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
 
@@ -215,14 +218,27 @@ class Presenter:
                      ) -> dict[str, Any]:
         """One finding as JSON, with everything needed to show and act on it."""
         out = dict(self._rule_static(finding, lang))
-        out.update(
-            status=finding.status,
-            status_text=_pick(STATUS_LABEL[finding.status], lang),
-            conditions=self.check_dict(finding.check, lang, memo),
-            missing=[self.question_ref(path, lang) for path in finding.missing],
-            failing=[self.failing_dict(check, lang) for check in finding.failing],
-        )
+        out.update(self._finding_dynamic(finding, lang, memo))
         return out
+
+    def _finding_dynamic(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None
+                         ) -> dict[str, Any]:
+        """The parts of a finding that depend on the profile."""
+        return {
+            "status": finding.status,
+            "status_text": _pick(STATUS_LABEL[finding.status], lang),
+            "conditions": self.check_dict(finding.check, lang, memo),
+            "missing": [self.question_ref(path, lang) for path in finding.missing],
+            "failing": [self.failing_dict(check, lang) for check in finding.failing],
+        }
+
+    def _rule_static_json(self, finding: Finding, lang: Lang) -> bytes:
+        """The static part of a finding encoded once: '{"id":...,"notes":[...]' without the closing brace."""
+        key = (finding.rule.id, lang)
+        cached = self._static_json.get(key)
+        if cached is None:
+            cached = self._static_json[key] = orjson.dumps(self._rule_static(finding, lang))[:-1]
+        return cached
 
     def _rule_static(self, finding: Finding, lang: Lang) -> dict[str, Any]:
         key = (finding.rule.id, lang)
@@ -233,8 +249,6 @@ class Presenter:
         article = self.catalog.articles[spec.article]
         out: dict[str, Any] = {
             "id": spec.id,
-            "status": None,
-            "status_text": None,
             "article": spec.article,
             "article_title": article.title.get(lang),
             "title": spec.title.get(lang),
@@ -244,9 +258,6 @@ class Presenter:
             "benefit": spec.benefit.get(lang),
             "time_limit": self.time_limit_dict(finding, lang),
             "quote": spec.quote,
-            "conditions": None,
-            "missing": None,
-            "failing": None,
             "handled_by": [self.office_dict(office, lang) for office in spec.handled_by],
             "channels": [self.office_dict(office, lang) for office in spec.channels],
             "materials": [self.material_dict(material, lang) for material in spec.materials],
@@ -283,7 +294,25 @@ class Presenter:
     def assessment_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """The whole assessment as the JSON document of the API and the CLI."""
         memo: dict[int, dict[str, Any]] = {}
-        findings = [self.finding_dict(finding, lang, memo) for finding in assessment.findings]
+        document = self._document_head(assessment, lang)
+        document["findings"] = [self.finding_dict(finding, lang, memo) for finding in assessment.findings]
+        return document
+
+    def assessment_json(self, assessment: Assessment, lang: Lang) -> bytes:
+        """assessment_dict() encoded as UTF-8 JSON, the same document once parsed (a test checks it).
+
+        The API's hot path: each finding's static part (texts, quote, offices, materials) is
+        encoded once per rule and language, so a request only encodes what the profile changed.
+        """
+        memo: dict[int, dict[str, Any]] = {}
+        findings = b",".join(
+            self._rule_static_json(finding, lang) + b"," + orjson.dumps(self._finding_dynamic(finding, lang, memo))[1:]
+            for finding in assessment.findings
+        )
+        return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
+
+    def _document_head(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+        """Everything of the document but the findings."""
         counts = {status: sum(1 for f in assessment.findings if f.status == status)
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
@@ -292,7 +321,6 @@ class Presenter:
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,
-            "findings": findings,
             "questions_to_settle": [
                 dict(self.question_ref(path, lang), settles=rules)
                 for path, rules in assessment.questions_to_settle()
@@ -304,7 +332,6 @@ class Presenter:
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }
-
 
     def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """The assessment without texts, for systems that cache the provisions and questions.

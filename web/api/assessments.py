@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 
 from advisor.profile import ProfileError
 
@@ -31,7 +31,7 @@ _EXAMPLES = {
              response_class=FastJSONResponse,
              responses=PROBLEM_RESPONSES, summary="Assess an enterprise profile")
 async def create_assessment(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
-                            body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> JSONResponse:
+                            body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> Response:
     """Every provision of the plan judged for the profile: eligible, undetermined (with the questions
     that would settle it) or not eligible (with the failing condition and the smallest change), each
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
@@ -43,4 +43,4 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     # Returned as the presenter's dict directly: validating it against the model again costs time.
     if body.view == "compact":
         return FastJSONResponse(presenter.compact_dict(assessment, lang))
-    return FastJSONResponse(presenter.assessment_dict(assessment, lang))
+    return Response(presenter.assessment_json(assessment, lang), media_type="application/json")
