@@ -12,7 +12,7 @@ from .catalog import Basis, Catalog
 from .explainer import Check
 from .findings import Assessment, Finding
 from .questions import Question
-from .rulebase import RuleBase
+from .rulebase import Rule, RuleBase
 from .text import Lang
 
 _OPS = {
@@ -199,8 +199,9 @@ class Presenter:
                 "note": material.note.get(lang) if material.note else None,
                 "basis": self.basis_dict(material.basis, lang)}
 
-    def time_limit_dict(self, finding: Finding, lang: Lang) -> dict[str, Any] | None:
-        limit = finding.rule.spec.time_limit
+    def time_limit_dict(self, rule: Rule, lang: Lang) -> dict[str, Any] | None:
+        """A rule's committed time limit, with the earlier one where the plan gives both."""
+        limit = rule.spec.time_limit
         if limit is None:
             return None
         unit = _pick(_UNITS[limit.unit], lang)
@@ -217,7 +218,7 @@ class Presenter:
     def finding_dict(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None = None
                      ) -> dict[str, Any]:
         """One finding as JSON, with everything needed to show and act on it."""
-        out = dict(self._rule_static(finding, lang))
+        out = dict(self.rule_dict(finding.rule, lang))
         out.update(self._finding_dynamic(finding, lang, memo))
         return out
 
@@ -237,15 +238,17 @@ class Presenter:
         key = (finding.rule.id, lang)
         cached = self._static_json.get(key)
         if cached is None:
-            cached = self._static_json[key] = orjson.dumps(self._rule_static(finding, lang))[:-1]
+            cached = self._static_json[key] = orjson.dumps(self.rule_dict(finding.rule, lang))[:-1]
         return cached
 
-    def _rule_static(self, finding: Finding, lang: Lang) -> dict[str, Any]:
-        key = (finding.rule.id, lang)
+    def rule_dict(self, rule: Rule, lang: Lang) -> dict[str, Any]:
+        """What a rule gives, where it stands in the plan and how to apply: the same for every profile
+        (rendered once per language; do not modify the returned dict)."""
+        key = (rule.id, lang)
         cached = self._static.get(key)
         if cached is not None:
             return cached
-        spec = finding.rule.spec
+        spec = rule.spec
         article = self.catalog.articles[spec.article]
         out: dict[str, Any] = {
             "id": spec.id,
@@ -256,7 +259,7 @@ class Presenter:
             "title_en": spec.title.en,
             "kind": spec.kind,
             "benefit": spec.benefit.get(lang),
-            "time_limit": self.time_limit_dict(finding, lang),
+            "time_limit": self.time_limit_dict(rule, lang),
             "quote": spec.quote,
             "handled_by": [self.office_dict(office, lang) for office in spec.handled_by],
             "channels": [self.office_dict(office, lang) for office in spec.channels],

@@ -1,6 +1,5 @@
 """GET /api/v1/provisions[/{id}]: the plan's provisions as encoded rules, with quotes and materials."""
 
-from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -19,20 +18,7 @@ router = APIRouter(tags=["provisions"])
 
 def provision_dict(presenter: Presenter, rule: Rule, lang: Lang, fields: list[str]) -> dict[str, Any]:
     """One rule as the catalog shows it: what it gives, where it stands in the plan, how to apply."""
-    spec = rule.spec
-    article = presenter.catalog.articles[spec.article]
-    return {
-        "id": spec.id, "article": spec.article, "article_title": article.title.get(lang), "theme": rule.theme,
-        "title": spec.title.get(lang), "kind": spec.kind, "benefit": spec.benefit.get(lang),
-        "time_limit": presenter.time_limit_dict(SimpleNamespace(rule=rule), lang),  # type: ignore[arg-type]
-        "quote": spec.quote,
-        "handled_by": [presenter.office_dict(office, lang) for office in spec.handled_by],
-        "channels": [presenter.office_dict(office, lang) for office in spec.channels],
-        "materials": [presenter.material_dict(material, lang) for material in spec.materials],
-        "public_facts": [presenter.source_dict(source, lang) for source in spec.public_facts],
-        "notes": [note.get(lang) for note in spec.notes],
-        "fields": fields,
-    }
+    return dict(presenter.rule_dict(rule, lang), theme=rule.theme, fields=fields)
 
 
 def _fields_by_rule(presenter: Presenter) -> dict[str, list[str]]:
