@@ -307,11 +307,16 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
 
 def check_rulebase(rules_dir: Path = RULES_DIR) -> list[Problem]:
     """Every problem in the rule base (empty when clean), examples included."""
+    from .compiler import CompileError, compile_rulebase
     from .examples import example_problems
 
     rulebase, problems = collect(rules_dir)
     if rulebase is None:
         return problems
+    try:
+        compile_rulebase(rulebase, "check_")
+    except CompileError as error:  # e.g. a theme too wide for the engine's network
+        return [Problem("(rule base)", "(engine)", str(error))]
     return example_problems(rulebase)
 
 

@@ -94,3 +94,17 @@ def test_a_broken_yaml_file_names_the_file(rules_copy: Path) -> None:
     (rules_copy / "construction.yaml").write_text("rules: [unclosed", encoding="utf-8")
     problems = _problems(rules_copy)
     assert problems and problems[0].startswith("construction.yaml: (file): ")
+
+
+def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path) -> None:
+    rules = [{"id": f"wide-{index}", "article": "（四）", "title": {"zh": "宽", "en": "wide"}, "kind": "service",
+              "quote": "完善工程建设项目网上审批服务", "when": {"field": "project.floor_area_m2", "gte": index},
+              "benefit": {"zh": "无", "en": "none"}, "handled_by": ["service-centre"],
+              "examples": [{"name": "e", "profile": {}, "expect": "undetermined"},
+                           {"name": "y", "profile": {"project": {"floor_area_m2": 100}}, "expect": "eligible"},
+                           {"name": "n", "profile": {"project": {"floor_area_m2": 0}}, "expect": "not_eligible"}]}
+             for index in range(1, 71)]
+    (rules_copy / "wide.yaml").write_text(yaml.safe_dump({"theme": "wide", "title": {"zh": "宽", "en": "wide"},
+                                                          "rules": rules}, allow_unicode=True), encoding="utf-8")
+    [problem] = check_rulebase(rules_copy)
+    assert problem.rule == "(engine)" and "split it" in problem.reason
