@@ -80,10 +80,6 @@ class Explainer:
         """Evaluate one rule of the rule base."""
         return self._rules[rule_id](answers, concepts)
 
-    def evaluate(self, condition: Condition, answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-        """Evaluate any condition against flat answers ({path: value}) and evaluated concepts."""
-        return self.compile(condition)(answers, concepts)
-
     def compile(self, condition: Condition) -> Evaluator:
         """A closure evaluating `condition` three-valued with its reasons."""
         if isinstance(condition, FieldTest):

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from .catalog import Basis, Catalog
+from .catalog import PLAN_ID, Basis, Catalog
 from .explainer import Check
 from .findings import Assessment, Finding
 from .questions import Question
@@ -320,7 +320,7 @@ class Presenter:
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
             "rulebase_version": assessment.rulebase_version,
-            "plan": "青委办字〔2020〕55号",
+            "plan": PLAN_ID,
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,

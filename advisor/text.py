@@ -5,7 +5,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
 class Text(BaseModel):
@@ -20,7 +19,3 @@ class Text(BaseModel):
         """The text in `lang`."""
         return self.zh if lang == "zh" else self.en
 
-
-def both(zh: str, en: str) -> Text:
-    """Shorthand for a bilingual text."""
-    return Text(zh=zh, en=en)

@@ -5,14 +5,12 @@ own Advisor once, at start, and every request reuses it.
 """
 
 import gc
-import importlib
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from advisor.assess import Advisor
 from advisor.present import Presenter
 
-from . import api, health, pages
+from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
 from .docs import install_docs
 from .limits import BodySizeLimit
@@ -29,11 +27,6 @@ from .problems import install_handlers
 from .settings import UPLOAD_PATH, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-# Routers written by other modules, included only when they exist. To add one, put its module
-# here: it must expose `router` (an APIRouter). web.staff: staff pages and API keys;
-# web.batches: batch assessment of uploaded files.
-OPTIONAL_ROUTERS: tuple[str, ...] = ("web.staff", "web.batches")
 
 DESCRIPTION = """Eligibility advice for Qingyang District's business-environment plan 青委办字〔2020〕55号.
 
@@ -44,14 +37,6 @@ change), each with the plan's verbatim quote, where to apply and the materials.
 Errors are `application/problem+json` (RFC 9457) with `errors: [{path, message}]`, one per bad
 field, in the request's language (`lang` in the body, `?lang=`, or `Accept-Language`; zh by default).
 """
-
-
-def _optional_routers() -> list[APIRouter]:
-    routers = []
-    for name in OPTIONAL_ROUTERS:
-        if importlib.util.find_spec(name) is not None:
-            routers.append(importlib.import_module(name).router)
-    return routers
 
 
 @asynccontextmanager
@@ -78,8 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(pages.router)
-    for router in _optional_routers():
-        app.include_router(router)
+    app.include_router(staff.router)
+    app.include_router(batches.router)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)

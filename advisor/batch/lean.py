@@ -75,8 +75,6 @@ class LeanScreen:
     def screen_many(self, profiles: list[BaseModel]) -> list[Verdict | Exception]:
         """screen() for a block, with one engine session per ruleset for the whole block
         (Engine.evaluate_many); a failure is returned in place of its profile's verdict."""
-        if not profiles:  # an empty session crashes durable-rules (nothing asserted, nothing fired)
-            return []
         block = [_nested(profile) for profile in profiles]
         try:
             results = self.engine.evaluate_many(block)

@@ -81,24 +81,6 @@ class Screener:
         self.header = tuple(header)  # the file's columns, which tuple rows are aligned with
         self.as_of = as_of
 
-    def screen(self, row: Row) -> Screened | Failed:
-        """Screen one row; a bad row becomes Failed with its reasons, never an exception."""
-        if row.cells is None:
-            reason = row.error or "unreadable row"
-            return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
-        ident, raw = self.columns.profile(row.cells, self.header)
-        try:
-            eligible, undetermined, questions = self.lean.screen(parse_profile(raw))
-        except ProfileError as error:
-            return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
-        except Exception as error:  # an engine failure on one row must not stop a registry run
-            return _failed(row.line, ident, error)
-        return Screened(row.line, ident, eligible, undetermined, questions)
-
-    def screen_all(self, rows: list[Row]) -> list[Screened | Failed]:
-        """Screen a chunk of rows, in order, one at a time."""
-        return [self.screen(row) for row in rows]
-
     def screen_many(self, rows: list[Row]) -> list[Screened | Failed]:
         """Screen a chunk of rows, in order, the valid ones through the engine as one block."""
         out: list[Screened | Failed | None] = []

@@ -74,9 +74,6 @@ class Search:
     provision: str | None = None  # a rule id or an article number such as （十四）
     status: str | None = None
 
-    def is_empty(self) -> bool:
-        return not any((self.date_from, self.date_to, self.credit_code, self.applicant, self.provision, self.status))
-
 
 def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL)
