@@ -1,8 +1,8 @@
 """The rule base: literate YAML rules (quote, condition, outcome, materials, examples) and the
 shared concepts they use, loaded, parsed and cross-checked against the plan and the catalog.
 
-`load_rulebase` fails on the first broken file; `check_rulebase` collects every problem with
-its file, rule id and reason (what `advisor rules check` prints).
+`load_rulebase` fails on a broken rule base; `collect` gathers every problem with its file, rule id
+and reason (`advisor.rulecheck` adds the engine and the examples for `advisor rules check`).
 """
 
 import hashlib
@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, load_catalog, squash
 from .conditions import Condition, ConditionError, concepts_of, fields_of, parse
 from .datafile import DataFileError, read_yaml
 from .paths import RULES_DIR
@@ -171,8 +171,6 @@ def _validate(model: type[BaseModel], data: Any, file: str, rule: str, problems:
 
 
 def _check_quote(quote: str, catalog: Catalog, article: str, file: str, rule: str, problems: list[Problem]) -> None:
-    from .catalog import squash
-
     if article not in catalog.articles:
         problems.append(Problem(file, rule, f"unknown article {article!r} (write it as the plan does, e.g. （四）)"))
         return
@@ -303,21 +301,6 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
     if len(problems) > before:
         return None
     return Rule(spec, condition, theme, file, spec.id)
-
-
-def check_rulebase(rules_dir: Path = RULES_DIR) -> list[Problem]:
-    """Every problem in the rule base (empty when clean), examples included."""
-    from .compiler import CompileError, compile_rulebase
-    from .examples import example_problems
-
-    rulebase, problems = collect(rules_dir)
-    if rulebase is None:
-        return problems
-    try:
-        compile_rulebase(rulebase, "check_")
-    except CompileError as error:  # e.g. a theme too wide for the engine's network
-        return [Problem("(rule base)", "(engine)", str(error))]
-    return example_problems(rulebase)
 
 
 @cache

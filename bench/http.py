@@ -56,11 +56,8 @@ def _wait_ready(url: str, timeout: float = 60.0) -> bool:
 
 
 def _server_command(port: int) -> list[str]:
-    if (ROOT / "advisor" / "serve_cli.py").exists():
-        return [sys.executable, "-m", "advisor", "serve", "--workers", "2", "--port", str(port),
-                "--log-level", "warning", "--no-access-log"]
-    return [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--workers", "2",
-            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    return [sys.executable, "-m", "advisor", "serve", "--workers", "2", "--port", str(port),
+            "--log-level", "warning", "--no-access-log"]
 
 
 def run(work_dir: Path, view: str = "full") -> HttpRun:
@@ -71,8 +68,6 @@ def run(work_dir: Path, view: str = "full") -> HttpRun:
     wrk = shutil.which("wrk")
     if wrk is None:
         return HttpRun(skipped="wrk is not installed (scripts/system-deps installs it)")
-    if not (ROOT / "web" / "app.py").exists():
-        return HttpRun(skipped="the web app (web/app.py) does not exist yet")
     work_dir.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view},
                       ensure_ascii=False)

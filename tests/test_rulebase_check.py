@@ -8,7 +8,8 @@ import yaml
 
 from advisor.catalog import load_catalog, squash
 from advisor.paths import RULES_DIR
-from advisor.rulebase import RuleBase, check_rulebase, collect
+from advisor.rulebase import RuleBase, collect
+from advisor.rulecheck import check_rulebase
 
 
 def test_the_shipped_rule_base_is_clean() -> None:

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from advisor.assess import Advisor
 from advisor.present import Presenter
+from advisor.settings import UPLOAD_PATH, Settings, read_settings
 
 from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
@@ -24,7 +25,6 @@ from .docs import install_docs
 from .limits import BodySizeLimit
 from .logs import keep_profiles_out_of_logs
 from .problems import install_handlers
-from .settings import UPLOAD_PATH, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -49,7 +49,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings (from the environment by default)."""
-    settings = settings or Settings.from_env()
+    settings = settings or read_settings()
     keep_profiles_out_of_logs()
     app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=_lifespan)

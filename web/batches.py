@@ -39,12 +39,11 @@ _CHUNK = 1 << 20
 
 
 def _data_dir(request: Request) -> Path:
-    settings = request.app.state.settings
-    return Path(settings.extra.get("ADVISOR_DATA_DIR", "data")) / "batches"
+    return Path(request.app.state.settings.data_dir) / "batches"
 
 
 def _max_jobs(request: Request) -> int:
-    return int(request.app.state.settings.extra.get("ADVISOR_BATCH_MAX_JOBS", "2"))
+    return int(request.app.state.settings.batch_max_jobs)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -75,13 +74,13 @@ def _running_jobs(root: Path) -> int:
     return count
 
 
-def _start(job: Path, source: Path, lang: str, workers: str | None) -> int:
+def _start(job: Path, source: Path, lang: str, workers: int | None) -> int:
     """Start `advisor batch` on the upload; a thread reaps it and records a crash as a failure."""
     command = [sys.executable, "-m", "advisor", "batch", str(source), "--out", str(job / FILES["results"]),
                "--errors", str(job / FILES["errors"]), "--summary", str(job / FILES["summary"]),
                "--status", str(job / "status.json"), "--lang", lang, "--quiet"]
-    if workers:
-        command += ["--workers", workers]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     log = (job / "batch.log").open("wb")
     child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
@@ -138,7 +137,7 @@ async def create_batch(request: Request, advisor: AdvisorDep,
         reason = error.message(answer_lang)
         return problem(422, answer_lang, reason, [{"path": "file", "message": reason}], kind="invalid-file")
     (job / "status.json").write_text(json.dumps({"state": "queued"}), encoding="utf-8")
-    pid = _start(job, source, answer_lang, request.app.state.settings.extra.get("ADVISOR_BATCH_WORKERS"))
+    pid = _start(job, source, answer_lang, request.app.state.settings.batch_workers)
     (job / "job.json").write_text(json.dumps({"pid": pid, "filename": file.filename}, ensure_ascii=False),
                                   encoding="utf-8")
     url = str(request.url_for("get_batch", batch_id=ident))

@@ -4,7 +4,6 @@ SQLite runs in WAL mode with synchronous=FULL: a commit that returned has reache
 an acknowledged consultation survives a killed process or a power cut.
 """
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,17 +12,19 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from ..settings import read_settings
+
 
 def data_dir() -> Path:
     """The folder for the SQLite file and the generated secret key (ADVISOR_DATA_DIR, default ./data)."""
-    return Path(os.environ.get("ADVISOR_DATA_DIR", "data"))
+    return read_settings().data_dir
 
 
 def database_url() -> str:
     """DATABASE_URL (or ADVISOR_DATABASE_URL), else the SQLite file data/advisor.db.
 
     postgres:// and postgresql:// URLs are given the psycopg driver."""
-    url = (os.environ.get("DATABASE_URL") or os.environ.get("ADVISOR_DATABASE_URL") or "").strip()
+    url = read_settings().database_url.strip()
     if not url:
         return f"sqlite:///{data_dir() / 'advisor.db'}"
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the dialect and driver spelled out.

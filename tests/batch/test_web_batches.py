@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from advisor.assess import Advisor
 from advisor.batch.synth import write_synthetic
 from advisor.rulebase import RuleBase
+from advisor.settings import Settings
 from advisor.synth import ProfileFactory
 from web.app import create_app
-from web.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -32,7 +32,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(data_dir: Path) -> FastAPI:
-    return create_app(Settings(extra={"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_BATCH_WORKERS": "1"}))
+    return create_app(Settings(data_dir=data_dir, batch_workers=1))
 
 
 @pytest.fixture
@@ -96,18 +96,18 @@ async def test_wrong_file_type_and_unknown_job(client: httpx.AsyncClient) -> Non
     assert (await client.get("/api/v1/batches/0123456789abcdef/files/results")).status_code == 404
 
 
-async def test_a_partner_key_is_required_once_keys_are_enforced(client: httpx.AsyncClient,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("API_KEYS_REQUIRED", "true")
-    response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id\nE1\n", "text/csv")})
-    assert response.status_code == 401
-    assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 401
+async def test_a_partner_key_is_required_once_keys_are_enforced(data_dir: Path) -> None:
+    app = create_app(Settings(data_dir=data_dir, batch_workers=1, api_keys_required=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id\nE1\n", "text/csv")})
+        assert response.status_code == 401
+        assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 401
 
 
 async def test_a_registry_larger_than_the_json_limit_is_accepted_but_not_a_larger_profile(
         data_dir: Path, tmp_path: Path, rulebase: RuleBase) -> None:
     app = create_app(Settings(max_body_bytes=10_000, max_upload_bytes=5_000_000,
-                              extra={"ADVISOR_DATA_DIR": str(data_dir), "ADVISOR_BATCH_WORKERS": "1"}))
+                              data_dir=data_dir, batch_workers=1))
     registry = tmp_path / "big.csv"
     write_synthetic(registry, 300, 9, rulebase)
     assert 10_000 < registry.stat().st_size < 5_000_000

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlmodel import Session
 
 from advisor.storage import get_engine, reset_engine, upgrade
@@ -22,7 +23,7 @@ PASSWORD = "a long enough secret"
 
 
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
+def server_app() -> Iterator[tuple[str, FastAPI]]:
     """The app on a free port; the database it uses is whatever DATABASE_URL names at request time."""
     os.environ.setdefault("SECRET_KEY", "test-secret-key-for-signing-cookies")
     from web.app import create_app
@@ -30,16 +31,32 @@ def server_url() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(600):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", app
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def server_url(server_app: tuple[str, FastAPI]) -> str:
+    return server_app[0]
+
+
+@pytest.fixture
+def keys_required(server_app: tuple[str, FastAPI]) -> Iterator[None]:
+    """The running app with ADVISOR_API_KEYS_REQUIRED=true for one test."""
+    app = server_app[1]
+    before = app.state.settings
+    app.state.settings = before.model_copy(update={"api_keys_required": True})
+    yield
+    app.state.settings = before
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 
 import httpx
-import pytest
 
 from tests.staff.conftest import csrf_from, login
 
@@ -18,9 +17,8 @@ def _create_key(client: httpx.Client) -> str:
 
 
 def test_keys_required_refuses_missing_unknown_and_revoked_keys(client: httpx.Client, server_url: str,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                keys_required: None) -> None:
     key = _create_key(client)
-    monkeypatch.setenv("API_KEYS_REQUIRED", "true")
     with httpx.Client(base_url=server_url) as partner:
         for headers in ({}, {"X-API-Key": "qyk_not-a-real-key"}):
             refused = partner.get("/api/v1/questions", headers=headers)
@@ -39,8 +37,6 @@ def test_keys_required_refuses_missing_unknown_and_revoked_keys(client: httpx.Cl
         assert partner.get("/api/v1/questions", headers={"X-API-Key": key}).status_code == 401
 
 
-def test_without_the_setting_the_api_stays_open(client: httpx.Client, server_url: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("API_KEYS_REQUIRED", raising=False)
+def test_without_the_setting_the_api_stays_open(client: httpx.Client, server_url: str) -> None:
     with httpx.Client(base_url=server_url) as anyone:
         assert anyone.get("/api/v1/questions").status_code == 200

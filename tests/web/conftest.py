@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from advisor.settings import Settings
 from web.app import create_app
-from web.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE = {

@@ -4,8 +4,6 @@ The key goes in the X-API-Key header (or Authorization: Bearer). A missing, unkn
 gets 401 problem+json. Every request with a valid key is counted against it, required or not.
 """
 
-import os
-
 from fastapi import HTTPException
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -13,13 +11,6 @@ from starlette.requests import Request
 
 from advisor.storage import get_engine
 from advisor.storage.apikeys import use_key
-
-_TRUE = ("1", "true", "yes", "on")
-
-
-def keys_required() -> bool:
-    """Whether API_KEYS_REQUIRED is set to true."""
-    return os.environ.get("API_KEYS_REQUIRED", "").strip().lower() in _TRUE
 
 
 def _presented(request: Request) -> str | None:
@@ -49,7 +40,7 @@ async def require_api_key(request: Request) -> None:
     thread hop; the database is only touched, in the thread pool, when a key is presented.
     """
     key = _presented(request)
-    required = keys_required()
+    required = request.app.state.settings.api_keys_required
     if key is None and not required:
         return
     client_name = await run_in_threadpool(_count_use, key) if key is not None else None

@@ -14,6 +14,7 @@ import time
 from functools import cache
 from typing import Any
 
+from advisor.settings import read_settings
 from advisor.storage.db import data_dir
 
 SESSION_COOKIE = "qy_staff"
@@ -23,8 +24,8 @@ SESSION_SECONDS = 12 * 3600  # one working day at the window
 
 @cache
 def secret_key() -> bytes:
-    """SECRET_KEY from the environment, else the generated data/secret_key file."""
-    configured = os.environ.get("SECRET_KEY", "").strip()
+    """ADVISOR_SECRET_KEY (or SECRET_KEY) from the environment, else the generated data/secret_key file."""
+    configured = read_settings().secret_key.strip()
     if configured:
         return configured.encode("utf-8")
     path = data_dir() / "secret_key"

@@ -10,8 +10,8 @@ import sys
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from .storage import database_url, upgrade
-    from .storage.migrate import current_revision
+    from ..storage import database_url, upgrade
+    from ..storage.migrate import current_revision
 
     upgrade()
     url = database_url()
@@ -31,8 +31,8 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def _cmd_staff_create(args: argparse.Namespace) -> int:
-    from .storage import session_scope, upgrade
-    from .storage.staff import StaffError, create_staff
+    from ..storage import session_scope, upgrade
+    from ..storage.staff import StaffError, create_staff
 
     password = _read_password(args.password_stdin)
     if password is None:

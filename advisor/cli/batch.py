@@ -5,14 +5,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .text import Lang
+from ..text import Lang
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
-    from .batch.columns import BatchInputError
-    from .batch.progress import ProgressBar, StatusFile
-    from .profile import ProfileError
+    from ..batch import run_batch
+    from ..batch.columns import BatchInputError
+    from ..batch.progress import ProgressBar, StatusFile
+    from ..profile import ProfileError
 
     lang: Lang = args.lang
     observers: list = [] if args.quiet else [ProgressBar()]
@@ -44,8 +44,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from .batch.columns import BatchInputError
-    from .batch.synth import write_synthetic
+    from ..batch.columns import BatchInputError
+    from ..batch.synth import write_synthetic
 
     try:
         count = write_synthetic(args.out, args.n, args.seed)

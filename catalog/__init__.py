@@ -1,0 +1,1 @@
+"""The catalog as package data: this folder ships as advisor.data.catalog."""

@@ -1,0 +1,1 @@
+"""The rule base as package data: this folder ships as advisor.data.rules."""
