@@ -40,6 +40,21 @@ class Settings(BaseSettings):
     # Registry screenings running at once, and worker processes for each (None: every core).
     batch_max_jobs: int = Field(2, ge=1, validation_alias=_env("batch_max_jobs"))
     batch_workers: int | None = Field(None, ge=0, validation_alias=_env("batch_workers"))
+    # Uploads and result files of batch jobs; shared storage (NFS, a mounted volume) when several hosts
+    # serve the API. Empty means data_dir/batches.
+    batch_dir: Path | None = Field(None, validation_alias=_env("batch_dir"))
+    # Finished batch jobs (their rows, uploads and results) are removed after this many days.
+    batch_retention_days: int = Field(30, ge=1, validation_alias=_env("batch_retention_days"))
+    # A batch worker beats this often; a job whose worker missed three beats is retried or failed.
+    batch_heartbeat_seconds: float = Field(10.0, gt=0, validation_alias=_env("batch_heartbeat_seconds"))
+    # Runs of one job in all (a job whose worker died is started again from the first row until then).
+    batch_max_attempts: int = Field(2, ge=1, validation_alias=_env("batch_max_attempts"))
+    # A job that reads no block for this long fails instead of holding its slot.
+    batch_stall_seconds: float = Field(600.0, gt=0, validation_alias=_env("batch_stall_seconds"))
+    # Result files of one job may not grow past this: the job fails with the reason (1 GiB by default).
+    batch_max_output_bytes: int = Field(1 << 30, gt=0, validation_alias=_env("batch_max_output_bytes"))
+    # A Dask scheduler (tcp://HOST:PORT) that batch jobs screen on; empty: the worker host's own cores.
+    batch_scheduler: str = Field("", validation_alias=_env("batch_scheduler"))
 
     @field_validator("cors_origins", mode="before")
     @classmethod

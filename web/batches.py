@@ -1,155 +1,320 @@
-"""Batch screening over HTTP: upload a registry (CSV or JSON Lines), poll, download the results.
+"""Batch screening over HTTP: upload a registry (CSV, JSON Lines or XLSX), poll, download the results.
 
-POST /api/v1/batches stores the upload under the data folder (ADVISOR_DATA_DIR, default ./data)
-and starts `advisor batch` as a background process using every core; it keeps a status file
-current, so GET /api/v1/batches/{id} answers from any server worker process, and a job survives
-a server restart. The files use the column mapping of advisor/batch/columns.py.
+Durable jobs: the job's state is a row of the database (advisor/storage/jobs.py) and its files live
+in the batch folder (ADVISOR_BATCH_DIR, shared storage when several hosts serve the API), so any
+host answers for any job and a job survives a server restart. After an upload the server starts
+`advisor batch-worker`, which claims queued jobs and screens them (advisor/batch/worker.py); a
+job whose worker dies is retried from the start or fails with the reason, never "running" forever.
+
+- A job belongs to the partner key (or staff user) that created it: anyone else gets 404.
+- At most ADVISOR_BATCH_MAX_JOBS jobs are queued or running at once (503 with Retry-After beyond);
+  each holds a slot taken atomically in the database.
+- `Idempotency-Key` (header, up to 255 characters): a repeated POST with the same key and file
+  answers with the job already made; the same key with another file is refused (422).
+- `webhook_url` (form field): when the job ends, a signed POST is sent there (advisor/batch/webhook.py:
+  header X-Advisor-Signature, t=…,v1=HMAC-SHA256 of "t.body" under the `webhook_secret` of the 202 answer).
+- Jobs, uploads and results are removed ADVISOR_BATCH_RETENTION_DAYS (30) days after they finish;
+  the upload itself as soon as its job is done. Results may not exceed ADVISOR_BATCH_MAX_OUTPUT_BYTES.
 """
 
-import json
+import asyncio
+import contextlib
+import hashlib
 import os
-import re
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, UploadFile
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from advisor.batch.columns import BatchInputError, ColumnMap
 from advisor.batch.formats import open_reader
+from advisor.batch.worker import FILES, batch_root, job_folder, reap, stale_before, sweep_expired
+from advisor.questions import QuestionCatalog
+from advisor.settings import Settings
+from advisor.storage import StaffUser, get_engine, jobs
+from advisor.storage.models import BatchJob
 
+from .api.models import Problem
 from .deps import AdvisorDep
 from .i18n import request_lang
 from .problems import problem
+from .staff import security
 from .staff.apikeys import require_api_key
 
-# Partner keys as for the rest of /api/v1 (enforced when API_KEYS_REQUIRED=true): 蓉易享 submits its registry.
-router = APIRouter(prefix="/api/v1", tags=["batches"], dependencies=[Depends(require_api_key)])
-
-_ID = re.compile(r"^[0-9a-f]{16}$")
-_SUFFIXES = {".csv": ".csv", ".jsonl": ".jsonl", ".ndjson": ".jsonl"}
-FILES = {"results": "results.csv", "errors": "errors.csv", "summary": "summary.csv"}
+_SUFFIXES = {".csv": ".csv", ".jsonl": ".jsonl", ".ndjson": ".jsonl", ".xlsx": ".xlsx"}
 _CHUNK = 1 << 20
+_SWEEP_EVERY = 3600.0
 
 
-def _data_dir(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "batches"
-
-
-def _max_jobs(request: Request) -> int:
-    return int(request.app.state.settings.batch_max_jobs)
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
+@contextlib.asynccontextmanager
+async def _supervise(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs: give up on jobs whose worker died, start a worker when jobs wait
+    (after a restart, or a job given another try), remove expired jobs."""
+    task = asyncio.create_task(_supervisor(app))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    except (OSError, ValueError):
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+# Partner keys as for the rest of /api/v1 (enforced when API_KEYS_REQUIRED=true): 蓉易享 submits its registry.
+router = APIRouter(prefix="/api/v1", tags=["batches"], dependencies=[Depends(require_api_key)], lifespan=_supervise)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+State = Literal["queued", "running", "done", "failed"]
+
+
+class BatchAccepted(BaseModel):
+    """202: the job is queued; poll status_url (also the Location header)."""
+
+    id: str
+    state: State
+    status_url: str
+    webhook_secret: str | None = Field(None, description="HMAC-SHA256 key of the completion webhook (when asked "
+                                                          "for): verify X-Advisor-Signature with it")
+
+
+class BatchFiles(BaseModel):
+    """Download URLs of a finished job's files (CSV, UTF-8)."""
+
+    results: str = Field(description="per enterprise: eligible, undetermined, questions to settle")
+    errors: str = Field(description="rows that could not be screened, with line number and reason")
+    summary: str = Field(description="per provision: eligible and undetermined counts")
+
+
+class BatchStatus(BaseModel):
+    """Where a job stands; `files` once it is done, `error` once it failed."""
+
+    id: str
+    state: State
+    filename: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    expires_at: datetime | None = Field(None, description="when the job and its files are removed")
+    attempts: int = Field(description="runs started (a run whose worker died is started again)")
+    rows: int = Field(description="rows read so far (all rows once done)")
+    screened: int
+    failed: int = Field(description="rows that could not be screened (see the errors file)")
+    fraction: float | None = Field(None, description="share of the file read, 0 to 1")
+    rate_per_s: float | None = None
+    seconds_left: float | None = None
+    error: str | None = Field(None, description="why the job failed")
+    files: BatchFiles | None = None
+
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such job (or not yours)"}}
+
+
+# --- who owns a job -----------------------------------------------------------------------------
+
+def _staff_id(token: str | None) -> int | None:
+    found = security.read_session(token)
+    if found is None:
         return None
+    with Session(get_engine()) as session:
+        user = session.get(StaffUser, found[0])
+        return user.id if user and user.active and user.session_nonce == found[1] else None
 
 
-def _alive(pid: int) -> bool:
+async def _owner(request: Request) -> str:
+    """key:ID for a partner key, staff:ID for a logged-in staff member, else anonymous."""
+    client_id = getattr(request.state, "api_client_id", None)
+    if client_id is not None:
+        return f"key:{client_id}"
+    token = request.cookies.get(security.SESSION_COOKIE)
+    staff_id = await run_in_threadpool(_staff_id, token) if token else None
+    return f"staff:{staff_id}" if staff_id is not None else "anonymous"
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+def _worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
+    """The environment of a worker: this server's database and batch settings."""
+    env = dict(os.environ)
+    values = {"database_url": engine.url.render_as_string(hide_password=False), "data_dir": settings.data_dir,
+              "batch_dir": batch_root(settings), "batch_workers": settings.batch_workers,
+              "batch_retention_days": settings.batch_retention_days,
+              "batch_heartbeat_seconds": settings.batch_heartbeat_seconds,
+              "batch_max_attempts": settings.batch_max_attempts, "batch_stall_seconds": settings.batch_stall_seconds,
+              "batch_max_output_bytes": settings.batch_max_output_bytes, "batch_scheduler": settings.batch_scheduler}
+    for name, value in values.items():
+        env.pop(name.upper(), None)  # an alias without the prefix would win over ADVISOR_*
+        if value is None:
+            env.pop(f"ADVISOR_{name.upper()}", None)
+        else:
+            env[f"ADVISOR_{name.upper()}"] = str(value)
+    return env
+
+
+def _start_worker(app: FastAPI) -> None:
+    """Start `advisor batch-worker` in its own session (it outlives a server restart); a thread reaps it."""
+    settings: Settings = app.state.settings
+    root = batch_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "worker.log").open("ab") as log:
+        child = subprocess.Popen([sys.executable, "-m", "advisor", "batch-worker"], stdout=log,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                 env=_worker_env(settings, get_engine()))
+    workers: set[subprocess.Popen[bytes]] = app.state.__dict__.setdefault("batch_workers", set())
+    workers.add(child)
+
+    def wait() -> None:
+        child.wait()
+        workers.discard(child)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def _local_worker_running(app: FastAPI) -> bool:
+    return any(child.poll() is None for child in app.state.__dict__.get("batch_workers", set()))
+
+
+def _housekeeping(app: FastAPI, sweep: bool) -> None:
+    settings: Settings = app.state.settings
+    engine = get_engine()
+    reap(settings, engine)
+    if sweep:
+        sweep_expired(settings, engine)
+    if not _local_worker_running(app) and jobs.has_work(engine):
+        _start_worker(app)
+
+
+async def _supervisor(app: FastAPI) -> None:
+    last_sweep = 0.0
+    while True:
+        sweep = time.monotonic() - last_sweep > _SWEEP_EVERY
+        try:
+            await run_in_threadpool(_housekeeping, app, sweep)
+            if sweep:
+                last_sweep = time.monotonic()
+        except Exception:  # e.g. the database not migrated yet: try again next round
+            pass
+        await asyncio.sleep(app.state.settings.batch_heartbeat_seconds)
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+def _check_file(source: Path, questions: QuestionCatalog) -> None:
+    """Refuse at once a file that cannot be screened (unreadable, unknown columns, no rows)."""
+    reader = open_reader(source)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        ColumnMap(questions).check_columns(reader.columns)
+        if next(iter(reader), None) is None:
+            raise BatchInputError("the file has no rows", "文件中没有数据行")
+    finally:
+        reader.close()
 
 
-def _running_jobs(root: Path) -> int:
-    if not root.is_dir():
-        return 0
-    count = 0
-    for job in root.iterdir():
-        status, meta = _read_json(job / "status.json"), _read_json(job / "job.json")
-        if status and meta and status.get("state") in ("queued", "running") and _alive(int(meta["pid"])):
-            count += 1
-    return count
+def _accepted(job: BatchJob, replayed: bool = False) -> JSONResponse:
+    body = BatchAccepted(id=job.id, state=job.state, status_url=job.status_url,  # type: ignore[arg-type]
+                         webhook_secret=job.webhook_secret)
+    headers = {"Location": job.status_url}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body.model_dump(mode="json"), status_code=202, headers=headers)
 
 
-def _start(job: Path, source: Path, lang: str, workers: int | None) -> int:
-    """Start `advisor batch` on the upload; a thread reaps it and records a crash as a failure."""
-    command = [sys.executable, "-m", "advisor", "batch", str(source), "--out", str(job / FILES["results"]),
-               "--errors", str(job / FILES["errors"]), "--summary", str(job / FILES["summary"]),
-               "--status", str(job / "status.json"), "--lang", lang, "--quiet"]
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    log = (job / "batch.log").open("wb")
-    child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-
-    def reap() -> None:
-        code = child.wait()
-        status = _read_json(job / "status.json") or {}
-        if code not in (0, 1) and status.get("state") != "failed":
-            (job / "status.json").write_text(json.dumps({"state": "failed", "error": f"exit code {code}"}),
-                                             encoding="utf-8")
-
-    threading.Thread(target=reap, daemon=True).start()
-    return child.pid
+def _bad_field(lang: str, path: str, zh: str, en: str) -> Response:
+    message = zh if lang == "zh" else en
+    return problem(422, lang, message, [{"path": path, "message": message}], kind="invalid-input")  # type: ignore[arg-type]
 
 
-@router.post("/batches", status_code=202, summary="Screen an uploaded registry in the background",
-             responses={202: {"description": "Accepted: poll the status URL"}})
-async def create_batch(request: Request, advisor: AdvisorDep,
-                       file: Annotated[UploadFile, File(description="registry: .csv or .jsonl, one enterprise a row")],
-                       lang: Annotated[str | None, Form(description="zh or en: language of the errors file")] = None,
-                       ) -> JSONResponse:
+@router.post("/batches", status_code=202, response_model=BatchAccepted,
+             summary="Screen an uploaded registry in the background",
+             responses={202: {"description": "Accepted: poll the status URL"},
+                        415: {"model": Problem, "description": "Not a .csv, .jsonl or .xlsx file"},
+                        422: {"model": Problem, "description": "The file cannot be screened"},
+                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}})
+async def create_batch(
+        request: Request, advisor: AdvisorDep,
+        file: Annotated[UploadFile, File(description="registry: .csv, .jsonl or .xlsx, one enterprise a row")],
+        lang: Annotated[str | None, Form(description="zh or en: language of the errors file")] = None,
+        webhook_url: Annotated[str | None, Form(description="http(s) URL to POST to when the job ends, "
+                                                            "signed with X-Advisor-Signature")] = None,
+        idempotency_key: Annotated[str | None, Header(description="repeat a POST safely: the same key and "
+                                                                  "file answer with the same job")] = None,
+) -> Response:
     """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2);
     values as text (true/false/是/否, numbers, enum values); blank = unknown. Answers 202 with the
     job's status URL; GET it for progress and, when done, the result files."""
     answer_lang = request_lang(request, lang)
     zh = answer_lang == "zh"
+    settings: Settings = request.app.state.settings
     suffix = _SUFFIXES.get(Path(file.filename or "").suffix.lower())
     if suffix is None:
-        return problem(415, answer_lang, "请上传 .csv 或 .jsonl 文件" if zh else "upload a .csv or .jsonl file",
-                       kind="unsupported-file")
-    root = _data_dir(request)
-    if _running_jobs(root) >= _max_jobs(request):
-        busy = "批量任务已满，请稍后再试" if zh else "too many batch jobs running; retry later"
-        return problem(503, answer_lang, busy, kind="busy", headers={"Retry-After": "60"})
-    ident = secrets.token_hex(8)
-    job = root / ident
-    job.mkdir(parents=True)
-    source = job / f"input{suffix}"
+        return problem(415, answer_lang, "请上传 .csv、.jsonl 或 .xlsx 文件" if zh else
+                       "upload a .csv, .jsonl or .xlsx file", kind="unsupported-file")
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
+        return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印字符",
+                          "must be 1 to 255 printable characters")
+    if webhook_url is not None and (not webhook_url.startswith(("http://", "https://")) or len(webhook_url) > 2000):
+        return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
+                          "must be an http:// or https:// URL")
+    owner = await _owner(request)
+    engine = get_engine()
+    ident = jobs.new_job_id()
+    folder = job_folder(settings, ident)
+    folder.mkdir(parents=True)
+    source = folder / f"input{suffix}"
+    digest = hashlib.sha256(f"{answer_lang}\n{webhook_url or ''}\n".encode())
     with source.open("wb") as out:
         while chunk := await file.read(_CHUNK):
+            digest.update(chunk)
             out.write(chunk)
-    try:  # check the columns now, so a wrong file is answered at once rather than by a failed job
-        reader = open_reader(source)
-        try:
-            ColumnMap(advisor.rulebase.questions).check_columns(reader.columns)
-            if next(iter(reader), None) is None:
-                raise BatchInputError("the file has no rows", "文件中没有数据行")
-        finally:
-            reader.close()
-    except BatchInputError as error:
-        for path in job.iterdir():
-            path.unlink()
-        job.rmdir()
-        reason = error.message(answer_lang)
-        return problem(422, answer_lang, reason, [{"path": "file", "message": reason}], kind="invalid-file")
-    (job / "status.json").write_text(json.dumps({"state": "queued"}), encoding="utf-8")
-    pid = _start(job, source, answer_lang, request.app.state.settings.batch_workers)
-    (job / "job.json").write_text(json.dumps({"pid": pid, "filename": file.filename}, ensure_ascii=False),
-                                  encoding="utf-8")
-    url = str(request.url_for("get_batch", batch_id=ident))
-    return JSONResponse({"id": ident, "state": "queued", "status_url": url}, status_code=202,
-                        headers={"Location": url})
+    new = jobs.NewJob(owner=owner, request_hash=digest.hexdigest(), filename=file.filename or source.name,
+                      input_name=source.name, lang=answer_lang,
+                      status_url=str(request.url_for("get_batch", batch_id=ident)),
+                      idempotency_key=idempotency_key, webhook_url=webhook_url,
+                      webhook_secret=secrets.token_urlsafe(32) if webhook_url else None)
+    job: BatchJob | None = None
+    try:
+        if idempotency_key and (earlier := await run_in_threadpool(jobs.find_idempotent, engine, owner,
+                                                                   idempotency_key)):
+            return _replay(earlier, new, answer_lang)
+        try:  # check the columns now, so a wrong file is answered at once rather than by a failed job
+            await run_in_threadpool(_check_file, source, advisor.rulebase.questions)
+        except BatchInputError as error:
+            reason = error.message(answer_lang)[:2000]  # cap what an error echoes
+            return problem(422, answer_lang, reason, [{"path": "file", "message": reason}], kind="invalid-file")
+        job = await run_in_threadpool(jobs.create_job, engine, ident, new, settings.batch_max_jobs)
+    except jobs.SlotsFull:
+        busy = "批量任务已满，请稍后再试" if zh else "too many batch jobs queued or running; retry later"
+        return problem(503, answer_lang, busy, kind="busy", headers={"Retry-After": "60"})
+    except jobs.IdempotentReplay as replay:
+        return _replay(replay.job, new, answer_lang)
+    finally:
+        if job is None:  # refused, busy or a replay: the upload is not kept
+            await run_in_threadpool(shutil.rmtree, folder, True)
+    _start_worker(request.app)
+    return _accepted(job)
 
 
-def _job(request: Request, batch_id: str) -> Path | None:
-    if not _ID.match(batch_id):
-        return None
-    job = _data_dir(request) / batch_id
-    return job if (job / "status.json").exists() else None
+def _replay(earlier: BatchJob, new: jobs.NewJob, lang: str) -> Response:
+    if earlier.request_hash != new.request_hash:
+        return _bad_field(lang, "Idempotency-Key", "该键已用于另一个文件或选项",
+                          "was used with another file or options")
+    return _accepted(earlier, replayed=True)
 
 
 def _not_found(request: Request) -> JSONResponse:
@@ -157,29 +322,60 @@ def _not_found(request: Request) -> JSONResponse:
     return problem(404, lang, "没有这个批量任务" if lang == "zh" else "no such batch job", kind="not-found")
 
 
-@router.get("/batches/{batch_id}", summary="Progress of a batch job and, when done, its result files")
-async def get_batch(request: Request, batch_id: str) -> JSONResponse:
+def _load(app: FastAPI, batch_id: str, owner: str) -> BatchJob | None:
+    """The owner's job, after giving up on it if its worker stopped beating (any host can tell)."""
+    if len(batch_id) > 32 or not batch_id.isalnum():
+        return None
+    engine = get_engine()
+    job = jobs.get_job(engine, batch_id)
+    if job is None or job.owner != owner:
+        return None
+    settings: Settings = app.state.settings
+    if job.state == "running" and job.heartbeat_at is not None and job.heartbeat_at < stale_before(settings):
+        if any(item.requeued for item in reap(settings, engine)):
+            _start_worker(app)
+        job = jobs.get_job(engine, batch_id)
+    return job
+
+
+def _status(request: Request, job: BatchJob) -> BatchStatus:
+    settings: Settings = request.app.state.settings
+    rate = left = None
+    if job.state == "running" and job.started_at and job.heartbeat_at and job.rows:
+        elapsed = max((job.heartbeat_at - job.started_at).total_seconds(), 1e-3)
+        rate = round(job.rows / elapsed, 1)
+        if job.fraction:
+            left = round(elapsed * (1 - job.fraction) / job.fraction, 1)
+    files = None
+    if job.state == "done":
+        files = BatchFiles(**{name: str(request.url_for("get_batch_file", batch_id=job.id, name=name))
+                              for name in FILES})
+    expires = job.finished_at + timedelta(days=settings.batch_retention_days) if job.finished_at else None
+    return BatchStatus(id=job.id, state=job.state, filename=job.filename,  # type: ignore[arg-type]
+                       created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+                       expires_at=expires, attempts=job.attempts, rows=job.rows, screened=job.rows - job.failed,
+                       failed=job.failed, fraction=job.fraction, rate_per_s=rate, seconds_left=left,
+                       error=job.error, files=files)
+
+
+@router.get("/batches/{batch_id}", response_model=BatchStatus, responses=_PROBLEMS,
+            summary="Progress of a batch job and, when done, its result files")
+async def get_batch(request: Request, batch_id: str) -> Any:
     """state: queued, running (rows, failed, fraction, rate_per_s, seconds_left), done (counts and
     `files`: results, errors, summary as download URLs) or failed (error)."""
-    job = _job(request, batch_id)
-    if job is None:
-        return _not_found(request)
-    status = _read_json(job / "status.json") or {"state": "queued"}
-    body: dict[str, Any] = {"id": batch_id, **{k: v for k, v in status.items() if k not in FILES and k != "output"}}
-    if status.get("state") == "done":
-        body["files"] = {name: str(request.url_for("get_batch_file", batch_id=batch_id, name=name))
-                         for name in FILES}
-    return JSONResponse(body)
+    job = await run_in_threadpool(_load, request.app, batch_id, await _owner(request))
+    return _not_found(request) if job is None else _status(request, job)
 
 
 @router.get("/batches/{batch_id}/files/{name}", summary="Download a result file of a finished batch job",
-            response_class=FileResponse)
-async def get_batch_file(request: Request, batch_id: str, name: str) -> Any:
+            response_class=FileResponse, responses={200: {"content": {"text/csv": {}}}, **_PROBLEMS})
+async def get_batch_file(request: Request, batch_id: str, name: Literal["results", "errors", "summary"]) -> Any:
     """name: results (per enterprise: eligible, undetermined, questions), errors (bad rows with line
     numbers) or summary (per provision: eligible and undetermined counts); all CSV."""
-    job = _job(request, batch_id)
-    status = _read_json(job / "status.json") if job else None
-    if job is None or name not in FILES or not status or status.get("state") != "done":
+    job = await run_in_threadpool(_load, request.app, batch_id, await _owner(request))
+    if job is None or job.state != "done" or not job.result_dir:
         return _not_found(request)
-    return FileResponse(job / FILES[name], media_type="text/csv; charset=utf-8",
-                        filename=f"batch-{batch_id}-{FILES[name]}")
+    path = job_folder(request.app.state.settings, job.id) / job.result_dir / FILES[name]
+    if not path.is_file():  # removed by retention meanwhile
+        return _not_found(request)
+    return FileResponse(path, media_type="text/csv; charset=utf-8", filename=f"batch-{batch_id}-{FILES[name]}")

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -70,6 +70,8 @@ def default_paths(output: Path) -> tuple[Path, Path]:
 
 
 Results = Iterator[tuple[ChunkOutcome, float | None]]
+# Screens blocks elsewhere (a Dask cluster: engines.py), given the blocks and BlockScreener's arguments.
+BlockEngine = Callable[[Iterator[tuple[Block, float | None]], tuple[Any, ...]], Results]
 
 
 def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScreener) -> Results:
@@ -94,8 +96,9 @@ def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
               workers: int | None = None, as_of: date | None = None, lang: str = "zh",
-              observers: tuple[Observer, ...] = ()) -> BatchSummary:
-    """Screen every row of `source` into `output`; bad rows go to `errors`. workers=0: in this process.
+              observers: tuple[Observer, ...] = (), engine: BlockEngine | None = None) -> BatchSummary:
+    """Screen every row of `source` into `output`; bad rows go to `errors`. workers=0: in this process;
+    `engine`: screen the blocks with it instead of local worker processes (the output is the same).
 
     Raises BatchInputError (before writing anything) if the file cannot be read or names an
     unknown column, ProfileError for an as-of date before the plan applies; a bad row never stops the run.
@@ -112,7 +115,12 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         ColumnMap(rulebase.questions).check_columns(reader.columns)
         blocks = reader.blocks(CHUNK_ROWS)
         initargs = (as_of, tuple(reader.columns), file_format(output), lang)
-        results = _pooled(blocks, workers, initargs) if workers > 0 else _in_process(blocks, BlockScreener(*initargs))
+        if engine is not None:
+            results = engine(blocks, initargs)
+        elif workers > 0:
+            results = _pooled(blocks, workers, initargs)
+        else:
+            results = _in_process(blocks, BlockScreener(*initargs))
         with TableWriter(output, RESULT_COLUMNS) as out, TableWriter(result.errors, ERROR_COLUMNS) as bad:
             for outcome, fraction in results:
                 out.write_rendered(outcome.rendered)

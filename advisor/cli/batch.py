@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +21,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if status:
         observers.append(status)
     try:
-        summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
-                            tuple(observers))
-    except (BatchInputError, ProfileError, OSError) as error:
+        with ExitStack() as stack:
+            engine = None
+            if args.engine == "dask":
+                from ..batch.dask_engine import dask_engine
+
+                engine = stack.enter_context(dask_engine(args.scheduler, args.workers))
+            summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
+                                tuple(observers), engine)
+    except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
         if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
             message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
         else:
@@ -41,6 +48,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print(f"results: {summary.output}\nper provision: {summary.summary}\nerrors: {summary.errors}",
               file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def _cmd_batch_worker(args: argparse.Namespace) -> int:
+    from ..batch.worker import JobRunner
+    from ..settings import read_settings
+    from ..storage import get_engine
+
+    count = JobRunner(read_settings(), get_engine()).run_until_idle()
+    print(f"advisor batch-worker: {count} job(s) run, none queued", file=sys.stderr)
+    return 0
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -82,7 +99,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     batch.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of error messages")
     batch.add_argument("--status", type=Path, default=None, help=argparse.SUPPRESS)  # the web API's status file
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--engine", choices=["local", "dask"], default="local",
+                       help="local: worker processes on this machine; dask: a Dask cluster (same output)")
+    batch.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="the Dask scheduler (default: a LocalCluster of --workers processes here)")
     batch.set_defaults(func=_cmd_batch)
+
+    worker = subparsers.add_parser(
+        "batch-worker", help="run queued batch jobs of the web API until none is left (any host)",
+        description="Claims queued jobs from the database (DATABASE_URL) and screens them with the files in "
+                    "ADVISOR_BATCH_DIR; the web server starts one after each upload.")
+    worker.set_defaults(func=_cmd_batch_worker)
 
     synth = subparsers.add_parser("synth", help="write a synthetic registry for demos and benchmarks")
     synth.add_argument("--n", type=_positive, required=True, help="number of profiles")

@@ -5,7 +5,7 @@ statistics and the search are plain SQL."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -111,3 +111,46 @@ class AuditEvent(SQLModel, table=True):
     actor_name: str | None = Field(default=None, max_length=80)
     action: str = Field(max_length=32, index=True)
     detail: str = Field(default="", max_length=500)
+
+
+class BatchJob(SQLModel, table=True):
+    """A registry screening submitted over HTTP (advisor/storage/jobs.py): who owns it, where it stands.
+
+    The files live in the batch folder (shared by every host); the state lives here, so any host answers
+    for any job. `slot` (unique, one of ADVISOR_BATCH_MAX_JOBS) is held while the job is queued or running:
+    the unique index is what makes taking a slot atomic. `lease` changes at every claim, and a worker's
+    writes carry it, so a worker that was given up for dead cannot overwrite its successor's.
+    """
+
+    __tablename__ = "batch_job"
+    __table_args__ = (UniqueConstraint("owner", "idempotency_key", name="uq_batch_job_owner_idempotency_key"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    owner: str = Field(max_length=40, index=True)  # key:ID, staff:ID or anonymous
+    idempotency_key: str | None = Field(default=None, max_length=255)
+    request_hash: str = Field(max_length=64)  # SHA-256 of the upload and options: a replay must match
+    slot: int | None = Field(default=None, unique=True)
+    state: str = Field(max_length=10, index=True)  # queued, running, done, failed
+    filename: str = Field(max_length=255)
+    input_name: str = Field(max_length=32)  # input.csv, input.jsonl or input.xlsx in the job's folder
+    lang: str = Field(default="zh", max_length=2)
+    status_url: str = Field(max_length=2000)
+    created_at: datetime = Field(index=True)
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    lease: str | None = Field(default=None, max_length=32)
+    worker: str | None = Field(default=None, max_length=200)  # host:pid of the worker running it
+    rows: int = 0
+    failed: int = 0
+    fraction: float | None = None
+    result_dir: str | None = Field(default=None, max_length=64)
+    output_bytes: int = Field(default=0, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=2000)
+    webhook_url: str | None = Field(default=None, max_length=2000)
+    webhook_secret: str | None = Field(default=None, max_length=64)
+    notify_attempts: int = 0
+    notify_after: datetime | None = None
+    notified_at: datetime | None = None
+    notify_error: str | None = Field(default=None, max_length=500)

@@ -25,12 +25,12 @@ class ApiKeyError(HTTPException):
     """401 with a WWW-Authenticate header; rendered as problem+json by the app's error handler."""
 
 
-def _count_use(key: str) -> str | None:
+def _count_use(key: str) -> tuple[int, str] | None:
     with Session(get_engine()) as session:
         client = use_key(session, key)
-        client_name = client.name if client else None
+        found = (client.id, client.name) if client and client.id is not None else None
         session.commit()
-    return client_name
+    return found
 
 
 async def require_api_key(request: Request) -> None:
@@ -43,10 +43,10 @@ async def require_api_key(request: Request) -> None:
     required = request.app.state.settings.api_keys_required
     if key is None and not required:
         return
-    client_name = await run_in_threadpool(_count_use, key) if key is not None else None
-    if client_name is None and required:
+    client = await run_in_threadpool(_count_use, key) if key is not None else None
+    if client is None and required:
         detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
                   else "API密钥无效或已吊销 / the API key is invalid or revoked")
         raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
-    if client_name is not None:
-        request.state.api_client = client_name
+    if client is not None:
+        request.state.api_client_id, request.state.api_client = client  # the id owns batch jobs
