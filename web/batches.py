@@ -42,7 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from advisor.batch.columns import BatchInputError, ColumnMap
-from advisor.batch.formats import open_reader
+from advisor.batch.formats import open_reader, parse_block
 from advisor.batch.worker import FILES, batch_root, job_folder, reap, stale_before, sweep_expired
 from advisor.questions import QuestionCatalog
 from advisor.settings import Settings
@@ -220,8 +220,13 @@ def _check_file(source: Path, questions: QuestionCatalog) -> None:
     reader = open_reader(source)
     try:
         ColumnMap(questions).check_columns(reader.columns)
-        if next(iter(reader), None) is None:
-            raise BatchInputError("the file has no rows", "文件中没有数据行")
+        for block, _ in reader.blocks(1):
+            try:
+                if parse_block(block, len(reader.columns)):
+                    return
+            except Exception:  # a row that cannot even be parsed is a row: the job reports it with its line
+                return
+        raise BatchInputError("the file has no rows", "文件中没有数据行")
     finally:
         reader.close()
 

@@ -1,19 +1,36 @@
-"""POST /api/v1/batches and GET /api/v1/batches/{id}: a real background `advisor batch` process."""
+"""POST /api/v1/batches and GET /api/v1/batches/{id}: jobs in a real SQLite database, screened by a real
+`advisor batch-worker` process that the upload starts."""
 
 import csv
+import hashlib
+import hmac
+import http.server
 import io
+import json
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from advisor.assess import Advisor
+from advisor.batch import webhook
 from advisor.batch.synth import write_synthetic
+from advisor.batch.worker import sweep_expired
 from advisor.rulebase import RuleBase
 from advisor.settings import Settings
+from advisor.storage import get_engine, reset_engine, upgrade
+from advisor.storage.apikeys import create_key
+from advisor.storage.clock import now
+from advisor.storage.models import BatchJob
+from advisor.storage.staff import create_staff
 from advisor.synth import ProfileFactory
 from web.app import create_app
 
@@ -26,13 +43,34 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("data")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A migrated SQLite database in a fresh data folder, named by DATABASE_URL for this module."""
+    folder = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", f"sqlite:///{folder / 'advisor.db'}")
+        reset_engine()
+        upgrade()
+        yield folder
+        reset_engine()
+
+
+@pytest.fixture(scope="module")
+def keys(data_dir: Path) -> tuple[str, str]:
+    """Two partner keys."""
+    with Session(get_engine()) as session:
+        admin = create_staff(session, "chief", "a long enough secret", "admin")
+        first, second = create_key(session, "蓉易享", admin)[1], create_key(session, "other", admin)[1]
+        session.commit()
+    return first, second
+
+
+def _settings(data_dir: Path, **more: object) -> Settings:
+    return Settings(data_dir=data_dir, batch_workers=1, batch_heartbeat_seconds=0.5, **more)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
 def app(data_dir: Path) -> FastAPI:
-    return create_app(Settings(data_dir=data_dir, batch_workers=1))
+    return create_app(_settings(data_dir))
 
 
 @pytest.fixture
@@ -41,10 +79,13 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def _wait_done(client: httpx.AsyncClient, url: str) -> dict:
+async def _wait_done(client: httpx.AsyncClient, url: str, **headers: str) -> dict:
     deadline = time.monotonic() + 120
+    status: dict = {}
     while time.monotonic() < deadline:
-        status = (await client.get(url)).json()
+        response = await client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        status = response.json()
         if status["state"] in ("done", "failed"):
             return status
         time.sleep(0.2)
@@ -63,9 +104,10 @@ async def test_upload_poll_and_download(client: httpx.AsyncClient, tmp_path: Pat
                                  data={"lang": "en"})
     assert response.status_code == 202, response.text
     url = response.headers["location"]
+    assert response.json()["status_url"] == url and response.json()["state"] == "queued"
     status = await _wait_done(client, url)
     assert status["state"] == "done", status
-    assert (status["rows"], status["failed"]) == (41, 1)
+    assert (status["rows"], status["failed"], status["attempts"]) == (41, 1, 1)
 
     results = list(csv.DictReader(io.StringIO((await client.get(status["files"]["results"])).text)))
     profiles = list(ProfileFactory(rulebase, 5).profiles(40))
@@ -80,6 +122,21 @@ async def test_upload_poll_and_download(client: httpx.AsyncClient, tmp_path: Pat
     assert {row["provision"] for row in summary} == set(rulebase.rules)
 
 
+async def test_an_xlsx_registry_is_screened_like_its_csv(client: httpx.AsyncClient, tmp_path: Path,
+                                                         rulebase: RuleBase) -> None:
+    outcomes = []
+    for suffix in (".csv", ".xlsx"):
+        registry = tmp_path / f"registry{suffix}"
+        write_synthetic(registry, 30, 11, rulebase)
+        upload = await client.post("/api/v1/batches", files={"file": (registry.name, registry.read_bytes())})
+        assert upload.status_code == 202, upload.text
+        status = await _wait_done(client, upload.json()["status_url"])
+        assert (status["state"], status["rows"], status["failed"]) == ("done", 30, 0), status
+        results = csv.DictReader(io.StringIO((await client.get(status["files"]["results"])).text))
+        outcomes.append([(row["id"], row["eligible"], row["undetermined"]) for row in results])
+    assert outcomes[0] == outcomes[1]
+
+
 async def test_unknown_column_is_refused_at_once(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id,floor_area\na,1\n", "text/csv")},
                                  headers={"accept-language": "en"})
@@ -90,24 +147,137 @@ async def test_unknown_column_is_refused_at_once(client: httpx.AsyncClient) -> N
 async def test_wrong_file_type_and_unknown_job(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/batches", files={"file": ("r.txt", "id\n1\n", "text/plain")})
     assert response.status_code == 415
-    assert response.json()["detail"] == "请上传 .csv 或 .jsonl 文件"
-    assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 404
+    assert response.json()["detail"] == "请上传 .csv、.jsonl 或 .xlsx 文件"
+    assert (await client.get("/api/v1/batches/0123456789abcdef0123456789abcdef")).status_code == 404
     assert (await client.get("/api/v1/batches/..%2F..%2Fetc")).status_code == 404
     assert (await client.get("/api/v1/batches/0123456789abcdef/files/results")).status_code == 404
 
 
+async def test_a_job_is_seen_only_by_the_key_that_made_it(client: httpx.AsyncClient, keys: tuple[str, str]) -> None:
+    mine, other = keys
+    upload = await client.post("/api/v1/batches", headers={"x-api-key": mine},
+                               files={"file": ("r.csv", "id,enterprise.in_qingyang\nE1,是\n")})
+    assert upload.status_code == 202, upload.text
+    url = upload.json()["status_url"]
+    status = await _wait_done(client, url, **{"x-api-key": mine})
+    assert status["state"] == "done"
+    for headers in ({"x-api-key": other}, {"authorization": f"Bearer {other}"}, {}):
+        assert (await client.get(url, headers=headers)).status_code == 404
+        assert (await client.get(status["files"]["results"], headers=headers)).status_code == 404
+    assert (await client.get(status["files"]["results"], headers={"x-api-key": mine})).status_code == 200
+
+
 async def test_a_partner_key_is_required_once_keys_are_enforced(data_dir: Path) -> None:
-    app = create_app(Settings(data_dir=data_dir, batch_workers=1, api_keys_required=True))
+    app = create_app(_settings(data_dir, api_keys_required=True))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id\nE1\n", "text/csv")})
         assert response.status_code == 401
         assert (await client.get("/api/v1/batches/0123456789abcdef")).status_code == 401
 
 
+async def test_idempotency_key_gives_the_same_job_and_refuses_another_file(client: httpx.AsyncClient,
+                                                                           keys: tuple[str, str]) -> None:
+    body = "id,enterprise.in_qingyang\nE1,是\nE2,否\n"
+    headers = {"x-api-key": keys[0], "idempotency-key": "upload-2026-11-28-a"}
+    first = await client.post("/api/v1/batches", headers=headers, files={"file": ("r.csv", body)})
+    again = await client.post("/api/v1/batches", headers=headers, files={"file": ("r.csv", body)})
+    assert first.status_code == again.status_code == 202
+    assert again.json()["id"] == first.json()["id"] and again.headers["idempotent-replayed"] == "true"
+    other_file = await client.post("/api/v1/batches", headers={**headers, "accept-language": "en"},
+                                   files={"file": ("r.csv", body + "E3,是\n")})
+    assert other_file.status_code == 422
+    assert other_file.json()["errors"][0]["path"] == "Idempotency-Key"
+    # the same key from another partner is another job
+    theirs = await client.post("/api/v1/batches", headers={**headers, "x-api-key": keys[1]},
+                               files={"file": ("r.csv", body)})
+    assert theirs.status_code == 202 and theirs.json()["id"] != first.json()["id"]
+    for job in (first, theirs):
+        key = keys[0] if job is first else keys[1]
+        assert (await _wait_done(client, job.json()["status_url"], **{"x-api-key": key}))["rows"] == 2
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["content-length"]))
+        self.received.append((dict(self.headers.items()), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+async def test_a_signed_webhook_tells_when_the_job_ends(client: httpx.AsyncClient) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hook = f"http://127.0.0.1:{server.server_address[1]}/advisor/batches"
+        upload = await client.post("/api/v1/batches", data={"webhook_url": hook},
+                                   files={"file": ("r.csv", "id,enterprise.in_qingyang\nE1,是\n")})
+        assert upload.status_code == 202, upload.text
+        secret = upload.json()["webhook_secret"]
+        assert len(secret) >= 32
+        status = await _wait_done(client, upload.json()["status_url"])
+        deadline = time.monotonic() + 30
+        while not _Receiver.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    headers, body = _Receiver.received[0]
+    payload = json.loads(body)
+    assert payload["id"] == upload.json()["id"] and payload["state"] == status["state"] == "done"
+    assert payload["rows"] == 1 and payload["status_url"] == upload.json()["status_url"]
+    signature = headers["X-Advisor-Signature"]
+    assert webhook.verify(secret, body, signature)
+    timestamp = signature.split(",")[0].removeprefix("t=")  # the documented scheme, computed independently
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert signature == f"t={timestamp},v1={expected}"
+    assert not webhook.verify("another secret", body, signature)
+    assert not webhook.verify(secret, body + b" ", signature)
+
+
+async def test_a_bad_webhook_url_is_refused_naming_the_field(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/batches", data={"webhook_url": "file:///etc/passwd"},
+                                 files={"file": ("r.csv", "id\nE1\n")})
+    assert response.status_code == 422 and response.json()["errors"][0]["path"] == "webhook_url"
+
+
+async def test_results_past_the_output_limit_fail_the_job_with_the_reason(data_dir: Path, tmp_path: Path,
+                                                                          rulebase: RuleBase) -> None:
+    registry = tmp_path / "registry.csv"
+    write_synthetic(registry, 600, 3, rulebase)
+    app = create_app(_settings(data_dir, batch_max_output_bytes=20_000))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        upload = await client.post("/api/v1/batches", data={"lang": "en"},
+                                   files={"file": ("r.csv", registry.read_bytes())})
+        status = await _wait_done(client, upload.json()["status_url"])
+    assert status["state"] == "failed" and "ADVISOR_BATCH_MAX_OUTPUT_BYTES" in status["error"], status
+    assert status["files"] is None
+    assert not list((data_dir / "batches" / status["id"]).glob("work-*"))  # partial results removed
+
+
+async def test_retention_removes_the_job_its_upload_and_results(client: httpx.AsyncClient, data_dir: Path,
+                                                                app: FastAPI) -> None:
+    upload = await client.post("/api/v1/batches", files={"file": ("r.csv", "id,enterprise.in_qingyang\nE1,是\n")})
+    status = await _wait_done(client, upload.json()["status_url"])
+    folder = data_dir / "batches" / status["id"]
+    assert [path.name for path in folder.iterdir()] != [] and not list(folder.glob("input.*"))  # upload gone
+    assert sweep_expired(app.state.settings, get_engine()) == 0  # not expired yet: kept
+    with Session(get_engine()) as session:  # 31 days later
+        session.exec(update(BatchJob).where(col(BatchJob.id) == status["id"])  # type: ignore[call-overload]
+                     .values(finished_at=now() - timedelta(days=31)))
+        session.commit()
+    assert sweep_expired(app.state.settings, get_engine()) >= 1
+    assert not folder.exists()
+    assert (await client.get(upload.json()["status_url"])).status_code == 404
+
+
 async def test_a_registry_larger_than_the_json_limit_is_accepted_but_not_a_larger_profile(
         data_dir: Path, tmp_path: Path, rulebase: RuleBase) -> None:
-    app = create_app(Settings(max_body_bytes=10_000, max_upload_bytes=5_000_000,
-                              data_dir=data_dir, batch_workers=1))
+    app = create_app(_settings(data_dir, max_body_bytes=10_000, max_upload_bytes=5_000_000))
     registry = tmp_path / "big.csv"
     write_synthetic(registry, 300, 9, rulebase)
     assert 10_000 < registry.stat().st_size < 5_000_000
