@@ -83,6 +83,6 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
     import os
 
     count = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
         yield DaskEngine(client)

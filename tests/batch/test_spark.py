@@ -1,0 +1,72 @@
+"""advisor.batch.spark_engine.screen(df) on a real Spark session (local[2]): the results equal the local
+engine's on the same rows, from a DataFrame with dotted column names, typed cells and pandas NaN."""
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from advisor.batch import run_batch
+from advisor.batch.columns import BatchInputError
+from advisor.batch.formats import read_records
+from advisor.batch.synth import write_synthetic
+from advisor.rulebase import RuleBase
+
+pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (pip install pyspark pandas pyarrow)")
+pd = pytest.importorskip("pandas", reason="pandas is not installed")
+pytest.importorskip("pyarrow", reason="pyarrow is not installed (mapInPandas needs it)")
+if shutil.which("java") is None:
+    pytest.skip("no Java runtime for Spark (apt-get install default-jre-headless)", allow_module_level=True)
+
+ROWS = 300
+# PySpark 4.x warns that it does not yet fully support pandas 3; what this test uses works with both.
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator["pyspark.sql.SparkSession"]:
+    from pyspark.sql import SparkSession
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYSPARK_PYTHON", sys.executable)  # the Python workers need this venv, with the advisor
+        session = (SparkSession.builder.master("local[2]").appName("advisor-test")
+                   .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                   .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
+
+
+def test_spark_results_equal_the_local_engine(spark: "pyspark.sql.SparkSession", tmp_path: Path,
+                                              rulebase: RuleBase) -> None:
+    from advisor.batch.spark_engine import screen
+
+    registry = tmp_path / "registry.csv"
+    write_synthetic(registry, ROWS, 41, rulebase)
+    text = registry.read_text(encoding="utf-8")
+    width = len(text.splitlines()[0].split(","))
+    registry.write_text(text + "E-bad,abc" + "," * (width - 2) + "\n", encoding="utf-8")
+    run_batch(registry, tmp_path / "local.jsonl", workers=0)
+    expected = {record["id"]: (record["eligible"], record["undetermined"], record["questions"])
+                for record in read_records(tmp_path / "local.jsonl")}
+
+    frame = pd.read_csv(registry, dtype={"id": str})  # numbers typed, blanks as NaN, as pandas reads a registry
+    assert frame.isna().to_numpy().any() and any("." in column for column in frame.columns)
+    results = screen(spark.createDataFrame(frame).repartition(3)).collect()
+
+    assert len(results) == ROWS + 1
+    got = {row["id"]: (list(row["eligible"]), list(row["undetermined"]), list(row["questions"]))
+           for row in results if row["errors"] is None}
+    assert got == expected
+    [bad] = [row for row in results if row["errors"] is not None]
+    assert bad["id"] == "E-bad" and "enterprise.credit_code" in bad["errors"] and bad["eligible"] is None
+
+
+def test_an_unknown_column_is_refused_before_spark_runs(spark: "pyspark.sql.SparkSession") -> None:
+    from advisor.batch.spark_engine import screen
+
+    frame = spark.createDataFrame(pd.DataFrame({"id": ["E1"], "floor_area": [1200]}))
+    with pytest.raises(BatchInputError, match="floor_area"):
+        screen(frame)
