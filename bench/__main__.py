@@ -1,7 +1,8 @@
 """`python -m bench` (`make bench`): one table of every figure, written to bench/results/ too.
 
 Environment: BENCH_N (profiles for (a) and (b), default 10,000), BENCH_BATCH_N (rows for (c),
-default 1,000,000), BENCH_HTTP_SECONDS (default 10), BENCH_SKIP (comma-separated: batch, http).
+default 1,000,000), BENCH_DASK_N (rows for the Dask figure, default 40,000), BENCH_HTTP_SECONDS
+(default 10), BENCH_SKIP (comma-separated: batch, dask, http).
 """
 
 import json
@@ -32,6 +33,7 @@ def main() -> int:
     print(f"(a)(b): {count:,} synthetic profiles in one process ...", file=sys.stderr)
     timings, verified = timing.measure(count)
     batch_run = None if "batch" in skip else batch.run(batch_rows, cores)
+    dask_run = None if "dask" in skip else batch.dask_vs_local(int(os.environ.get("BENCH_DASK_N", "40000")), cores)
     http_runs = [] if "http" in skip else [(view, http.run(batch.WORK_DIR, view)) for view in ("full", "compact")]
 
     header = ["measurement", "figure", "median / rate", "p99", "plain Python", "ratio", "goal", "met"]
@@ -52,6 +54,12 @@ def main() -> int:
                      "", "", "", "flat, < 500 MB",
                      _met(ok or batch_run.peak_rss_mb < 500) + " (at 25/50/75 %: "
                      + " / ".join(f"{v:,.0f}" for v in batch_run.rss_mb_at.values()) + ")"])
+    if dask_run:
+        rows.append([f"(c) batch, Dask LocalCluster of {dask_run.workers}", f"profiles/s over {dask_run.rows:,} rows",
+                     f"{dask_run.dask_rate:,.0f}", "", f"{dask_run.local_rate:,.0f} (local engine)",
+                     f"{dask_run.ratio:.2f} of local", "≥ 0.75 of local, same output",
+                     _met(dask_run.ratio >= 0.75 and dask_run.identical)
+                     + f" (cluster start {dask_run.cluster_start_seconds:.1f} s)"])
     for view, http_run in http_runs:
         if http_run.skipped is None:
             ok = (http_run.requests_per_s or 0) >= 1000 and (http_run.p99_ms or 1e9) <= 50
@@ -77,6 +85,7 @@ def main() -> int:
                 "reference_verified_on": verified,
                 "timings": [dict(vars(t), ratio=t.ratio) for t in timings],
                 "batch": None if batch_run is None else dict(vars(batch_run), rate=batch_run.rate),
+                "dask": None if dask_run is None else dict(vars(dask_run), ratio=dask_run.ratio),
                 "http": {view: vars(http_run) for view, http_run in http_runs}}
     markdown = (f"# Benchmark {when:%Y-%m-%d %H:%M %Z}\n\n{machine}. Reference: plain-Python closures over the same "
                 f"rules, verified equal to the engine on {verified:,} profiles. wrk runs on the same cores as the "

@@ -143,3 +143,39 @@ def run(rows: int, workers: int) -> BatchRun:
     return BatchRun(rows, workers, seconds, child.returncode, peak / 1024,
                     {f"{int(s * 100)}%": round(at(s), 1) for s in (0.25, 0.5, 0.75)},
                     reference_rate(source, workers))
+
+
+@dataclass(frozen=True)
+class DaskRun:
+    """The Dask engine beside the local engine on the same rows and the same number of processes."""
+
+    rows: int
+    workers: int
+    local_rate: float
+    dask_rate: float
+    cluster_start_seconds: float  # a LocalCluster started and every worker's advisor built: paid once
+    identical: bool  # the two engines wrote the same bytes
+
+    @property
+    def ratio(self) -> float:
+        return self.dask_rate / self.local_rate
+
+
+def dask_vs_local(rows: int, workers: int, rounds: int = 2) -> DaskRun:
+    """Screen one registry with the local engine and with the Dask engine on a LocalCluster of as many
+    worker processes, alternating, `rounds` times each; the best rate of each (the cores are shared)."""
+    from advisor.batch import run_batch
+    from advisor.batch.dask_engine import dask_engine
+
+    source = registry(rows)
+    local_out, dask_out = WORK_DIR / f"local-{rows}.csv", WORK_DIR / f"dask-{rows}.csv"
+    local_rates: list[float] = []
+    dask_rates: list[float] = []
+    started = time.monotonic()
+    with dask_engine(None, workers) as engine:
+        cluster_start = time.monotonic() - started
+        for _ in range(rounds):
+            local_rates.append(run_batch(source, local_out, workers=workers).rate)
+            dask_rates.append(run_batch(source, dask_out, engine=engine).rate)
+    return DaskRun(rows, workers, max(local_rates), max(dask_rates), cluster_start,
+                   local_out.read_bytes() == dask_out.read_bytes())

@@ -1,13 +1,11 @@
-"""A small progress bar on stderr (rows, rate, time left) and a status file for the web API.
+"""A small progress bar on stderr (rows, rate, time left).
 
-Both are observers of a batch run: `update` at most a few times a second, `finish` once.
+An observer of a batch run: `update` at most a few times a second, `finish` once. (Jobs over HTTP
+keep their progress in the database: advisor/batch/worker.py.)
 """
 
-import json
-import os
 import sys
 import time
-from pathlib import Path
 from typing import Any, TextIO
 
 _WIDTH = 28
@@ -60,35 +58,3 @@ class ProgressBar:
                 f"took {_duration(summary.seconds)}  failed {summary.failed:,}")
         self.stream.write(f"\r{text}\033[K\n" if self.tty else text + "\n")
         self.stream.flush()
-
-
-class StatusFile:
-    """Keeps a JSON status file current (atomically replaced), for GET /api/v1/batches/{id}."""
-
-    def __init__(self, path: Path, every: float = 0.5) -> None:
-        self.path = path
-        self.every = every
-        self.start = time.monotonic()
-        self.last = 0.0
-
-    def _write(self, status: dict[str, Any]) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
-
-    def update(self, done: int, failed: int, fraction: float | None) -> None:
-        now = time.monotonic()
-        if now - self.last < self.every:
-            return
-        self.last = now
-        elapsed = now - self.start
-        self._write({"state": "running", "rows": done, "failed": failed, "fraction": fraction,
-                     "rate_per_s": round(done / elapsed, 1) if elapsed > 0 else None,
-                     "seconds_left": round(elapsed * (1 - fraction) / fraction, 1) if fraction else None})
-
-    def finish(self, summary: Any) -> None:
-        self._write({"state": "done", **summary.as_dict()})
-
-    def fail(self, reason: str) -> None:
-        """The run could not start or broke off: say why."""
-        self._write({"state": "failed", "error": reason})

@@ -12,14 +12,11 @@ from ..text import Lang
 def _cmd_batch(args: argparse.Namespace) -> int:
     from ..batch import run_batch
     from ..batch.columns import BatchInputError
-    from ..batch.progress import ProgressBar, StatusFile
+    from ..batch.progress import ProgressBar
     from ..profile import ProfileError
 
     lang: Lang = args.lang
     observers: list = [] if args.quiet else [ProgressBar()]
-    status = StatusFile(args.status) if args.status else None
-    if status:
-        observers.append(status)
     try:
         with ExitStack() as stack:
             engine = None
@@ -34,8 +31,6 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
         else:
             message = error.message(lang) if isinstance(error, BatchInputError) else str(error)
-        if status:
-            status.fail(message)
         print(f"advisor batch: {message}", file=sys.stderr)
         return 2
     if lang == "zh":
@@ -97,7 +92,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="worker processes (default: every core; 0 = in this process)")
     batch.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
     batch.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of error messages")
-    batch.add_argument("--status", type=Path, default=None, help=argparse.SUPPRESS)  # the web API's status file
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.add_argument("--engine", choices=["local", "dask"], default="local",
                        help="local: worker processes on this machine; dask: a Dask cluster (same output)")

@@ -33,6 +33,7 @@ from advisor.storage.models import BatchJob
 from advisor.storage.staff import create_staff
 from advisor.synth import ProfileFactory
 from web.app import create_app
+from web.staff import security
 
 pytestmark = pytest.mark.anyio
 
@@ -165,6 +166,23 @@ async def test_a_job_is_seen_only_by_the_key_that_made_it(client: httpx.AsyncCli
         assert (await client.get(url, headers=headers)).status_code == 404
         assert (await client.get(status["files"]["results"], headers=headers)).status_code == 404
     assert (await client.get(status["files"]["results"], headers={"x-api-key": mine})).status_code == 200
+
+
+async def test_a_staff_members_job_is_theirs_alone(client: httpx.AsyncClient, keys: tuple[str, str]) -> None:
+    with Session(get_engine()) as session:
+        cookies = {}
+        for name in ("wang", "li"):
+            user = create_staff(session, name, "a long enough secret", "staff")
+            session.flush()
+            assert user.id is not None
+            cookies[name] = f"{security.SESSION_COOKIE}={security.session_token(user.id, user.session_nonce)}"
+        session.commit()
+    upload = await client.post("/api/v1/batches", headers={"cookie": cookies["wang"]},
+                               files={"file": ("r.csv", "id,enterprise.in_qingyang\nE1,是\n")})
+    url = upload.json()["status_url"]
+    assert (await _wait_done(client, url, cookie=cookies["wang"]))["state"] == "done"
+    for headers in ({"cookie": cookies["li"]}, {"x-api-key": keys[0]}, {}):
+        assert (await client.get(url, headers=headers)).status_code == 404
 
 
 async def test_a_partner_key_is_required_once_keys_are_enforced(data_dir: Path) -> None:
