@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, gt=0, validation_alias=_env("max_body_bytes"))
     # The same for registry uploads to /api/v1/batches (spooled to disk, not held in memory).
     max_upload_bytes: int = Field(256 * 1_048_576, gt=0, validation_alias=_env("max_upload_bytes"))
-    # Registry screenings running at once, and worker processes for each (None: every core).
+    # Registry screenings queued or running at once over all hosts, and worker processes for each (None: every core).
     batch_max_jobs: int = Field(2, ge=1, validation_alias=_env("batch_max_jobs"))
     batch_workers: int | None = Field(None, ge=0, validation_alias=_env("batch_workers"))
     # Uploads and result files of batch jobs; shared storage (NFS, a mounted volume) when several hosts

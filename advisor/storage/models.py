@@ -129,7 +129,7 @@ class BatchJob(SQLModel, table=True):
     owner: str = Field(max_length=40, index=True)  # key:ID, staff:ID or anonymous
     idempotency_key: str | None = Field(default=None, max_length=255)
     request_hash: str = Field(max_length=64)  # SHA-256 of the upload and options: a replay must match
-    slot: int | None = Field(default=None, unique=True)
+    slot: int | None = Field(default=None, unique=True, index=True)
     state: str = Field(max_length=10, index=True)  # queued, running, done, failed
     filename: str = Field(max_length=255)
     input_name: str = Field(max_length=32)  # input.csv, input.jsonl or input.xlsx in the job's folder
