@@ -1,14 +1,32 @@
 """schemathesis against the app's own /openapi.json: no generated request gets a server error."""
 
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from advisor.settings import Settings
+from advisor.storage import reset_engine, upgrade
 from web.app import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # starlette's TestClient over httpx
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+DATA_DIR = Path(tempfile.mkdtemp(prefix="advisor-schemathesis-"))  # batch uploads land here, not in ./data
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(data_dir=DATA_DIR)))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _database() -> Iterator[None]:
+    """A migrated database, as `make run` has (batch jobs are rows of it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'advisor.db'}")
+        reset_engine()
+        upgrade()
+        yield
+        reset_engine()
 
 
 @schema.parametrize()
