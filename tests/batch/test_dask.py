@@ -73,3 +73,24 @@ def test_an_unreachable_scheduler_is_one_clear_error(registry: Path, tmp_path: P
                      "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
     assert code == 2
     assert "127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_jobs_over_http_screen_on_the_configured_scheduler(registry: Path, local: Path, scheduler: str,
+                                                           tmp_path: Path) -> None:
+    from advisor.batch.worker import FILES, JobRunner, job_folder
+    from advisor.settings import Settings
+    from advisor.storage import jobs, make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'advisor.db'}")
+    upgrade(engine)
+    settings = Settings(data_dir=tmp_path, batch_scheduler=scheduler)
+    job_id = jobs.new_job_id()
+    job_folder(settings, job_id).mkdir(parents=True)
+    (job_folder(settings, job_id) / "input.csv").write_bytes(registry.read_bytes())
+    jobs.create_job(engine, job_id, jobs.NewJob(owner="anonymous", request_hash="-", filename="registry.csv",
+                                                input_name="input.csv", lang="zh", status_url="-"), max_jobs=1)
+    assert JobRunner(settings, engine).run_until_idle() == 1
+    job = jobs.get_job(engine, job_id)
+    assert job is not None and (job.state, job.rows, job.failed) == ("done", ROWS + 1, 1)
+    assert (job_folder(settings, job_id) / str(job.result_dir) / FILES["results"]).read_bytes() == local.read_bytes()
+    engine.dispose()
