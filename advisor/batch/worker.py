@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from contextlib import ExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def job_folder(settings: Settings, job_id: str) -> Path:
     return batch_root(settings) / job_id
 
 
-def stale_before(settings: Settings) -> Any:
+def stale_before(settings: Settings) -> datetime:
     """Jobs whose last heartbeat is older than this have lost their worker."""
     return now() - timedelta(seconds=settings.batch_heartbeat_seconds * STALE_BEATS)
 
@@ -129,18 +129,9 @@ class JobRunner:
                 summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
                                     work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
                                     observers=(progress,), engine=engine)
-        except JobStopped as error:
-            stop.set()
-            jobs.mark_failed(self.engine, job.id, str(error), job.lease)
-            shutil.rmtree(work, ignore_errors=True)
-            return
-        except BatchInputError as error:
-            stop.set()
-            jobs.mark_failed(self.engine, job.id, error.message(job.lang)[:1000], job.lease)
-            shutil.rmtree(work, ignore_errors=True)
-            return
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
             stop.set()
+            beat.join()
             jobs.mark_failed(self.engine, job.id, _reason(error, job.lang), job.lease)
             shutil.rmtree(work, ignore_errors=True)
             return
@@ -188,7 +179,12 @@ def webhook_payload(job: BatchJob) -> dict[str, Any]:
 
 
 def _reason(error: Exception, lang: str) -> str:
-    text = f"{type(error).__name__}: {error}"[:500]  # cap what an error echoes
+    """Why a run failed, for the job's owner; capped, as every echo of input is."""
+    if isinstance(error, JobStopped):
+        return str(error)
+    if isinstance(error, BatchInputError):
+        return error.message(lang)[:1000]
+    text = f"{type(error).__name__}: {error}"[:500]
     return f"批量任务出错：{text}" if lang == "zh" else f"the batch run failed: {text}"
 
 
