@@ -4,11 +4,13 @@ Everything user-facing is rendered in one language here, from the rule base and 
 JSON shape is documented by the models in report.py.
 """
 
+from datetime import date
 from typing import Any
 
 import orjson
 
-from .catalog import PLAN_ID, Basis, Catalog
+from .catalog import Basis, Catalog
+from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
 from .findings import Assessment, Finding
 from .questions import Question
@@ -215,17 +217,19 @@ class Presenter:
                 "note": limit.note.get(lang) if limit.note else None}
 
     # --- findings and assessments ----------------------------------------------------------
-    def finding_dict(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None = None
-                     ) -> dict[str, Any]:
+    def finding_dict(self, finding: Finding, lang: Lang, as_of: date,
+                     memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
         """One finding as JSON, with everything needed to show and act on it."""
         out = dict(self.rule_dict(finding.rule, lang))
-        out.update(self._finding_dynamic(finding, lang, memo))
+        out.update(self._finding_dynamic(finding, lang, memo, as_of))
         return out
 
-    def _finding_dynamic(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None
-                         ) -> dict[str, Any]:
-        """The parts of a finding that depend on the profile."""
+    def _finding_dynamic(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None,
+                         as_of: date) -> dict[str, Any]:
+        """The parts of a finding that depend on the profile and the date."""
         return {
+            "target_passed": target_passed(finding.rule, as_of),
+            "nature_text": nature_text(finding.rule, as_of, lang),
             "status": finding.status,
             "status_text": _pick(STATUS_LABEL[finding.status], lang),
             "conditions": self.check_dict(finding.check, lang, memo),
@@ -258,6 +262,10 @@ class Presenter:
             "title_zh": spec.title.zh,
             "title_en": spec.title.en,
             "kind": spec.kind,
+            "nature": spec.nature,
+            "target_by": spec.target_by.isoformat() if spec.target_by else None,
+            "scope": spec.scope,
+            "reviewed": spec.reviewed.isoformat() if spec.reviewed else None,
             "benefit": spec.benefit.get(lang),
             "time_limit": self.time_limit_dict(rule, lang),
             "quote": spec.quote,
@@ -298,7 +306,8 @@ class Presenter:
         """The whole assessment as the JSON document of the API and the CLI."""
         memo: dict[int, dict[str, Any]] = {}
         document = self._document_head(assessment, lang)
-        document["findings"] = [self.finding_dict(finding, lang, memo) for finding in assessment.findings]
+        document["findings"] = [self.finding_dict(finding, lang, assessment.as_of, memo)
+                                for finding in assessment.findings]
         return document
 
     def assessment_json(self, assessment: Assessment, lang: Lang) -> bytes:
@@ -309,7 +318,8 @@ class Presenter:
         """
         memo: dict[int, dict[str, Any]] = {}
         findings = b",".join(
-            self._rule_static_json(finding, lang) + b"," + orjson.dumps(self._finding_dynamic(finding, lang, memo))[1:]
+            self._rule_static_json(finding, lang) + b","
+            + orjson.dumps(self._finding_dynamic(finding, lang, memo, assessment.as_of))[1:]
             for finding in assessment.findings
         )
         return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
@@ -320,7 +330,7 @@ class Presenter:
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
             "rulebase_version": assessment.rulebase_version,
-            "plan": PLAN_ID,
+            "plan": plan_dict(assessment.as_of),
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,
@@ -344,9 +354,13 @@ class Presenter:
         of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
         """
         findings = []
+        as_of = assessment.as_of
         for finding in assessment.findings:
-            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status,
-                                   "article": finding.rule.spec.article}
+            spec = finding.rule.spec
+            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status, "article": spec.article,
+                                   "nature": spec.nature,
+                                   "target_by": spec.target_by.isoformat() if spec.target_by else None,
+                                   "target_passed": target_passed(finding.rule, as_of), "scope": spec.scope}
             if finding.missing:
                 out["missing"] = list(finding.missing)
             if finding.failing:
@@ -356,7 +370,8 @@ class Presenter:
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
             "rulebase_version": assessment.rulebase_version,
-            "as_of": assessment.as_of.isoformat(),
+            "plan": plan_dict(as_of),
+            "as_of": as_of.isoformat(),
             "lang": lang,
             "view": "compact",
             "counts": counts,

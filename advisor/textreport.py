@@ -13,6 +13,9 @@ def render_text(document: dict, lang: Lang) -> str:
         f"{'评估日期' if zh else 'as of'} {document['as_of']}",
         "",
     ]
+    plan = document["plan"]
+    lines.append(f"[{plan['id']}] {plan['notice'][lang]}")
+    lines.append("")
     for warning in document["warnings"]:
         lines.append(f"! {warning['path']}: {warning['message']}")
     for status in ("eligible", "undetermined", "not_eligible"):
@@ -20,7 +23,7 @@ def render_text(document: dict, lang: Lang) -> str:
         label = STATUS_LABEL[status][0 if zh else 1]
         lines.append(f"== {label} ({len(group)}) ==")
         for finding in group:
-            lines.append(f"* {finding['title']} {finding['article']}")
+            lines.append(f"* {finding['title']} {finding['article']} [{finding['nature_text']}]")
             lines.append(f"    {finding['benefit']}")
             if finding["time_limit"]:
                 lines.append(f"    {finding['time_limit']['text']}")
