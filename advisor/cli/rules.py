@@ -5,7 +5,7 @@ import sys
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
-    from ..rulebase import collect
+    from ..rulebase import collect, unreviewed
     from ..rulecheck import check_rulebase
 
     problems = check_rulebase()
@@ -16,9 +16,13 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         return 1
     rulebase, _ = collect()
     assert rulebase is not None
+    never = unreviewed(rulebase)
+    for rule in never:
+        print(f"{rule.file}: {rule.id}: never reviewed against the plan (no `reviewed:` date)")
     examples = sum(len(rule.spec.examples) for rule in rulebase.rules.values())
     print(f"rule base {rulebase.version}: {len(rulebase.rules)} rules, {len(rulebase.concepts)} concepts, "
-          f"{examples} examples; quotes verbatim, references resolved, examples pass")
+          f"{examples} examples; quotes verbatim, references resolved, examples pass; "
+          f"{len(never)} never reviewed")
     return 0
 
 
