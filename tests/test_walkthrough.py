@@ -45,7 +45,8 @@ def test_unanswered_is_never_read_as_no(advisor: Advisor) -> None:
 
 
 def test_self_held_project_gets_joint_acceptance_whatever_its_area(advisor: Advisor) -> None:
-    result = finding(advisor, {"in_qingyang": True, "self_held": True, "floor_area_m2": 90000}, "joint-acceptance-self-held")
+    project = {"in_qingyang": True, "self_held": True, "floor_area_m2": 90000}
+    result = finding(advisor, project, "joint-acceptance-self-held")
     assert result.status == "eligible"
 
 

@@ -19,8 +19,8 @@ _SCOPE = ("Whose matter it is: a project sited in Qingyang, an enterprise regist
 
 WAREHOUSE = {
     "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private"},
-    "project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
-                "floor_area_m2": 1200, "small_scale": True},
+    "project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                "low_risk": True, "floor_area_m2": 1200, "small_scale": True},
 }
 
 
