@@ -14,7 +14,8 @@ from advisor.textreport import render_text
 
 ROOT = Path(__file__).resolve().parents[1]
 START_UP = {"enterprise": {"in_qingyang": True}, "registration": {"starting_company": True}}
-LATER_PLANS = {"zh": "此后出台的营商环境方案可能已调整或替代", "en": "Later business-environment plans may have changed"}
+LATER_PLANS = {"zh": "此后出台的营商环境方案可能已调整或替代",
+               "en": "Later business-environment plans may have changed"}
 
 
 def _finding(document: dict, rule_id: str) -> dict:
@@ -92,7 +93,7 @@ def test_the_text_report_opens_with_the_notice_and_marks_each_finding(advisor: A
         text = render_text(presenter.assessment_dict(assessment, lang), lang)
         head = "\n".join(text.splitlines()[:4])
         assert "青委办字〔2020〕55号" in head and "2020-11-23" in head and LATER_PLANS[lang] in head
-        start_line = next(line for line in text.splitlines() if "（九）" in line and "0.5" in line
+        start_line = next(line for line in text.splitlines() if ("（九）" in line and "0.5" in line)
                           or "half a working day" in line)
         assert TARGET_PASSED.get(lang) in start_line
 
