@@ -23,7 +23,7 @@ _OPS = {
            "in": "one of"},
 }
 _UNITS = {"working_days": ("个工作日", "working days"), "working_hours": ("个工作小时", "working hours"),
-          "days": ("日", "days")}
+          "days": ("日", "days"), "hours": ("小时", "hours")}
 STATUS_LABEL = {
     "eligible": ("可以享受", "Eligible"),
     "undetermined": ("可能符合，需补充信息", "Possibly eligible: more information needed"),

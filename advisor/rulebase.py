@@ -46,7 +46,7 @@ class TimeLimit(BaseModel):
 
     committed: float
     before: float | None = None
-    unit: Literal["working_days", "working_hours", "days"]
+    unit: Literal["working_days", "working_hours", "days", "hours"]
     note: Text | None = None
 
 

@@ -27,13 +27,17 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_coverage(args: argparse.Namespace) -> int:
-    from ..coverage import coverage, uncovered
+    from ..coverage import coverage, uncovered, uncovered_sentences
     from ..rulebase import load_rulebase
 
     rulebase = load_rulebase()
     print(f"{'article':<8} {'audience':<10} {'rules':>5} {'examples':>8}  title")
     for row in coverage(rulebase):
         print(f"{row.article:<8} {row.audience:<10} {len(row.rules):>5} {row.examples:>8}  {row.title}")
+    open_sentences = uncovered_sentences(rulebase)
+    print(f"\nEnterprise-facing sentences without a rule ({len(open_sentences)}):")
+    for article, sentence in open_sentences:
+        print(f"{article:<8} {sentence}")
     missing = uncovered(rulebase)
     print(f"\n{len(rulebase.rules)} rules. Enterprise-facing articles without a rule: "
           f"{' '.join(missing) if missing else 'none'}")

@@ -84,7 +84,7 @@ class Material(BaseModel):
 class TimeLimit(BaseModel):
     committed: float
     before: float | None
-    unit: Literal["working_days", "working_hours", "days"]
+    unit: Literal["working_days", "working_hours", "days", "hours"]
     text: str
     note: str | None
 
