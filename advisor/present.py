@@ -12,7 +12,7 @@ import orjson
 from .catalog import Basis, Catalog
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
-from .findings import Assessment, Finding
+from .findings import Assessment, Finding, Inferred
 from .questions import Question
 from .rulebase import Rule, RuleBase
 from .text import Lang
@@ -29,6 +29,7 @@ STATUS_LABEL = {
     "undetermined": ("可能符合，需补充信息", "Possibly eligible: more information needed"),
     "not_eligible": ("暂不符合", "Not eligible for now"),
 }
+INFERRED_LABEL = ("由您的回答推知", "Inferred from your answers")
 DISCLAIMER = (
     "本结果为政策咨询意见，不是行政决定；以承办部门的审核为准。",
     "This is advice, not an administrative decision; the handling department decides.",
@@ -94,8 +95,12 @@ class Presenter:
                 return "同时满足以下各项" if check.kind == "all" else "满足以下任一项"
             return "all of the following" if check.kind == "all" else "any of the following"
         question = self.questions[check.subject]
-        required = format_value(question, check.required, lang)
         label = question.label.get(lang)
+        if check.op == "answered":
+            if lang == "zh":
+                return f"{label}：{'已回答' if check.required else '未回答'}"
+            return f"{label}: {'answered' if check.required else 'not answered'}"
+        required = format_value(question, check.required, lang)
         if question.type == "bool":
             want = ("是" if check.required else "否") if lang == "zh" else ("yes" if check.required else "no")
             if check.op == "neq":
@@ -342,9 +347,18 @@ class Presenter:
                 dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by))
                 for item in assessment.checklist
             ],
+            "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }
+
+    def inferred_dict(self, item: Inferred, lang: Lang) -> dict[str, Any]:
+        """A question the other answers settle, shown as "由您的回答推知" and never asked."""
+        concept = self.rulebase.concepts[item.concept].spec
+        return dict(self.question_ref(item.field, lang), value=item.value,
+                    value_text=format_value(self.questions[item.field], item.value, lang),
+                    concept=item.concept, basis=concept.basis.get(lang),
+                    text=_pick(INFERRED_LABEL, lang))
 
     def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """The assessment without texts, for systems that cache the provisions and questions.
@@ -380,6 +394,7 @@ class Presenter:
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by)}
                           for item in assessment.checklist],
+            "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }

@@ -93,6 +93,7 @@ class ConceptSpec(BaseModel):
 
     id: str
     title: Text
+    infers: str | None = None  # the question this concept answers from other answers (never asked then)
     article: str | None = None
     quote: str | None = None
     source: str | None = None
@@ -248,6 +249,8 @@ def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]
                 problems.append(Problem(CONCEPTS_FILE, spec.id, f"unknown source {spec.source!r}"))
         else:
             problems.append(Problem(CONCEPTS_FILE, spec.id, "a concept needs article + quote, or a public source"))
+        if spec.infers is not None and spec.infers not in by_path:
+            problems.append(Problem(CONCEPTS_FILE, spec.id, f"infers unknown field {spec.infers!r}"))
         try:
             parsed_concepts[spec.id] = parse(spec.when, by_path, concept_ids - {spec.id})
         except ConditionError as error:

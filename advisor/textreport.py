@@ -1,6 +1,6 @@
 """A plain-text rendering of an assessment, for the terminal."""
 
-from .present import DISCLAIMER, STATUS_LABEL
+from .present import DISCLAIMER, INFERRED_LABEL, STATUS_LABEL
 from .text import Lang
 
 
@@ -16,6 +16,8 @@ def render_text(document: dict, lang: Lang) -> str:
     plan = document["plan"]
     lines.append(f"[{plan['id']}] {plan['notice'][lang]}")
     lines.append("")
+    for item in document["inferred"]:
+        lines.append(f"~ {item['label']}: {item['value_text']} ({INFERRED_LABEL[0 if zh else 1]})")
     for warning in document["warnings"]:
         lines.append(f"! {warning['path']}: {warning['message']}")
     for status in ("eligible", "undetermined", "not_eligible"):

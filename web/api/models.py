@@ -191,6 +191,21 @@ class Plan(BaseModel):
     check_current: list[CheckCurrent] = Field(description="Where to check what applies now")
 
 
+class InferredAnswer(QuestionRef):
+    """A question the other answers settle: shown as 由您的回答推知, never asked."""
+
+    value: bool
+    value_text: str
+    concept: str
+    basis: str = Field(description="Why the other answers settle it")
+    text: str
+
+
+class CompactInferred(BaseModel):
+    field: str
+    value: bool
+
+
 class AssessmentDocument(BaseModel):
     """The assessment: one finding per provision, questions to settle the open ones, one checklist."""
 
@@ -202,6 +217,7 @@ class AssessmentDocument(BaseModel):
     findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
+    inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
     warnings: list[Warning_]
     disclaimer: str
 
@@ -257,6 +273,7 @@ class CompactAssessmentDocument(BaseModel):
     findings: list[CompactFinding]
     questions_to_settle: list[CompactSettling]
     checklist: list[CompactChecklistItem]
+    inferred: list[CompactInferred] = Field(description="Unanswered questions the other answers settle")
     warnings: list[Warning_]
     disclaimer: str
 
