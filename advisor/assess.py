@@ -91,7 +91,8 @@ class Advisor:
             if implied is not None and implied != answer:
                 title = self.rulebase.concepts[concept_id].spec.title
                 contradictions.append(FieldIssue(path, Text(
-                    zh=f"您的回答与其他回答推知的结果（{'是' if implied else '否'}：{title.zh}）不一致，请核对；以您的回答为准。",
+                    zh=f"您的回答与其他回答推知的结果（{'是' if implied else '否'}：{title.zh}）不一致，"
+                       "请核对；以您的回答为准。",
                     en=f"your answer contradicts what your other answers imply ({'yes' if implied else 'no'}: "
                        f"{title.en}); please check it. Your answer is used."), level="warning"))
         return tuple(inferred), tuple(contradictions)
