@@ -16,6 +16,7 @@ from .explainer import Explainer, failing_checks, missing_fields
 from .findings import Assessment, ChecklistItem, Finding, Inferred
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
+from .sizing import size_by_standard
 from .text import Text
 
 
@@ -71,8 +72,10 @@ class Advisor:
             else:
                 findings.append(Finding(rule, "not_eligible", check, (), tuple(failing_checks(check))))
         inferred, contradictions = self._inferences(flat, concepts)
-        return Assessment(tuple(findings), concepts, flat, tuple(profile_warnings(profile)) + contradictions,
-                          merge_checklist(findings), self.rulebase.version, as_of, inferred)
+        by_standard = size_by_standard(flat)
+        warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
+        return Assessment(tuple(findings), concepts, flat, warnings, merge_checklist(findings),
+                          self.rulebase.version, as_of, inferred, by_standard)
 
     def _inferences(self, flat: dict[str, Any], concepts: dict[str, Any]
                     ) -> tuple[tuple[Inferred, ...], tuple[FieldIssue, ...]]:
@@ -96,6 +99,23 @@ class Advisor:
                     en=f"your answer contradicts what your other answers imply ({'yes' if implied else 'no'}: "
                        f"{title.en}); please check it. Your answer is used."), level="warning"))
         return tuple(inferred), tuple(contradictions)
+
+
+_SIZES = {"large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"),
+          "micro": ("微型", "micro")}
+
+
+def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldIssue, ...]:
+    """A warning when the declared size differs from the national standard's (the declared one is used)."""
+    declared = flat.get("enterprise.size")
+    if by_standard is None or declared is None or declared == by_standard:
+        return ()
+    return (FieldIssue("enterprise.size", Text(
+        zh=f"按工信部联企业〔2011〕300号，您填写的行业、人数和金额对应{_SIZES[by_standard][0]}企业，"
+           f"与您填写的{_SIZES[declared][0]}不一致，请核对；以您填写的企业规模为准。",
+        en=f"by the national standard (工信部联企业〔2011〕300号) your sector and figures make a "
+           f"{_SIZES[by_standard][1]} enterprise, not {_SIZES[declared][1]} as declared: please check. "
+           "The declared size is used."), level="warning"),)
 
 
 def merge_checklist(findings: list[Finding]) -> tuple[ChecklistItem, ...]:

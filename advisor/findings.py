@@ -48,6 +48,7 @@ class Assessment:
     rulebase_version: str
     as_of: date
     inferred: tuple[Inferred, ...] = ()  # unanswered questions the other answers settle
+    size_by_standard: str | None = None  # the national standard's size (shown, never deciding)
 
     def by_status(self, status: Status) -> list[Finding]:
         """The findings with one status, in rule-base order."""

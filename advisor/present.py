@@ -348,9 +348,20 @@ class Presenter:
                 for item in assessment.checklist
             ],
             "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
+            "size_by_standard": self.size_dict(assessment.size_by_standard, lang),
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }
+
+    def size_dict(self, size: str | None, lang: Lang) -> dict[str, Any] | None:
+        """The national standard's size for the answers, shown beside the declared one, never deciding."""
+        if size is None:
+            return None
+        text = format_value(self.questions["enterprise.size"], size, lang)
+        return {"size": size, "size_text": text, "decides": False,
+                "text": (f"按国家划型标准推算为{text}企业（仅供核对，以您填写的企业规模为准）" if lang == "zh" else
+                         f"{text} by the national size standard (for checking; the size you declare is used)"),
+                "source": self.source_dict("sme-classification-2011", lang)}
 
     def inferred_dict(self, item: Inferred, lang: Lang) -> dict[str, Any]:
         """A question the other answers settle, shown as "由您的回答推知" and never asked."""
@@ -395,6 +406,7 @@ class Presenter:
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by)}
                           for item in assessment.checklist],
             "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
+            "size_by_standard": assessment.size_by_standard,
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }

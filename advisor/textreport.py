@@ -18,6 +18,8 @@ def render_text(document: dict, lang: Lang) -> str:
     lines.append("")
     for item in document["inferred"]:
         lines.append(f"~ {item['label']}: {item['value_text']} ({INFERRED_LABEL[0 if zh else 1]})")
+    if document["size_by_standard"]:
+        lines.append(f"~ {document['size_by_standard']['text']}")
     for warning in document["warnings"]:
         lines.append(f"! {warning['path']}: {warning['message']}")
     for status in ("eligible", "undetermined", "not_eligible"):

@@ -201,6 +201,16 @@ class InferredAnswer(QuestionRef):
     text: str
 
 
+class SizeByStandard(BaseModel):
+    """The size the national SME standard gives for the answers: shown, never deciding."""
+
+    size: Literal["large", "medium", "small", "micro"]
+    size_text: str
+    decides: Literal[False]
+    text: str
+    source: dict[str, Any]
+
+
 class CompactInferred(BaseModel):
     field: str
     value: bool
@@ -218,6 +228,7 @@ class AssessmentDocument(BaseModel):
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
     inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
+    size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
     warnings: list[Warning_]
     disclaimer: str
 
@@ -274,6 +285,8 @@ class CompactAssessmentDocument(BaseModel):
     questions_to_settle: list[CompactSettling]
     checklist: list[CompactChecklistItem]
     inferred: list[CompactInferred] = Field(description="Unanswered questions the other answers settle")
+    size_by_standard: Literal["large", "medium", "small", "micro"] | None = Field(
+        description="Size by 工信部联企业〔2011〕300号, shown beside the declared size, never deciding")
     warnings: list[Warning_]
     disclaimer: str
 
