@@ -25,7 +25,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
                 engine = stack.enter_context(dask_engine(args.scheduler, args.workers))
             summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
-                                tuple(observers), engine)
+                                tuple(observers), engine=engine)
     except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
         if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
             message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
