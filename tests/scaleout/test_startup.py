@@ -1,0 +1,46 @@
+"""`advisor serve` checks its settings before it starts: a bad value or a missing shared secret stops it
+with the variable's name; a database shared between hosts without a shared secret is warned about."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisor.settings import Settings, SettingsError, deployment_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "advisor", "serve", "--port", "9", *args], cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"API_KEYS_REQUIRED": "ture"}, "ADVISOR_API_KEYS_REQUIRED"),
+    ({"ADVISOR_MAX_BODY_BYTES": "1MB"}, "ADVISOR_MAX_BODY_BYTES"),
+    ({"ADVISOR_RATE_LIMIT_ANONYMOUS": "fast"}, "ADVISOR_RATE_LIMIT_ANONYMOUS"),
+    ({"ADVISOR_HOSTS": "2"}, "ADVISOR_SECRET_KEY"),
+])
+def test_a_bad_setting_stops_the_server_naming_the_variable(env: dict[str, str], named: str) -> None:
+    done = _serve(env)
+    assert done.returncode == 78, done.stderr
+    assert named in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_several_workers_need_a_shared_secret() -> None:
+    done = _serve({}, "--workers", "2")
+    assert done.returncode == 78
+    assert "ADVISOR_SECRET_KEY" in done.stderr and "--workers 2" in done.stderr
+
+
+def test_deployment_rules() -> None:
+    with pytest.raises(SettingsError, match="ADVISOR_SECRET_KEY"):
+        deployment_problems(Settings(), workers=3)
+    assert deployment_problems(Settings(secret_key="s" * 32, hosts=4), workers=4) == []
+    assert deployment_problems(Settings(), workers=1) == []  # one process on SQLite: the generated key is fine
+    # PostgreSQL suggests several hosts: a cookie signed by this host's generated key would fail on another.
+    [warning] = deployment_problems(Settings(database_url="postgresql://db/advisor"), workers=1)
+    assert "ADVISOR_SECRET_KEY" in warning and "another host" in warning
