@@ -39,6 +39,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route as a template (/api/v1/provisions/{provision_id}): one metrics series per endpoint.
+
+    Rebuilt from the path and its parameters, since a route of an included router knows only its own
+    part of the path; "(unmatched)" when no route matched (a 404)."""
+    if scope.get("route") is None:
+        return "(unmatched)"
+    segments = scope["path"].split("/")
+    for name, value in scope.get("path_params", {}).items():
+        text = str(value)
+        if "/" in text or name == "path":  # a {name:path} parameter: the rest of the path
+            joined = "/".join(segments)
+            if text and joined.endswith(text):
+                segments = [*joined[: -len(text)].split("/")[:-1], f"{{{name}}}"]
+            continue
+        for index in range(len(segments) - 1, -1, -1):
+            if segments[index] == text:
+                segments[index] = f"{{{name}}}"
+                break
+    return "/".join(segments)
+
+
 class AccessLog:
     """ASGI middleware: a request id for every request, then one access line and the request metrics."""
 
@@ -66,7 +88,7 @@ class AccessLog:
             await self.app(scope, receive, send_with_id)
         finally:
             duration = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "(unmatched)"
+            route = route_template(scope)
             metrics.observe_request(scope["method"], route, status, duration)
             if ACCESS.isEnabledFor(logging.INFO):
                 ACCESS.info("%s %s %s", scope["method"], scope["path"], status, extra={

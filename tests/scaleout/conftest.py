@@ -1,19 +1,13 @@
 """Fixtures for the scale-out tests: migrated databases (SQLite file and PostgreSQL) with an admin and a
-partner key, and the app served by uvicorn in a thread (lifespan included, so counts are flushed)."""
+partner key."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.apikeys import create_key
 from advisor.storage.staff import create_staff
@@ -46,33 +40,3 @@ def keyed_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyedData
     assert client.id is not None
     yield KeyedDatabase(db_url, get_engine(), key, client.id)
     reset_engine()
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[tuple[str, object]]:
-    """create_app(settings) under uvicorn on a free loopback port; yields (base URL, app).
-
-    Leaving the block shuts the server down through its lifespan (which writes pending counts)."""
-    from web.app import create_app
-
-    app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)

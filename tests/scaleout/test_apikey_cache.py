@@ -13,7 +13,8 @@ from advisor.storage.apikeys import create_key, revoke_key
 from advisor.storage.models import StaffUser
 from web.staff.apikeys import MISS_RELOAD_SECONDS
 
-from .conftest import KeyedDatabase, serving
+from .conftest import KeyedDatabase
+from .servers import serving
 
 REQUESTS_PER_HOST = 120
 

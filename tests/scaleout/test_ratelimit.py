@@ -8,7 +8,8 @@ import pytest
 
 from advisor.settings import Settings, SettingsError, read_settings
 
-from .conftest import KeyedDatabase, serving
+from .conftest import KeyedDatabase
+from .servers import serving
 
 
 def test_anonymous_callers_and_keys_have_their_own_limits(keyed_db: KeyedDatabase) -> None:

@@ -1,0 +1,58 @@
+"""/readyz touches the database (503 problem+json when it cannot); /metrics speaks Prometheus."""
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from advisor.settings import Settings
+from advisor.storage import reset_engine
+from tests.web.conftest import WAREHOUSE
+
+from .conftest import KeyedDatabase
+from .servers import free_port, serving
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(text) for sample in family.samples}
+
+
+def test_ready_with_its_database_and_metrics_count_what_was_answered(keyed_db: KeyedDatabase) -> None:
+    with serving(Settings()) as (url, _), httpx.Client(base_url=url, timeout=30) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+        before = _samples(client.get("/metrics").text)
+        for profile in (WAREHOUSE, WAREHOUSE, {"project": {"floor_area_m2": "lots"}}):
+            client.post("/api/v1/assessments", json={"profile": profile, "view": "compact"})
+        client.get("/api/v1/provisions/joint-acceptance-small-industrial")
+        scraped = client.get("/metrics")
+    assert scraped.headers["content-type"].startswith("text/plain")
+    after = _samples(scraped.text)
+
+    def grew(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0) - before.get(key, 0)
+
+    assert grew("advisor_assessments_total", status="200") == 2
+    assert grew("advisor_assessments_total", status="422") == 1
+    assert grew("advisor_http_requests_total", method="POST", route="/api/v1/assessments", status="200") == 2
+    # Routes by their template, so one series per endpoint rather than one per provision.
+    assert grew("advisor_http_requests_total", method="GET", route="/api/v1/provisions/{provision_id}",
+                status="200") == 1
+    assert grew("advisor_http_request_duration_seconds_count", route="/api/v1/assessments") == 3
+    assert grew("advisor_http_request_duration_seconds_bucket", route="/api/v1/assessments", le="+Inf") == 3
+
+
+def test_not_ready_without_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor")
+    reset_engine()
+    try:
+        with serving(Settings()) as (url, _):
+            answer = httpx.get(f"{url}/readyz", headers={"Accept-Language": "en"}, timeout=30)
+            alive = httpx.get(f"{url}/healthz", timeout=30)
+    finally:
+        reset_engine()
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"] == "the database cannot be reached"
+    assert alive.status_code == 200  # alive, just not ready
