@@ -1,13 +1,18 @@
 """`advisor serve` checks its settings before it starts: a bad value or a missing shared secret stops it
 with the variable's name; a database shared between hosts without a shared secret is warned about."""
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from advisor.settings import Settings, SettingsError, deployment_problems
+from advisor.storage import reset_engine, upgrade
+
+from .servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,3 +49,22 @@ def test_deployment_rules() -> None:
     # PostgreSQL suggests several hosts: a cookie signed by this host's generated key would fail on another.
     [warning] = deployment_problems(Settings(database_url="postgresql://db/advisor"), workers=1)
     assert "ADVISOR_SECRET_KEY" in warning and "another host" in warning
+
+
+def test_a_cookie_signed_with_another_key_is_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    from web.staff import security
+
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"sqlite:///{tmp_path / 'advisor.db'}")
+    reset_engine()
+    upgrade()
+    token = security.session_token(1, "nonce")
+    elsewhere = token.rsplit(".", 1)[0] + ".signed-by-another-host-with-another-key"
+    with serving(Settings()) as (url, _), caplog.at_level(logging.WARNING, logger="web.staff"):
+        login = f"{url}/staff/login"
+        assert httpx.get(login, headers={"Cookie": f"{security.SESSION_COOKIE}={token}"}).status_code == 200
+        assert not caplog.records  # a good signature (for no such user): nothing to say
+        assert httpx.get(login, headers={"Cookie": f"{security.SESSION_COOKIE}={elsewhere}"}).status_code == 200
+    reset_engine()
+    [record] = caplog.records
+    assert "ADVISOR_SECRET_KEY" in record.getMessage()
