@@ -45,7 +45,8 @@ def test_deployment_rules() -> None:
     with pytest.raises(SettingsError, match="ADVISOR_SECRET_KEY"):
         deployment_problems(Settings(secret_key=""), workers=3)
     assert deployment_problems(Settings(secret_key="s" * 32, hosts=4), workers=4) == []
-    assert deployment_problems(Settings(secret_key="", database_url=""), workers=1) == []  # one process on SQLite: the generated key is fine
+    # One process on SQLite: the generated key is fine.
+    assert deployment_problems(Settings(secret_key="", database_url=""), workers=1) == []
     # PostgreSQL suggests several hosts: a cookie signed by this host's generated key would fail on another.
     [warning] = deployment_problems(Settings(secret_key="", database_url="postgresql://db/advisor"),
                                      workers=1)
