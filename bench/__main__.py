@@ -1,7 +1,8 @@
 """`python -m bench` (`make bench`): one table of every figure, written to bench/results/ too.
 
 Environment: BENCH_N (profiles for (a) and (b), default 10,000), BENCH_BATCH_N (rows for (c),
-default 1,000,000), BENCH_HTTP_SECONDS (default 10), BENCH_SKIP (comma-separated: batch, http).
+default 1,000,000), BENCH_HTTP_SECONDS (per load and round, default 10), BENCH_HTTP_ROUNDS (default 3),
+BENCH_SKIP (comma-separated: batch, http).
 """
 
 import json
@@ -30,12 +31,11 @@ KEYED_WITHIN = 0.15
 
 
 def _floor(runs: list[http.HttpRun]) -> float | None:
-    rates = [r.requests_per_s for r in runs if r.name.startswith("floor") and r.requests_per_s]
-    return sum(rates) / len(rates) if rates else None
+    return next((r.requests_per_s for r in runs if r.name == "floor"), None)
 
 
 def _shares(runs: list[http.HttpRun]) -> dict[str, float]:
-    """Each run's requests per second as a share of the floor's mean."""
+    """Each run's requests per second as a share of the floor's."""
     floor = _floor(runs)
     return {r.name: r.requests_per_s / floor for r in runs if floor and r.requests_per_s}
 
@@ -54,7 +54,7 @@ def _http_rows(runs: list[http.HttpRun]) -> list[list[str]]:
         elif run.name == "compact, keyed" and rates.get("compact"):
             keyed = (run.requests_per_s or 0) / rates["compact"]  # type: ignore[operator]
             goal, met = f"within {KEYED_WITHIN:.0%} of compact (is {keyed:.0%})", keyed >= 1 - KEYED_WITHIN
-        what = ("bare FastAPI JSON endpoint" if run.name.startswith("floor")
+        what = ("bare FastAPI JSON endpoint" if run.name == "floor"
                 else "POST /api/v1/assessments")
         rows.append([f"(d) HTTP {run.name}", f"{what}: req/s; p50, p99 ms (wrk shares the cores)",
                      f"{_fmt(run.requests_per_s, 0)}; p50 {_fmt(run.p50_ms, 2)}", _fmt(run.p99_ms, 2), "",

@@ -2,9 +2,9 @@
 
 The floor (bench/floor.py) is a bare FastAPI endpoint that parses the same JSON body and returns a
 small document, under the same uvicorn settings (2 workers, uvloop/httptools, no access log) and the
-same wrk load. It is measured first and last; its mean is the reference. The advisor is then loaded
-with the compact view, the compact view with a partner key (checked from the cache and counted), and
-the full document with gzip accepted. wrk runs on the same machine, sharing the cores with the server.
+same wrk load, taking turns with the advisor's loads: the compact view, the compact view with a partner
+key (checked from the cache, counted and rate-limited) and the full document with gzip accepted. wrk
+runs on the same machine, sharing the cores with the servers.
 """
 
 import json
@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "warehouse-1200.json"
 DURATION_S = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))
 WORKERS = "2"
 # High enough never to refuse the load, so the limiter's cost is measured without its 429s.
 UNLIMITED = "1000000000/minute"
@@ -76,7 +78,7 @@ def _body(view: str) -> str:
     return json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view}, ensure_ascii=False)
 
 
-def _partner_key(work_dir: Path, database: str) -> str:
+def _partner_key(database: str) -> str:
     """A partner key in the benchmark's database (migrated here), as an admin would create it."""
     from sqlmodel import Session
 
@@ -95,14 +97,9 @@ def _partner_key(work_dir: Path, database: str) -> str:
 
 
 def _wrk(wrk: str, work_dir: Path, url: str, load: Load) -> HttpRun:
-    body = _body(load.view)
-    request = urllib.request.Request(url, body.encode(), {"Content-Type": "application/json", **load.headers})
-    with urllib.request.urlopen(request, timeout=30) as response:  # a wrong request would only measure errors
-        if response.status != 200:
-            return HttpRun(load.name, skipped=f"POST {url} answered {response.status}")
-    script = work_dir / f"{load.name.replace(' ', '-')}.lua"
+    script = work_dir / f"{load.name.replace(' ', '-').replace(',', '')}.lua"
     headers = {"Content-Type": "application/json", **load.headers}
-    script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+    script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(_body(load.view))}\n'
                       + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items()),
                       encoding="utf-8")
     command = [wrk, "-t2", "-c32", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
@@ -116,43 +113,64 @@ def _wrk(wrk: str, work_dir: Path, url: str, load: Load) -> HttpRun:
                    " ".join([*command[:-3], script.name, url]))
 
 
-def _serve(command: list[str], env: dict[str, str], ready: str, wrk: str, work_dir: Path, url: str,
-           loads: list[Load]) -> list[HttpRun]:
-    server = subprocess.Popen(command, cwd=ROOT, start_new_session=True, env=env)
-    try:
-        if not _wait_ready(ready):
-            return [HttpRun(load.name, skipped="the server did not answer within 90 s") for load in loads]
-        return [_wrk(wrk, work_dir, url, load) for load in loads]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+def _check(url: str, load: Load) -> str | None:
+    """Why the load would measure errors, or None when one request answers 200."""
+    request = urllib.request.Request(url, _body(load.view).encode(),
+                                     {"Content-Type": "application/json", **load.headers})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return None if response.status == 200 else f"POST {url} answered {response.status}"
+
+
+def _combined(rounds: list[HttpRun]) -> HttpRun:
+    """One figure from the rounds of one load: mean rate, median p50 and p99, errors added up."""
+    rates = [r.requests_per_s for r in rounds if r.requests_per_s is not None]
+    p50s = [r.p50_ms for r in rounds if r.p50_ms is not None]
+    p99s = [r.p99_ms for r in rounds if r.p99_ms is not None]
+    return HttpRun(rounds[0].name, statistics.fmean(rates) if rates else None,
+                   statistics.median(p50s) if p50s else None, statistics.median(p99s) if p99s else None,
+                   sum(r.non_2xx for r in rounds), f"{rounds[0].command} ({len(rounds)} rounds)")
 
 
 def run(work_dir: Path) -> list[HttpRun]:
-    """The floor, the advisor's views, the floor again: each under wrk for DURATION_S seconds."""
+    """The floor and the advisor's views, each under wrk for DURATION_S seconds a round, in ROUNDS rounds.
+
+    Both servers stay up and the loads take turns (floor, compact, keyed, full; again), so a change in
+    the machine's speed during the run falls on every load alike rather than on whichever ran then."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return [HttpRun("floor", skipped="wrk is not installed (scripts/system-deps installs it)")]
     work_dir.mkdir(parents=True, exist_ok=True)
     database = f"sqlite:///{work_dir / 'bench.db'}"
-    key = _partner_key(work_dir, database)
+    key = _partner_key(database)
     env = {**os.environ, "ADVISOR_DATABASE_URL": database, "ADVISOR_DATA_DIR": str(work_dir),
            "ADVISOR_SECRET_KEY": "bench-" + "k" * 32, "ADVISOR_RATE_LIMIT_KEYED": UNLIMITED,
            "ADVISOR_RATE_LIMIT_ANONYMOUS": UNLIMITED}
-
-    def floor(name: str) -> list[HttpRun]:
-        port = _free_port()
-        command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", WORKERS, "--port", str(port),
-                   "--log-level", "warning", "--no-access-log"]
-        return _serve(command, env, f"http://127.0.0.1:{port}/openapi.json", wrk, work_dir,
-                      f"http://127.0.0.1:{port}/api/v1/assessments", [Load(name, "compact", {})])
-
-    port = _free_port()
-    advisor = [sys.executable, "-m", "advisor", "serve", "--workers", WORKERS, "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]
-    loads = [Load("compact", "compact", {}), Load("compact, keyed", "compact", {"X-API-Key": key}),
-             Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"})]
-    return [*floor("floor (first)"),
-            *_serve(advisor, env, f"http://127.0.0.1:{port}/healthz", wrk, work_dir,
-                    f"http://127.0.0.1:{port}/api/v1/assessments", loads),
-            *floor("floor (last)")]
+    floor_port, advisor_port = _free_port(), _free_port()
+    commands = {
+        floor_port: [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", WORKERS,
+                     "--port", str(floor_port), "--log-level", "warning", "--no-access-log"],
+        advisor_port: [sys.executable, "-m", "advisor", "serve", "--workers", WORKERS, "--port", str(advisor_port),
+                       "--log-level", "warning", "--no-access-log"]}
+    loads = [(floor_port, Load("floor", "compact", {})), (advisor_port, Load("compact", "compact", {})),
+             (advisor_port, Load("compact, keyed", "compact", {"X-API-Key": key})),
+             (advisor_port, Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"}))]
+    servers = [subprocess.Popen(command, cwd=ROOT, start_new_session=True, env=env) for command in commands.values()]
+    try:
+        for port in commands:
+            if not _wait_ready(f"http://127.0.0.1:{port}/openapi.json"):
+                return [HttpRun(load.name, skipped="a server did not answer within 90 s") for _, load in loads]
+        urls = {load.name: f"http://127.0.0.1:{port}/api/v1/assessments" for port, load in loads}
+        for _, load in loads:
+            problem = _check(urls[load.name], load)
+            if problem:
+                return [HttpRun(load.name, skipped=problem)]
+        rounds: dict[str, list[HttpRun]] = {load.name: [] for _, load in loads}
+        for _ in range(ROUNDS):
+            for _, load in loads:
+                rounds[load.name].append(_wrk(wrk, work_dir, urls[load.name], load))
+        return [_combined(runs) for runs in rounds.values()]
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=60)

@@ -14,6 +14,7 @@ shutdown, one atomic `UPDATE … SET request_count = request_count + n` per key:
 
 import asyncio
 import contextlib
+import logging
 import math
 import threading
 import time
@@ -32,6 +33,7 @@ from advisor.storage.clock import now
 
 from ..ratelimit import enforce_rate_limit
 
+log = logging.getLogger("web.apikeys")
 # An unknown key reloads the cache at most this often: a flood of wrong keys costs one SELECT a second.
 MISS_RELOAD_SECONDS = 1.0
 
@@ -56,6 +58,7 @@ class KeyRegistry:
         self.flush_seconds = flush_seconds
         self._keys: dict[str, ActiveKey] = {}
         self._loaded_at = -math.inf
+        self._ever_loaded = False
         self._reload_lock = asyncio.Lock()
         self._usage: dict[int, tuple[int, datetime]] = {}
         self._usage_lock = threading.Lock()  # flushes run in threads; counting runs on the event loop
@@ -83,13 +86,27 @@ class KeyRegistry:
         async with self._reload_lock:
             if time.monotonic() - self._loaded_at > older_than:  # not done meanwhile by another request
                 started = time.monotonic()
-                self._keys = await run_in_threadpool(self._read)
+                try:
+                    self._keys = await run_in_threadpool(self._read)
+                except Exception as error:
+                    if not self._ever_loaded:
+                        raise  # no copy to fall back on
+                    # The database is away for a moment: keep the last copy, try again in a second.
+                    log.warning("could not read the API keys (%s); using the last copy", type(error).__name__)
+                    self._loaded_at = started - self.cache_seconds + MISS_RELOAD_SECONDS
+                    return
                 self._loaded_at = started
+                self._ever_loaded = True
 
     @staticmethod
     def _read() -> dict[str, ActiveKey]:
         with Session(get_engine()) as session:
             return active_keys(session)
+
+    def pending(self) -> int:
+        """Requests counted but not yet written."""
+        with self._usage_lock:
+            return sum(count for count, _ in self._usage.values())
 
     def flush(self) -> None:
         """Write the counted requests to the database (blocking; call from a thread or at shutdown)."""
@@ -127,7 +144,11 @@ async def flushing(app: FastAPI) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await run_in_threadpool(registry.flush)
+        try:
+            await run_in_threadpool(registry.flush)
+        except Exception as error:  # the database is gone at shutdown: say what is lost, then stop
+            log.warning("could not write %d counted API requests at shutdown (%s)", registry.pending(),
+                        type(error).__name__)
 
 
 def install_key_registry(app: FastAPI, settings: Settings) -> None:
