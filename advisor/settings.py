@@ -75,6 +75,16 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a rate limit such as 600/minute: {value!r}") from None
         return value.strip()
 
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        from limits.storage import SCHEMES
+
+        scheme = value.strip().split("://", 1)[0]
+        if "://" not in value or scheme.removeprefix("async+") not in SCHEMES:
+            raise ValueError(f"not a storage URI of the limits library (memory://, redis://HOST:6379, ...): {value!r}")
+        return value.strip()
+
     @property
     def sqlite_default(self) -> bool:
         """True when no database URL is set and the embedded SQLite file is used."""

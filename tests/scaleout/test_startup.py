@@ -26,6 +26,7 @@ def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     ({"API_KEYS_REQUIRED": "ture"}, "ADVISOR_API_KEYS_REQUIRED"),
     ({"ADVISOR_MAX_BODY_BYTES": "1MB"}, "ADVISOR_MAX_BODY_BYTES"),
     ({"ADVISOR_RATE_LIMIT_ANONYMOUS": "fast"}, "ADVISOR_RATE_LIMIT_ANONYMOUS"),
+    ({"ADVISOR_RATE_LIMIT_STORAGE": "sqlite:///limits.db"}, "ADVISOR_RATE_LIMIT_STORAGE"),
     ({"ADVISOR_HOSTS": "2"}, "ADVISOR_SECRET_KEY"),
 ])
 def test_a_bad_setting_stops_the_server_naming_the_variable(env: dict[str, str], named: str) -> None:
