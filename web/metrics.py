@@ -8,6 +8,7 @@ process the figures live in memory.
 """
 
 import os
+from typing import Any
 
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -27,16 +28,30 @@ BATCH_JOBS = Counter("advisor_batch_jobs_submitted", "Registry uploads to POST /
                      "(202: a screening job started)", ["status"])
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# The labelled series of each (method, route, status), looked up once: labels() takes a lock each call.
+_series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request (called by the access-log middleware)."""
-    code = str(status)
-    REQUESTS.labels(method, route, code).inc()
-    LATENCY.labels(route).observe(seconds)
-    if method == "POST":
-        if route == ASSESSMENTS_ROUTE:
-            ASSESSMENTS.labels(code).inc()
-        elif route == BATCHES_ROUTE:
-            BATCH_JOBS.labels(code).inc()
+    if method not in _METHODS:  # a client may send any word as its method: keep the series few
+        method = "OTHER"
+    series = _series.get((method, route, status))
+    if series is None:
+        code = str(status)
+        per_route = None
+        if method == "POST" and route == ASSESSMENTS_ROUTE:
+            per_route = ASSESSMENTS.labels(code)
+        elif method == "POST" and route == BATCHES_ROUTE:
+            per_route = BATCH_JOBS.labels(code)
+        series = _series[(method, route, status)] = (REQUESTS.labels(method, route, code), LATENCY.labels(route),
+                                                      per_route)
+    requests, latency, per_route = series
+    requests.inc()
+    latency.observe(seconds)
+    if per_route is not None:
+        per_route.inc()
 
 
 @router.get("/metrics", include_in_schema=False)
