@@ -24,8 +24,6 @@ from .api.models import WAREHOUSE
 from .docs import install_docs
 from .limits import BodySizeLimit
 from .logs import AccessLog
-
-# Many hosts, one database (scaleout): cached keys, rate limits, request logs and metrics.
 from .metrics import router as metrics_router
 from .problems import install_handlers
 from .ratelimit import ApiRateLimiter, RateLimitHeaders
@@ -77,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)
-    if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers
+    if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"],
                            expose_headers=["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
