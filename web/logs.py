@@ -4,15 +4,18 @@ A line holds the time, level, logger and message, and for a request: its id (ech
 X-Request-ID), method, path without the query string, route, status, duration and the partner key's
 name. Never the query string, a body, a header value, a cookie or a key: the self-check pages keep
 answers in the URL and the staff search carries credit codes and names. SQL parameters stay out of
-error messages too (the engine is created with hide_parameters).
+error messages too: the engine is created with hide_parameters, and a database error is logged with its
+kind, SQLSTATE and statement only, since the database's own detail may quote values.
 """
 
 import json
 import logging
 import time
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
@@ -37,6 +40,20 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback's frames and a message that never quotes a database's values."""
+        _, error, trace = ei
+        return "Traceback (most recent call last):\n" + "".join(traceback.format_tb(trace)) + _safe_message(error)
+
+
+def _safe_message(error: BaseException) -> str:
+    if isinstance(error, DBAPIError):
+        # The database's own detail quotes values ("Key (key_hash)=(…) already exists"): keep its kind,
+        # SQLSTATE and the statement, drop the rest (and the chained driver error that repeats it).
+        state = getattr(error.orig, "sqlstate", None)
+        return f"{type(error).__name__}: {type(error.orig).__name__} (SQLSTATE {state}) [SQL: {error.statement}]"
+    return "".join(traceback.format_exception_only(type(error), error)).rstrip()
 
 
 def route_template(scope: Scope) -> str:

@@ -2,6 +2,7 @@
 and never an answer, a password, a key or a cookie."""
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -9,12 +10,17 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from advisor.storage import make_engine, upgrade
+from advisor.storage import ApiClient, make_engine, upgrade
 from advisor.storage.apikeys import create_key
+from advisor.storage.clock import now
 from advisor.storage.staff import create_staff
+from tests.pgserver import db_url, pg_server  # noqa: F401  (fixtures)
 from tests.scaleout.servers import free_port
+from web.logs import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple 7"
@@ -80,3 +86,23 @@ def test_json_lines_carry_request_ids_and_never_secrets_or_answers(tmp_path: Pat
     assert all(re.fullmatch(r"[\w.:\-]{1,64}", line["request_id"]) for line in access)
     for secret in ("1234.5", "91350100M000100Y43", "4321.75", key, key[4:20], PASSWORD, *cookies):
         assert secret not in text, secret
+
+
+def test_a_logged_database_error_never_carries_the_values_of_a_statement(db_url: str) -> None:  # noqa: F811
+    engine = make_engine(db_url)
+    upgrade(engine)
+    secret_hash = "f" * 63 + "0"
+    with Session(engine) as session:
+        admin = create_staff(session, "chief", PASSWORD, "admin")
+        session.add(ApiClient(name="甲", prefix="qyk_a", key_hash=secret_hash, created_at=now(), created_by=admin.id))
+        session.commit()
+        session.add(ApiClient(name="乙", prefix="qyk_b", key_hash=secret_hash, created_at=now(), created_by=admin.id))
+        with pytest.raises(IntegrityError) as error:
+            session.commit()
+    engine.dispose()
+    record = logging.LogRecord("web", logging.ERROR, __file__, 1, "could not save", None,
+                               (error.type, error.value, error.tb))
+    line = json.loads(JsonFormatter().format(record))
+    assert "INSERT INTO api_client" in line["exception"]  # the statement and where, for whoever reads the log ...
+    assert "IntegrityError" in line["exception"] and "test_logs.py" in line["exception"]
+    assert secret_hash not in line["exception"] and "乙" not in line["exception"]  # ... never its values
