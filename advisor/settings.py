@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Registry screenings running at once, and worker processes for each (None: every core).
     batch_max_jobs: int = Field(2, ge=1, validation_alias=_env("batch_max_jobs"))
     batch_workers: int | None = Field(None, ge=0, validation_alias=_env("batch_workers"))
-    # --- Many hosts, one database (README, "Deploying") ---
+    # --- Many hosts, one database (README, "Many hosts, one database") ---
     # How many hosts serve this database; above 1, ADVISOR_SECRET_KEY is required (cookies must verify anywhere).
     hosts: int = Field(1, ge=1, validation_alias=_env("hosts"))
     # Seconds a worker trusts its copy of the API keys: a key revoked on another host stops working within it.
