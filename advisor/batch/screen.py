@@ -115,6 +115,7 @@ class BlockScreener:
                       for rule in rulebase.rules.values()}
         self.question_text = {path: (q.label.zh if zh else path) for path, q in rulebase.questions.by_path.items()}
         self.push = PushMessages(rulebase)
+        self.title_sep, self.question_sep = ("；", "；") if zh else ("; ", " ")
 
     def __call__(self, block: Block) -> ChunkOutcome:
         rows, blank = parse_block(block, len(self.options.header))
@@ -159,8 +160,8 @@ class BlockScreener:
             for rule_id in undetermined:
                 undetermined_count[rule_id] = undetermined_count.get(rule_id, 0) + 1
             name = carried[self.name_at] if self.name_at is not None else ident
-            titles = "；".join(self.rules[rule_id][1] for rule_id in eligible)
-            extra = [list(undetermined), "；".join(self.question_text[path] for path in questions)] \
+            titles = self.title_sep.join(self.rules[rule_id][1] for rule_id in eligible)
+            extra = [list(undetermined), self.question_sep.join(self.question_text[path] for path in questions)] \
                 if include else []
             results.append([line, ident, *carried, list(eligible), titles, *extra,
                             self.push.message(None if name is None else str(name), eligible)])
