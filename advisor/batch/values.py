@@ -16,7 +16,7 @@ from typing import Any
 from ..questions import Question
 from .errors import echo
 
-MAX_DIGITS = 30  # longer "numbers" are refused before any int() or Decimal() sees them
+MAX_DIGITS = 15  # longer "numbers" are refused before int() or Decimal() sees them (no field needs more)
 MAX_TEXT = 200  # a profile cell longer than this is not a value of any field
 
 _TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "是的", "√", "✓", "✔", "☑"}

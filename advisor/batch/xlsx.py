@@ -73,6 +73,7 @@ class XlsxReader(RowReader):
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.stream: Any = None
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
@@ -86,7 +87,7 @@ class XlsxReader(RowReader):
             self.rows = self._sheet_rows()
             first = next(self.rows, None)
         except (KeyError, ParseError, zipfile.BadZipFile, ValueError, EOFError) as error:
-            self.zip.close()
+            self.close()
             if isinstance(error, BatchInputError):
                 raise
             raise _refuse(path, f"not a readable XLSX workbook: {str(error)[:200]}",
@@ -101,16 +102,16 @@ class XlsxReader(RowReader):
         """The zip path of the workbook's first sheet (by workbook.xml and its relationships)."""
         names = set(self.zip.namelist())
         try:
-            rels = {rel.get("Id"): rel.get("Target", "")
-                    for _, rel in iterparse(self.zip.open("xl/_rels/workbook.xml.rels"))
-                    if rel.tag == f"{_PKG_REL}Relationship"}
-            for _, sheet in iterparse(self.zip.open("xl/workbook.xml")):
-                if sheet.tag == f"{_NS}sheet":
-                    target = rels.get(sheet.get(f"{_REL_NS}id"), "").lstrip("/")
-                    target = target if target.startswith("xl/") else f"xl/{target}"
-                    if target in names:
-                        return target
-                    break
+            with self.zip.open("xl/_rels/workbook.xml.rels") as stream:
+                rels = {rel.get("Id"): rel.get("Target", "") for _, rel in iterparse(stream)
+                        if rel.tag == f"{_PKG_REL}Relationship"}
+            with self.zip.open("xl/workbook.xml") as stream:
+                sheets = [sheet for _, sheet in iterparse(stream) if sheet.tag == f"{_NS}sheet"]
+            if sheets:
+                target = rels.get(sheets[0].get(f"{_REL_NS}id"), "").lstrip("/")
+                target = target if target.startswith("xl/") else f"xl/{target}"
+                if target in names:
+                    return target
         except KeyError:
             pass
         if "xl/worksheets/sheet1.xml" in names:
@@ -133,10 +134,11 @@ class XlsxReader(RowReader):
         if "xl/sharedStrings.xml" not in self.zip.namelist():
             return []
         strings: list[str] = []
-        for _, element in iterparse(self.zip.open("xl/sharedStrings.xml")):
-            if element.tag == f"{_NS}si":
-                strings.append(_text(element))
-                element.clear()
+        with self.zip.open("xl/sharedStrings.xml") as stream:
+            for _, element in iterparse(stream):
+                if element.tag == f"{_NS}si":
+                    strings.append(_text(element))
+                    element.clear()
         return strings
 
     def _declared_rows(self) -> int:
@@ -181,7 +183,8 @@ class XlsxReader(RowReader):
     def _sheet_rows(self) -> Iterator[Row]:
         number = 0
         rows: Any = None
-        for event, element in iterparse(self.zip.open(self.sheet_name), events=("start", "end")):
+        self.stream = self.zip.open(self.sheet_name)
+        for event, element in iterparse(self.stream, events=("start", "end")):
             if event == "start":
                 if element.tag == _SHEET_DATA:
                     rows = element
@@ -231,4 +234,6 @@ class XlsxReader(RowReader):
         return min(self.line / self.total, 1.0) if self.total > 1 else None
 
     def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
         self.zip.close()
