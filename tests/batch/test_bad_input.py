@@ -131,7 +131,7 @@ def test_a_huge_shared_string_is_refused_at_once(tmp_path: Path) -> None:
     sheet = _SHEET_HEAD + b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
     source = _zip(tmp_path / "bomb.xlsx", _workbook_parts(sheet, strings))
     assert source.stat().st_size < 1024 * 1024
-    with pytest.raises(BatchInputError, match="sharedStrings.xml is compressed more than") as raised:
+    with pytest.raises(BatchInputError, match=r"sharedStrings\.xml is compressed more than") as raised:
         run_batch(source, tmp_path / "out.csv", workers=0)
     assert len(str(raised.value)) < 300 and "压缩" in raised.value.message("zh")
 

@@ -4,9 +4,8 @@ the exit code and summary count failures, and the three file formats round-trip.
 import csv
 import io
 import json
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -173,7 +172,7 @@ def test_jsonl_bad_lines_are_reported_with_their_numbers(tmp_path: Path) -> None
 
 def test_a_dotted_typo_stops_the_run_before_any_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _write_csv(tmp_path / "in.csv", [["id", "project.floor_area"], ["a", "1"]])
-    with pytest.raises(BatchInputError, match="project.floor_area_m2"):  # the hint names the field meant
+    with pytest.raises(BatchInputError, match=r"project\.floor_area_m2"):  # the hint names the field meant
         run_batch(source, tmp_path / "out.csv", workers=0)
     assert main(["batch", str(source), "--out", str(tmp_path / "out.csv"), "--quiet"]) == 2
     assert "project.floor_area" in capsys.readouterr().err
