@@ -4,7 +4,8 @@
   `bom=False` for programs. JSON Lines is plain UTF-8.
 - Every text cell passes `guard`: a cell starting with = + - @ (or a tab / carriage return) is a
   formula to a spreadsheet, so it gets a leading apostrophe (CSV injection; the staff export uses
-  the same function). Lone surrogates (from JSON escapes) become U+FFFD rather than a crash.
+  the same function). Text files are written with errors="replace": a lone surrogate (which the
+  readers already refuse row by row) could not break a file either.
 - `OutputSet` writes every table of a run to temporary files beside their targets and renames
   them only when the run completes (`commit`); `discard` (Ctrl-C, a crash) removes them, so no
   half file ever stands under an output name. An `.xlsx` output holds every table as a sheet of
@@ -24,15 +25,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def guard(text: str) -> str:
-    """A text cell made safe for a spreadsheet: formulas quoted with ', lone surrogates replaced."""
-    if text[:1] in _FORMULA_START:
-        text = "'" + text
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            text = "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
-    return text
+    """A text cell made safe for a spreadsheet: a formula is quoted with '."""
+    return "'" + text if text[:1] in _FORMULA_START else text
 
 
 def safe_cell(value: Any) -> str:

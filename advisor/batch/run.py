@@ -137,7 +137,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
         same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
         options = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, include_undetermined,
-                                out_kind if same else "rows")
+                                out_kind if same else "rows", long is not None)
         headers = table_headers(options, layout)
         sheets = _SHEETS["zh" if lang == "zh" else "en"]
         outputs.add("results", output, headers["results"], sheets["results"])

@@ -53,13 +53,15 @@ class ScreenOptions:
 
     header: the file's columns (tuple rows are aligned with it); mapping: --columns pairs;
     lang: zh or en headers, titles and errors; include_undetermined: add undetermined provisions
-    and the questions; out_kind: 'rows' (lists), 'csv' or 'jsonl' (text rendered in the worker)."""
+    and the questions; out_kind: 'rows' (lists), 'csv' or 'jsonl' (text rendered in the worker);
+    long: build the long table (one row per enterprise x provision)."""
 
     header: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
     lang: str = "zh"
     include_undetermined: bool = False
     out_kind: str = "rows"
+    long: bool = True
 
 
 def _columns(keys: list[str], lang: str) -> list[str]:
@@ -161,10 +163,12 @@ class BlockScreener:
                 undetermined_count[rule_id] = undetermined_count.get(rule_id, 0) + 1
             name = carried[self.name_at] if self.name_at is not None else ident
             titles = self.title_sep.join(self.rules[rule_id][1] for rule_id in eligible)
-            extra = [list(undetermined), self.question_sep.join(self.question_text[path] for path in questions)] \
+            extra = [" ".join(undetermined), self.question_sep.join(self.question_text[path] for path in questions)] \
                 if include else []
-            results.append([line, ident, *carried, list(eligible), titles, *extra,
+            results.append([line, ident, *carried, " ".join(eligible), titles, *extra,
                             self.push.message(None if name is None else str(name), eligible)])
+            if not self.options.long:
+                continue
             statuses = [(rule_id, "eligible") for rule_id in eligible]
             if include:
                 statuses += [(rule_id, "undetermined") for rule_id in undetermined]

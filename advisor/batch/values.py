@@ -19,8 +19,9 @@ from .errors import echo
 MAX_DIGITS = 15  # longer "numbers" are refused before int() or Decimal() sees them (no field needs more)
 MAX_TEXT = 200  # a profile cell longer than this is not a value of any field
 
-_TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "是的", "√", "✓", "✔", "☑"}
-_FALSE = {"false", "f", "no", "n", "0", "否", "无", "不是", "没有", "×", "✗", "✘", "☐"}
+# Excel writes TRUE / FALSE into CSV; Python writes True / False: both found before any normalising.
+_TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "是的", "√", "✓", "✔", "☑", "TRUE", "True"}
+_FALSE = {"false", "f", "no", "n", "0", "否", "无", "不是", "没有", "×", "✗", "✘", "☐", "FALSE", "False"}
 _UNIT = re.compile(r"(平方米|平米|m2|m²|米|m|栋|幢|座|件|个|项|毫米|mm|人|元)$")
 _SCALE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
