@@ -96,9 +96,10 @@ def _nested(profile: BaseModel) -> dict[str, dict[str, Any]]:
 class LeanScreen:
     """(eligible, undetermined, questions to settle) for a validated profile, like Advisor.assess."""
 
-    def __init__(self, rulebase: RuleBase, engine: Engine) -> None:
+    def __init__(self, rulebase: RuleBase, engine: Engine, questions: bool = True) -> None:
         self.rulebase = rulebase
         self.engine = engine
+        self.questions = questions  # False: skip the walk for missing fields (questions come back empty)
         self.rule_ids = tuple(rulebase.rules)
         self.concept_statuses, self.rule_statuses, self.settle = _compile(rulebase)
 
@@ -148,6 +149,8 @@ class LeanScreen:
                 eligible.append(rule_id)
             elif value is None:
                 undetermined.append(rule_id)
+        if not self.questions:
+            return tuple(eligible), tuple(undetermined), ()
         settles: dict[str, int] = {}
         self.settle(flat, concepts, statuses, settles)
         # most useful first; ties keep first-seen order (a stable sort, as Assessment.questions_to_settle)

@@ -101,7 +101,7 @@ class BlockScreener:
         self.options = options
         self.advisor = advisor or Advisor()
         rulebase: RuleBase = self.advisor.rulebase
-        self.lean = LeanScreen(rulebase, self.advisor.engine)
+        self.lean = LeanScreen(rulebase, self.advisor.engine, questions=options.include_undetermined)
         self.columns = ColumnMap(rulebase.questions, dict(options.mapping))
         self.layout = self.columns.layout(options.header)
         self.headers = table_headers(options, self.layout)
