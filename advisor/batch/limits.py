@@ -24,3 +24,4 @@ XLSX_MAX_PART_BYTES = 2 * 1024 ** 3
 XLSX_MAX_STRINGS_BYTES = 256 * 1024 ** 2
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_FLOOR = 16 * 1024 ** 2  # small parts may compress as they like
+XLSX_CALAMINE_MAX_BYTES = 64 * 1024 ** 2  # larger sheets are streamed (calamine holds a sheet in memory)
