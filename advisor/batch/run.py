@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
+from .errors import ECHO_CHARS, ECHO_ITEMS
 from .formats import Block, file_format, open_reader
 from .outputs import OutputSet
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
@@ -69,8 +70,10 @@ class BatchSummary:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON (the status file, the API)."""
+        """The summary as JSON (the status file, the API); unknown columns capped as errors.py echoes."""
+        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
         return {"rows": self.rows, "screened": self.screened, "failed": self.failed, "blank": self.blank,
+                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
 

@@ -171,3 +171,5 @@ def test_an_error_echoes_little_of_a_huge_header(tmp_path: Path, capsys: pytest.
     assert main(["batch", str(many), "--out", str(tmp_path / "out.csv"), "--quiet", "--workers", "0"]) == 0
     err = capsys.readouterr().err
     assert "490" in err and len(err) < 2000
+    status = run_batch(many, tmp_path / "again.csv", workers=0).as_dict()  # what the web API's status shows
+    assert status["unknown_columns_total"] == 500 and len(json.dumps(status, ensure_ascii=False)) < 2000
