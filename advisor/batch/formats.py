@@ -284,6 +284,8 @@ class CsvReader(_TextReader):
             if record is not None and record[1] is None:
                 raise csv.Error(record[2][1] if record[2] else "unreadable")  # type: ignore[index]
             header = record[1] if record else ""
+            if "\r" in header.rstrip("\r\n"):  # "CSV (Macintosh)": lines end in CR alone
+                raise csv.Error("lines end with CR only (old Mac format); save as 'CSV UTF-8'")
             self.columns = [name.strip() for name in next(csv.reader(io.StringIO(header, newline="")), [])]
         except csv.Error as error:
             self.close()

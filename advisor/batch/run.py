@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
-from .errors import ECHO_CHARS, ECHO_ITEMS
+from .errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
 from .formats import Block, file_format, open_reader
 from .outputs import OutputSet
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
@@ -56,6 +56,7 @@ class BatchSummary:
     blank: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    error: str | None = None  # why a run broke off (a crash): nothing was written
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
     eligible: dict[str, int] = field(default_factory=dict)
@@ -120,7 +121,8 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     long: also write one row per enterprise x provision (a sheet of an .xlsx output by default).
     Raises BatchInputError (before writing anything) if the file cannot be read or its columns
     clash, ProfileError for an as-of date before the plan applies; a bad row never stops the run.
-    KeyboardInterrupt leaves no output file and returns a summary with interrupted=True.
+    KeyboardInterrupt or a crash leaves no output file and returns a summary with interrupted=True
+    (and the crash in `error`).
     """
     if as_of is not None:
         check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
@@ -168,9 +170,13 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     except KeyboardInterrupt:
         outputs.discard()
         result.interrupted = True
-    except BaseException:
-        outputs.discard()
+    except BatchInputError:
+        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
         raise
+    except Exception as error:  # a crash: no half file; say how far the run got
+        outputs.discard()
+        result.interrupted = True
+        result.error = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
         reader.close()
     result.seconds = time.monotonic() - started

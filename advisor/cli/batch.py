@@ -38,8 +38,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     print(_report(summary, lang), file=sys.stderr)
     if summary.interrupted:
         if status:
-            status.fail("interrupted")
-        return 130
+            status.fail(summary.error or "interrupted")
+        return 2 if summary.error else 130
     return 1 if summary.failed else 0
 
 
@@ -49,6 +49,8 @@ def _report(summary: Any, lang: str) -> str:
 
     zh = lang == "zh"
     lines = []
+    if summary.error:
+        lines.append(f"运行出错：{summary.error}" if zh else f"the run broke off: {summary.error}")
     if summary.interrupted:
         lines.append(f"已中断：读取{summary.rows:,}行后停止，未写入任何结果文件（{summary.output} 不存在或保持原样）"
                      if zh else f"interrupted after {summary.rows:,} rows: no output file was written "
