@@ -3,10 +3,13 @@ workbook for .xlsx, the long format, the push message, nothing half-written on C
 
 import csv
 import io
+from functools import cache
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.assess import Advisor
 from advisor.batch import run_batch
@@ -155,3 +158,26 @@ def test_ctrl_c_on_the_command_prints_what_was_done(registry: Path, tmp_path: Pa
     assert "interrupted after" in err and "no output file was written" in err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["big.csv"]
     assert list(read_records(big))  # the input is untouched
+
+
+@given(st.lists(st.integers(min_value=0, max_value=107), unique=True, max_size=108),
+       st.text(max_size=80))
+def test_push_message_is_never_longer_than_300_characters(picked: list[int], name: str) -> None:
+    push = _push()
+    rule_ids = tuple(push.items)
+    eligible = tuple(rule_ids[index] for index in picked if index < len(rule_ids))
+    message = push.message(name or None, eligible)
+    assert len(message) <= MAX_CHARS
+    assert (message == "") == (not eligible)
+    if eligible:
+        first = push.items[eligible[0]]
+        assert first in message  # at least the first provision, with where to apply, is always named
+        listed = sum(1 for rule_id in eligible if push.items[rule_id] in message)
+        assert listed == len(eligible) or f"等{len(eligible)}项" in message
+
+
+@cache
+def _push() -> PushMessages:
+    from advisor.rulebase import load_rulebase
+
+    return PushMessages(load_rulebase())

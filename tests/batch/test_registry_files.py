@@ -186,3 +186,13 @@ def test_both_xlsx_readers_read_the_same_rows(tmp_path: Path, rulebase: RuleBase
         fast.close()
         streamed.close()
     assert len(fast_rows) == 60 and fast_rows == streamed_rows
+
+
+def test_an_unreadable_mapping_file_stops_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _office_csv(tmp_path / "registry.csv", "utf-8")
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text("- 面积\n- 规模\n", encoding="utf-8")
+    assert main(["batch", str(source), "--out", str(tmp_path / "out.csv"), "--columns", str(mapping),
+                 "--quiet"]) == 2
+    assert "列映射文件应为“表头: 字段”的形式" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
