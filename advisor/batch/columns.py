@@ -16,7 +16,7 @@ Every other column (企业名称, 注册地址, ...) is unknown: reported once a
 outputs untouched, so names and ids stay beside the results. Two columns naming the same field,
 or the same header twice, stop the run before any row is screened, as does a dotted name of a
 known section that is not one of its fields (project.floor_area: a typo, not a registry column).
-Values: values.py. A blank cell is unknown, never "no".
+Values: values.py. A blank cell (or a pandas NaN) is unknown, never "no".
 JSON Lines rows may also be nested like the API's profile ({"project": {...}}), with `id` beside;
 their unknown keys fail the row (the profile model names them).
 """
@@ -198,7 +198,8 @@ class ColumnMap:
         problems: list[tuple[str, str, str]] = []
         by_path, enums = self.by_path, self.enums
         for target, value in zip(layout.targets, cells, strict=True):
-            if target is None or value is None or value == "" or (value.__class__ is str and not value.strip()):
+            if target is None or value is None or value == "" or (value.__class__ is str and not value.strip()) \
+                    or value != value:  # NaN: a blank cell of a pandas frame
                 continue  # most cells of a registry are blank: skip them first
             if target == ID_COLUMN:
                 ident = value
@@ -218,7 +219,7 @@ class ColumnMap:
         nested: dict[str, dict[str, Any]] = {}
         problems: list[tuple[str, str, str]] = []
         for column, value in cells.items():
-            if value is None or value == "" or (value.__class__ is str and not value.strip()):
+            if value is None or value == "" or (value.__class__ is str and not value.strip()) or value != value:
                 continue
             target = self.target(column) if column not in self.sections else None
             if target == ID_COLUMN:

@@ -196,3 +196,19 @@ def test_an_unreadable_mapping_file_stops_the_run(tmp_path: Path, capsys: pytest
                  "--quiet"]) == 2
     assert "列映射文件应为“表头: 字段”的形式" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_blocks_of_rows_in_hand_are_screened_like_a_file(tmp_path: Path, advisor: object) -> None:
+    """The entry point other engines use: rows as tuples aligned with a header, or mappings; NaN is blank."""
+    from advisor.batch import BlockScreener, ScreenOptions
+    from advisor.batch.formats import Block, Row
+
+    header = ("编号", "总建筑面积", "是否属于小型项目", "企业名称")
+    screener = BlockScreener(ScreenOptions(header=header, lang="en", include_undetermined=True))
+    outcome = screener(Block.of_rows([Row(2, ("A", 1200, float("nan"), "甲")), Row(3, ("B", "abc", "是", "乙")),
+                                      Row(4, ("C", None, None, None))]))
+    assert (outcome.rows, outcome.failed) == (3, 1)
+    results = outcome.tables["results"]
+    assert [(row[0], row[1], row[2]) for row in results] == [(2, "A", "甲"), (4, "C", None)]
+    assert "project.small_scale" in results[0][6].split()  # NaN was read as unanswered
+    assert outcome.tables["errors"] == [[3, "B", "总建筑面积", "must be a number, got 'abc'"]]
