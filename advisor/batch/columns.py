@@ -6,8 +6,9 @@
 A header names a field by any of
 - its dotted path (project.floor_area_m2) or field name alone (floor_area_m2) when unique;
 - the question's Chinese or English label (总建筑面积, "Total floor area"), or the label without
-  a leading 是否 / 企业是否 / 项目是否 (在青羊区注册或经营);
-- a short alias (ALIASES: 企业规模, 建筑面积, 统一社会信用代码, 信用代码, ...);
+  a leading 是否 / 企业是否 / 项目是否 or a trailing 吗？ (项目建设地点在青羊区);
+- the plan's own term for it when no other field shares it, or a short alias (ALIASES: 企业规模,
+  建筑面积, 统一社会信用代码, 信用代码, 低风险项目, ...);
 - a registry's own header, mapped by `--columns mapping.yaml` ({registry header: any of the above}).
 Headers are compared after NFKC (full-width to half-width), without spaces or a trailing unit in
 brackets (总建筑面积（㎡） is 总建筑面积). `id` or 编号 identifies the enterprise in the results.
@@ -46,12 +47,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "enterprise.size": ("企业规模", "规模", "企业规模类型"),
     "enterprise.ownership": ("企业性质", "所有制", "企业类型"),
     "enterprise.industry": ("行业", "所属行业", "主要行业"),
-    "enterprise.in_qingyang": ("在青羊区", "是否在青羊区", "注册在青羊区"),
+    "enterprise.in_qingyang": ("在青羊区", "是否在青羊区", "注册在青羊区", "企业是否在青羊区注册或经营",
+                               "在青羊区注册或经营"),
+    "project.in_qingyang": ("项目在青羊区", "项目是否在青羊区", "建设地点在青羊区", "项目建设地点在青羊区",
+                            "项目是否位于青羊区"),
     "enterprise.function_zone": ("产业功能区", "功能区"),
     "enterprise.key_enterprise": ("重点企业", "区重点企业"),
     "project.floor_area_m2": ("总建筑面积", "建筑面积", "面积"),
     "project.height_m": ("建筑高度", "高度"),
     "project.type": ("项目类型",),
+    "project.low_risk": ("低风险项目", "是否属于低风险项目", "是否低风险"),
+    "project.simple_low_risk": ("简易低风险项目", "是否属于简易低风险项目"),
+    "project.self_held": ("自持", "是否自持", "项目建成后是否由建设单位自持"),
+    "project.district_major": ("区级重大项目", "是否为区级重大项目"),
     "project.funding": ("投资主体", "项目投资主体"),
     "utilities.water_pipe_dn": ("给水管径", "管径"),
     "ip.invention_patents": ("发明专利", "有效发明专利数", "发明专利数量"),
@@ -142,7 +150,8 @@ class ColumnMap:
             spellings.setdefault(header_key(name), set()).add(target)
 
         for path, question in self.by_path.items():
-            for name in (path, question.id, question.label.zh, question.label.en,
+            label = header_key(question.label.zh).removesuffix("吗")  # 项目建设地点在青羊区吗？
+            for name in (path, question.id, question.label.zh, question.label.en, label, question.term or "",
                          _YES_NO.sub("", question.label.zh), *ALIASES.get(path, ())):
                 add(name, path)
         names = {key: next(iter(targets)) for key, targets in spellings.items() if len(targets) == 1 and key}

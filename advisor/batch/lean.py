@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..assess import DisagreementError
-from ..conditions import AllOf, ConceptTest, Condition, FieldTest
+from ..conditions import ANSWERED, AllOf, ConceptTest, Condition, FieldTest
 from ..engine import Engine, EngineResult
 from ..explainer import Tri
 from ..rulebase import RuleBase
@@ -36,6 +36,8 @@ def _expression(condition: Condition, names: "count[int]") -> str:
     """Python source of a tri-valued condition over `a` (answers) and `c` (concepts)."""
     if isinstance(condition, FieldTest):
         value = condition.value
+        if condition.op == ANSWERED:  # whether the question was answered: always known
+            return f"((a.get({condition.path!r}) is not None) == {value!r})"
         return (f"(None if (_v := a.get({condition.path!r})) is None "
                 f"else _v {_PYTHON_OPS[condition.op]} {value!r})")
     if isinstance(condition, ConceptTest):
@@ -50,17 +52,21 @@ def _walk(condition: Condition, rulebase: RuleBase, names: "count[int]", depth: 
     """Statements appending to `f` the unanswered fields of an unknown condition, in the explainer's order."""
     pad = "    " * depth
     if isinstance(condition, FieldTest):
+        if condition.op == ANSWERED:
+            return []  # never unknown: nothing to ask
         path = condition.path
         return [f"{pad}if a.get({path!r}) is None and {path!r} not in f:", f"{pad}    f.append({path!r})"]
     if isinstance(condition, ConceptTest):
         inner = rulebase.concepts[condition.name].condition
-        return [f"{pad}if c[{condition.name!r}] is None:", *_walk(inner, rulebase, names, depth + 1)]
+        return [f"{pad}if c[{condition.name!r}] is None:", *(_walk(inner, rulebase, names, depth + 1)
+                                                             or [f"{pad}    pass"])]
     lines: list[str] = []
     for item in condition.items:
         if isinstance(item, FieldTest | ConceptTest):  # unknown exactly when its walk finds something
             lines += _walk(item, rulebase, names, depth)
         else:
-            lines += [f"{pad}if {_expression(item, names)} is None:", *_walk(item, rulebase, names, depth + 1)]
+            lines += [f"{pad}if {_expression(item, names)} is None:",
+                      *(_walk(item, rulebase, names, depth + 1) or [f"{pad}    pass"])]
     return lines or [f"{pad}pass"]
 
 

@@ -21,11 +21,11 @@ SMALL_INDUSTRIAL = "joint-acceptance-small-industrial"
 # An office's own registry: its headers, its name column, values as staff type them.
 OFFICE_HEADER = ["企业名称", "统一社会信用代码", "企业规模", "是否有拟建或在建的投资建设项目", "项目投资主体",
                  "项目类型", "是否属于低风险项目", "是否属于小型项目", "总建筑面积（平方米）",
-                 "企业是否在青羊区注册或经营", "注册地址"]
+                 "企业是否在青羊区注册或经营", "项目建设地点在青羊区吗？", "注册地址"]
 OFFICE_ROWS = [
-    ["成都某某科技有限公司", "", "小型", "是", "企业投资", "仓库", "√", "有", "1，200", "是",
+    ["成都某某科技有限公司", "", "小型", "是", "企业投资", "仓库", "√", "有", "1，200", "是", "是",
      "青羊区光华大道"],
-    ["四川某某物流有限公司", "", "小型", "是", "enterprise", "warehouse", "是", "是", "１２００㎡", "是",
+    ["四川某某物流有限公司", "", "小型", "是", "enterprise", "warehouse", "是", "是", "１２００㎡", "是", "√",
      "青羊区蜀辉路"],
 ]
 
@@ -159,7 +159,7 @@ def test_an_office_xlsx_with_chinese_headers_and_extra_columns(tmp_path: Path, r
     sheet.append(OFFICE_HEADER)
     for row in OFFICE_ROWS:
         sheet.append(row)
-    sheet.append(["某某餐饮店", None, "微型", "否", None, None, None, None, 80, True, None])  # typed cells
+    sheet.append(["某某餐饮店", None, "微型", "否", None, None, None, None, 80, True, None, None])  # typed cells
     source = tmp_path / "registry.xlsx"
     book.save(source)
     summary = run_batch(source, tmp_path / "out.xlsx", workers=0)
