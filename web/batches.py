@@ -222,7 +222,8 @@ def _check_file(source: Path, questions: QuestionCatalog) -> None:
         ColumnMap(questions).check_columns(reader.columns)
         for block, _ in reader.blocks(1):
             try:
-                if parse_block(block, len(reader.columns)):
+                rows, _ = parse_block(block, len(reader.columns))
+                if rows:
                     return
             except Exception:  # a row that cannot even be parsed is a row: the job reports it with its line
                 return

@@ -79,9 +79,10 @@ class _Progress:
         self.rows, self.failed, self.fraction = done, failed, fraction
         self.last_progress = time.monotonic()
         if self.output_bytes() > self.max_bytes:
-            raise JobStopped(f"结果文件超过{self.max_bytes}字节的上限（ADVISOR_BATCH_MAX_OUTPUT_BYTES）" if
-                             self.lang == "zh" else f"the result files grew past the limit of {self.max_bytes} "
-                             "bytes (ADVISOR_BATCH_MAX_OUTPUT_BYTES)")
+            self.stop_reason = (f"结果文件超过{self.max_bytes}字节的上限（ADVISOR_BATCH_MAX_OUTPUT_BYTES）"
+                                if self.lang == "zh" else f"the result files grew past the limit of "
+                                f"{self.max_bytes} bytes (ADVISOR_BATCH_MAX_OUTPUT_BYTES)")
+            raise JobStopped(self.stop_reason)
 
     def finish(self, summary: BatchSummary) -> None:
         self.rows, self.failed, self.fraction = summary.rows, summary.failed, 1.0
@@ -126,9 +127,12 @@ class JobRunner:
                     from .dask_engine import dask_engine
 
                     engine = stack.enter_context(dask_engine(self.settings.batch_scheduler))
+                # the API's files are read by programs: every status, no BOM (as the web upload always had)
                 summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
                                     work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
-                                    observers=(progress,), engine=engine)
+                                    observers=(progress,), include_undetermined=True, bom=False, engine=engine)
+            if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
+                raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
             stop.set()
             beat.join()
@@ -181,10 +185,14 @@ def webhook_payload(job: BatchJob) -> dict[str, Any]:
 def _reason(error: Exception, lang: str) -> str:
     """Why a run failed, for the job's owner; capped, as every echo of input is."""
     if isinstance(error, JobStopped):
-        return str(error)
+        return str(error)[:1000]
     if isinstance(error, BatchInputError):
         return error.message(lang)[:1000]
-    text = f"{type(error).__name__}: {error}"[:500]
+    return _broke_off(f"{type(error).__name__}: {error}", lang)
+
+
+def _broke_off(text: str, lang: str) -> str:
+    text = text[:500]
     return f"批量任务出错：{text}" if lang == "zh" else f"the batch run failed: {text}"
 
 

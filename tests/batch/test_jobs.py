@@ -47,7 +47,8 @@ def test_a_worker_killed_mid_job_is_replaced_and_no_row_is_lost_or_doubled(tmp_p
     write_synthetic(registry, ROWS, 21, rulebase)
     with served(job_env(url, tmp_path / "data"), tmp_path / "server.log") as server, \
             httpx.Client(base_url=server, timeout=30) as client:
-        upload = client.post("/api/v1/batches", files={"file": ("registry.csv", registry.read_bytes())})
+        upload = client.post("/api/v1/batches", data={"lang": "en"},
+                             files={"file": ("registry.csv", registry.read_bytes())})
         assert upload.status_code == 202, upload.text
         status_url = upload.json()["status_url"]
         running = wait_for(client, status_url, until=("running",))
@@ -65,7 +66,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_no_row_is_lost_or_doubled(tmp_p
     assert _job(url, status["id"]).worker != first.worker
     lines = [int(row["line"]) for row in csv_rows(results.decode("utf-8"))]
     assert lines == list(range(2, ROWS + 2))  # every row once, in order
-    run_batch(registry, tmp_path / "local.csv", workers=0)
+    run_batch(registry, tmp_path / "local.csv", workers=0, lang="en", include_undetermined=True, bom=False)
     assert results == (tmp_path / "local.csv").read_bytes()  # what an uninterrupted run writes
 
 

@@ -48,8 +48,8 @@ def test_spark_results_equal_the_local_engine(spark: "pyspark.sql.SparkSession",
     text = registry.read_text(encoding="utf-8")
     width = len(text.splitlines()[0].split(","))
     registry.write_text(text + "E-bad,abc" + "," * (width - 2) + "\n", encoding="utf-8")
-    run_batch(registry, tmp_path / "local.jsonl", workers=0)
-    expected = {record["id"]: (record["eligible"], record["undetermined"], record["questions"])
+    run_batch(registry, tmp_path / "local.jsonl", workers=0, lang="en", include_undetermined=True)
+    expected = {record["id"]: (record["eligible"].split(), record["undetermined"].split(), record["questions"].split())
                 for record in read_records(tmp_path / "local.jsonl")}
 
     frame = pd.read_csv(registry, dtype={"id": str})  # numbers typed, blanks as NaN, as pandas reads a registry
@@ -67,6 +67,6 @@ def test_spark_results_equal_the_local_engine(spark: "pyspark.sql.SparkSession",
 def test_an_unknown_column_is_refused_before_spark_runs(spark: "pyspark.sql.SparkSession") -> None:
     from advisor.batch.spark_engine import screen
 
-    frame = spark.createDataFrame(pd.DataFrame({"id": ["E1"], "floor_area": [1200]}))
-    with pytest.raises(BatchInputError, match="floor_area"):
+    frame = spark.createDataFrame(pd.DataFrame({"id": ["E1"], "project.floor_area": [1200]}))
+    with pytest.raises(BatchInputError, match=r"project\.floor_area_m2"):  # the field it meant
         screen(frame)
