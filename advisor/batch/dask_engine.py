@@ -18,7 +18,7 @@ from typing import Any
 
 from .formats import Block
 from .run import BlockEngine, Results
-from .screen import BlockScreener, ChunkOutcome
+from .screen import BlockScreener, ChunkOutcome, ScreenOptions
 
 IN_FLIGHT_PER_WORKER = 4
 
@@ -36,7 +36,7 @@ def screen_on_worker(initargs: tuple[Any, ...], block: Block) -> ChunkOutcome:
 
 def warm_worker() -> None:
     """Build the rule base and the engine on a worker before the first block arrives."""
-    BlockScreener(None, (), "csv", "zh")
+    BlockScreener(ScreenOptions())
 
 
 class DaskEngine:
