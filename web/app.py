@@ -25,6 +25,7 @@ from .docs import install_docs
 from .limits import BodySizeLimit
 from .logs import keep_profiles_out_of_logs
 from .problems import install_handlers
+from .security_headers import SecurityHeaders
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)  # outermost: every response
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

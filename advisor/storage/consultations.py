@@ -1,20 +1,28 @@
-"""Consultation records: write one with its snapshot, find them, delete one.
+"""Consultation records: write one with its advice, find them, export them, delete one.
 
-The snapshot is the Presenter's JSON document in Chinese and English, exactly as advised; the
-findings and their gaps are copied into rows for the search and the statistics.
+The advice is the Presenter's JSON document in Chinese and English, exactly as advised, stored by
+content (advice.py): the record keeps the answers, its counts, its eligible rule ids and the two
+documents' hashes. The findings and their gaps are copied into rows for the search and the statistics.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
+from .advice import load_documents, store_document
 from .clock import LOCAL, now, week_of
+from .fields import text_problem
 from .models import Consultation, ConsultationFinding, ConsultationGap, StaffUser
 
 STATUSES = ("eligible", "undetermined", "not_eligible")
+# The largest id a record can have on both databases (PostgreSQL INTEGER); beyond it nothing exists.
+MAX_ID = 2**31 - 1
+APPLICANT_LIMITS = {"applicant_name": 200, "credit_code": 18, "contact": 200}
+SEARCH_LIMIT = 200  # longer than anything stored: a longer filter is a mistake, not a search
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +49,54 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
         contact=_clean(applicant.contact), lang=lang, as_of=date.fromisoformat(main["as_of"]),
         rulebase_version=main["rulebase_version"], eligible=counts["eligible"],
         undetermined=counts["undetermined"], not_eligible=counts["not_eligible"],
-        profile=profile, snapshot_zh=snapshots["zh"], snapshot_en=snapshots["en"])
+        eligible_rules=" ".join(f["id"] for f in main["findings"] if f["status"] == "eligible"),
+        profile=profile, advice_zh=store_document(session, snapshots["zh"]),
+        advice_en=store_document(session, snapshots["en"]))
     session.add(consultation)
     session.flush()
     assert consultation.id is not None
+    findings, gaps = [], []
     for finding in main["findings"]:
-        session.add(ConsultationFinding(consultation_id=consultation.id, rule_id=finding["id"],
-                                        article=finding["article"], status=finding["status"], week=week))
-        for missing in finding["missing"]:
-            session.add(ConsultationGap(consultation_id=consultation.id, rule_id=finding["id"], kind="missing",
-                                        key=missing["field"], week=week))
-        for failing in finding["failing"]:
-            key = failing.get("field") or failing.get("concept") or "?"
-            session.add(ConsultationGap(consultation_id=consultation.id, rule_id=finding["id"], kind="failing",
-                                        key=key, week=week))
+        findings.append({"consultation_id": consultation.id, "rule_id": finding["id"], "article": finding["article"],
+                         "status": finding["status"], "week": week})
+        gaps += [{"consultation_id": consultation.id, "rule_id": finding["id"], "kind": "missing",
+                  "key": missing["field"], "week": week} for missing in finding["missing"]]
+        gaps += [{"consultation_id": consultation.id, "rule_id": finding["id"], "kind": "failing",
+                  "key": failing.get("field") or failing.get("concept") or "?", "week": week}
+                 for failing in finding["failing"]]
+    # One multi-row INSERT per table rather than one ORM object per row.
+    session.execute(insert(ConsultationFinding), findings)
+    if gaps:
+        session.execute(insert(ConsultationGap), gaps)
     return consultation
+
+
+def advice_document(session: Session, consultation: Consultation, lang: str) -> dict[str, Any]:
+    """The advice document of a consultation in `lang` ("en", else Chinese), exactly as advised."""
+    root = consultation.advice_en if lang == "en" else consultation.advice_zh
+    return load_documents(session, [root])[root]
+
+
+def get_consultation(session: Session, consultation_id: int) -> Consultation | None:
+    """One consultation, or None (also for an id no record can have)."""
+    if not 0 < consultation_id <= MAX_ID:
+        return None
+    return session.get(Consultation, consultation_id)
+
+
+def applicant_problems(values: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Per applicant field (applicant_name, credit_code, contact), why its value cannot be stored."""
+    problems = {}
+    for name, limit in APPLICANT_LIMITS.items():
+        problem = text_problem(values.get(name) or "", limit)
+        if problem:
+            problems[name] = problem
+    return problems
+
+
+def search_problems(values: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Per search filter, why its value cannot be searched for (too long, control characters)."""
+    return {name: problem for name, value in values.items() if (problem := text_problem(value, SEARCH_LIMIT))}
 
 
 def _clean(value: str | None) -> str | None:
@@ -79,15 +120,22 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL)
 
 
+def _like_literal(text: str) -> str:
+    # The search is for the text as typed: % and _ are characters, not wildcards.
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _filtered(query: Any, search: Search) -> Any:
     if search.date_from:
         query = query.where(Consultation.created_at >= _local_start(search.date_from))
     if search.date_to:
         query = query.where(Consultation.created_at < _local_start(search.date_to + timedelta(days=1)))
     if search.credit_code:
-        query = query.where(col(Consultation.credit_code).startswith(search.credit_code.strip().upper()))
+        code = _like_literal(search.credit_code.strip().upper())
+        query = query.where(col(Consultation.credit_code).like(code + "%", escape="\\"))
     if search.applicant:
-        query = query.where(func.lower(col(Consultation.applicant_name)).contains(search.applicant.strip().lower()))
+        name = _like_literal(search.applicant.strip().lower())
+        query = query.where(func.lower(col(Consultation.applicant_name)).like(f"%{name}%", escape="\\"))
     if search.provision or search.status:
         findings = select(ConsultationFinding.consultation_id)
         if search.provision:
@@ -99,10 +147,27 @@ def _filtered(query: Any, search: Search) -> Any:
     return query
 
 
-def search_consultations(session: Session, search: Search, limit: int = 100, offset: int = 0) -> list[Consultation]:
-    """Consultations matching `search`, newest first."""
-    query = _filtered(select(Consultation), search).order_by(col(Consultation.id).desc())
+# What the list page and the export show: never the answers or the advice documents.
+LIST_COLUMNS = (Consultation.id, Consultation.created_at, Consultation.staff_name, Consultation.applicant_name,
+                Consultation.credit_code, Consultation.contact, Consultation.as_of, Consultation.rulebase_version,
+                Consultation.eligible, Consultation.undetermined, Consultation.not_eligible,
+                Consultation.eligible_rules)
+
+
+def search_consultations(session: Session, search: Search, limit: int = 100, offset: int = 0) -> list[Any]:
+    """Consultations matching `search`, newest first: rows with the list columns (id, created_at,
+    staff_name, applicant_name, credit_code, contact, as_of, rulebase_version, the three counts,
+    eligible_rules), not whole records."""
+    query = _filtered(select(*LIST_COLUMNS), search).order_by(col(Consultation.id).desc())
     return list(session.exec(query.offset(offset).limit(limit)))
+
+
+def iter_consultations(session: Session, search: Search, batch: int = 500) -> Iterator[Any]:
+    """Every consultation matching `search`, newest first, as list rows, streamed from the database
+    in batches (a server-side cursor on PostgreSQL), so an export's memory stays flat."""
+    query = _filtered(select(*LIST_COLUMNS), search).order_by(col(Consultation.id).desc())
+    result = session.exec(query.execution_options(stream_results=True, yield_per=batch))
+    yield from result
 
 
 def count_consultations(session: Session, search: Search) -> int:
@@ -113,7 +178,7 @@ def count_consultations(session: Session, search: Search) -> int:
 
 def delete_consultation(session: Session, consultation_id: int) -> bool:
     """Delete a consultation with its findings and gaps; False when it does not exist. Caller commits."""
-    consultation = session.get(Consultation, consultation_id)
+    consultation = get_consultation(session, consultation_id)
     if consultation is None:
         return False
     # Explicit deletes: SQLite enforces ON DELETE CASCADE only with foreign_keys on, and we do not rely on it.

@@ -1,16 +1,16 @@
-"""The tables. Each consultation keeps the findings snapshot it was advised with, so its slip
-prints the same advice after the rules change; findings and gaps are also kept as rows so the
-statistics and the search are plain SQL."""
+"""The tables. Each consultation keeps the advice it was given (as references into the
+content-addressed advice_text table), so its slip prints the same advice after the rules change;
+findings and gaps are also kept as rows so the statistics and the search are plain SQL."""
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 
 class StaffUser(SQLModel, table=True):
-    """A window staff member; role is staff or admin. The password is stored as an scrypt hash."""
+    """A window staff member; role is staff or admin. The password is stored as an argon2id hash."""
 
     __tablename__ = "staff_user"
 
@@ -25,18 +25,19 @@ class StaffUser(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per login name, existing or not, so the lockout reveals nothing about who exists."""
+    """Login attempts per key ("name:" + login name, existing or not, or "addr:" + client address),
+    counted before the password is checked; a row older than the lockout window is stale and deleted."""
 
     __tablename__ = "login_throttle"
 
-    name: str = Field(primary_key=True, max_length=80)
-    failures: int = 0
-    locked_until: datetime | None = None
-    last_failure: datetime | None = None
+    key: str = Field(primary_key=True, max_length=160)
+    attempts: int = 0
+    last_attempt: datetime = Field(index=True)
 
 
 class Consultation(SQLModel, table=True):
-    """One window consultation: the profile, the advice given (both languages), who gave it and when."""
+    """One window consultation: the answers, the advice given (both languages, as advice_text
+    references), who gave it and when. The list and the export read only the small columns."""
 
     __tablename__ = "consultation"
 
@@ -54,9 +55,20 @@ class Consultation(SQLModel, table=True):
     eligible: int = 0
     undetermined: int = 0
     not_eligible: int = 0
+    eligible_rules: str = Field(default="", sa_column=Column(Text, nullable=False))  # space-separated rule ids
     profile: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    snapshot_zh: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    snapshot_en: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    advice_zh: str = Field(max_length=64)  # advice_text hash of the Chinese document
+    advice_en: str = Field(max_length=64)
+
+
+class AdviceText(SQLModel, table=True):
+    """One piece of an advice document, stored once, keyed by the SHA-256 of its JSON: a rule's quote,
+    materials or a whole finding is shared by every consultation that was advised with it."""
+
+    __tablename__ = "advice_text"
+
+    hash: str = Field(primary_key=True, max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ConsultationFinding(SQLModel, table=True):
