@@ -114,7 +114,9 @@ def authenticate(session: Session, name: str, password: str, address: str | None
     moment = now()
     over = False
     for key, limit in _keys(name, address):
+        # One short transaction per key: no transaction ever holds two throttle rows (no deadlock).
         over = _count_attempt(session, key, limit, moment) > limit or over
+        session.commit()
     _expire_stale(session, moment)
     session.commit()
     # Only real text can be a name or a password: NUL or a lone surrogate is a failed attempt, not an error.
