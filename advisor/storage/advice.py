@@ -5,6 +5,7 @@ share almost everything; a changed rule adds new texts and never alters old ones
 record's document comes back exactly as it was advised.
 """
 
+import base64
 import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -16,8 +17,10 @@ from sqlmodel import Session, col, select
 from .db import insert_ignoring_duplicates
 from .models import AdviceText
 
-# A part whose JSON is at least this long is stored apart and referred to by its hash.
-MIN_SHARED = 64
+# Parts at least this long (JSON bytes) are stored apart and referred to by their hash: texts from
+# the rule base and the catalog are short but repeat in every record; objects and lists repeat whole.
+MIN_SHARED_TEXT = 48
+MIN_SHARED = 160
 _REF = "\x00"  # the key of a reference object {"\x00": hash}; no document key holds a NUL
 
 
@@ -28,6 +31,12 @@ def _encode(value: Any) -> str:
 @lru_cache(maxsize=4096)
 def _encode_key(key: str) -> str:
     return _encode(key)
+
+
+def _digest(text: str) -> str:
+    # 144 bits of SHA-256 in 24 URL-safe characters: collisions stay out of reach (about 2**72 parts)
+    # and every reference and key is a third of a hex digest's size.
+    return base64.urlsafe_b64encode(hashlib.sha256(text.encode("utf-8")).digest()[:18]).decode()
 
 
 def _split(value: Any, parts: dict[str, str]) -> tuple[Any, str]:
@@ -45,9 +54,9 @@ def _split(value: Any, parts: dict[str, str]) -> tuple[Any, str]:
         text = _encode(value)
         if not isinstance(value, str):
             return value, text
-    if len(text) < MIN_SHARED:
+    if len(text.encode("utf-8")) < (MIN_SHARED_TEXT if isinstance(value, str) else MIN_SHARED):
         return value, text
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = _digest(text)
     parts.setdefault(digest, text)
     reference = {_REF: digest}
     return reference, _encode(reference)
@@ -58,7 +67,7 @@ def store_document(session: Session, document: dict[str, Any]) -> str:
     parts: dict[str, str] = {}
     root, text = _split(document, parts)
     if not (isinstance(root, dict) and _REF in root):  # a tiny document: store it whole
-        root = {_REF: hashlib.sha256(text.encode("utf-8")).hexdigest()}
+        root = {_REF: _digest(text)}
         parts[root[_REF]] = text
     known = set(session.execute(select(AdviceText.hash).where(col(AdviceText.hash).in_(list(parts)))).scalars())
     new = [{"hash": digest, "body": body} for digest, body in parts.items() if digest not in known]

@@ -1,10 +1,12 @@
-"""Admin pages: partner API keys (create, revoke, request counts) and the audit log."""
+"""Admin pages: partner API keys (create, revoke, request counts), staff accounts (unlock,
+deactivate, activate, reset a password; each audited) and the audit log."""
 
 from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from advisor.storage import audit
+from advisor.storage import staff as accounts
 from advisor.storage.apikeys import create_key, list_keys, revoke_key
 
 from .deps import AdminDep, DbDep, FormDep, render
@@ -37,3 +39,33 @@ def keys_revoke(client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Re
 @router.get("/staff/admin/audit", include_in_schema=False)
 def audit_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
     return render(request, "audit.html", {"events": audit.recent(db, 200)}, user=admin)
+
+
+@router.get("/staff/admin/accounts", include_in_schema=False)
+def accounts_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
+    return render(request, "accounts.html", {"accounts": accounts.list_staff(db)}, user=admin)
+
+
+_DONE = {"unlock": "已解锁 / unlocked", "deactivate": "已停用 / deactivated", "activate": "已启用 / activated",
+         "reset-password": "密码已重设 / password reset"}
+
+
+@router.post("/staff/admin/accounts/{action}", include_in_schema=False)
+def accounts_change(request: Request, action: str, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
+    if action not in _DONE:
+        raise HTTPException(404, "没有这个操作 / no such action")
+    name = str(form.get("name") or "")
+    try:
+        if action == "unlock":
+            accounts.unlock(db, name, admin)
+        elif action == "reset-password":
+            accounts.reset_password(db, name, str(form.get("password") or ""), admin)
+        else:
+            accounts.set_active(db, name, action == "activate", admin)
+    except accounts.StaffError as error:
+        db.rollback()
+        return render(request, "accounts.html", {"accounts": accounts.list_staff(db), "error": str(error)},
+                      status=422, user=admin)
+    db.commit()
+    return render(request, "accounts.html", {"accounts": accounts.list_staff(db),
+                                             "message": f"{name}: {_DONE[action]}"}, user=admin)
