@@ -59,8 +59,10 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # A connection per request thread (the server's thread pool has 40): a writer waiting for the
+        # SQLite lock holds its connection, so a small pool would time out the others first.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               hide_parameters=True)
+                               hide_parameters=True, pool_size=20, max_overflow=40, pool_timeout=60)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)

@@ -13,8 +13,8 @@ from advisor.present import Presenter
 from advisor.rulebase import RuleBase
 from advisor.storage import AuditEvent, Consultation, StaffUser, get_engine
 from advisor.storage.consultations import record_consultation
-from tests.storage.helpers import WAREHOUSE
 from tests.staff.conftest import csrf_from, login
+from tests.storage.helpers import WAREHOUSE
 
 FORM = {
     "applicant_name": "成都某仓储有限公司", "credit_code": "91350100M000100Y43", "contact": "028-12345678",
