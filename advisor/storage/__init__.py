@@ -8,24 +8,26 @@ migrations/; `advisor db upgrade` applies them. Nothing from the web layer is im
 from .db import database_url, get_engine, make_engine, reset_engine, session_scope, write_with_retry
 from .migrate import upgrade
 from .models import (
-    AdviceText,
+    AdviceBase,
     ApiClient,
     AuditEvent,
     Consultation,
     ConsultationFinding,
     ConsultationGap,
     LoginThrottle,
+    Provision,
     StaffUser,
 )
 
 __all__ = [
-    "AdviceText",
+    "AdviceBase",
     "ApiClient",
     "AuditEvent",
     "Consultation",
     "ConsultationFinding",
     "ConsultationGap",
     "LoginThrottle",
+    "Provision",
     "StaffUser",
     "database_url",
     "get_engine",

@@ -1,113 +1,64 @@
-"""Advice documents stored by content: every sizeable part of a document (a rule's quote, its
-materials, a whole finding, the checklist) is kept once in advice_text under the SHA-256 of its
-JSON, and a document is the hash of its root. Two consultations advised with the same rule base
-share almost everything; a changed rule adds new texts and never alters old ones, so an old
-record's document comes back exactly as it was advised.
+"""Advice documents stored small: a record keeps its two documents (zh, en) as one zstd frame
+compressed with a *base* as dictionary — the documents of the first consultation advised with the
+same rule-base version, stored once in advice_base under the SHA-256 of their JSON. The base holds
+that version's static texts (quotes, benefits, materials, offices, questions), so a record takes a
+few kilobytes; a changed rule base gets a new base and never alters an old one, so an old record's
+documents come back byte for byte as they were advised.
 """
 
-import base64
 import hashlib
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlmodel import Session, col, select
+import zstandard
+from sqlmodel import Session, select
 
 from .db import insert_ignoring_duplicates
-from .models import AdviceText
+from .models import AdviceBase
 
-# Parts at least this long (JSON bytes) are stored apart and referred to by their hash: texts from
-# the rule base and the catalog are short but repeat in every record; objects and lists repeat whole.
-MIN_SHARED_TEXT = 48
-MIN_SHARED = 160
-_REF = "\x00"  # the key of a reference object {"\x00": hash}; no document key holds a NUL
+LEVEL = 12  # about 10 ms per record; higher levels cost far more time for a few percent
 
 
-def _encode(value: Any) -> str:
-    return orjson.dumps(value).decode("utf-8")
+def _encode(documents: dict[str, Any]) -> bytes:
+    return orjson.dumps(documents)
 
 
-@lru_cache(maxsize=4096)
-def _encode_key(key: str) -> str:
-    return _encode(key)
+@lru_cache(maxsize=8)
+def _dictionary(body: str) -> zstandard.ZstdCompressionDict:
+    return zstandard.ZstdCompressionDict(body.encode("utf-8"), dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
-def _digest(text: str) -> str:
-    # 144 bits of SHA-256 in 24 URL-safe characters: collisions stay out of reach (about 2**72 parts)
-    # and every reference and key is a third of a hex digest's size.
-    return base64.urlsafe_b64encode(hashlib.sha256(text.encode("utf-8")).digest()[:18]).decode()
+@lru_cache(maxsize=8)
+def _compressor(body: str) -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=LEVEL, dict_data=_dictionary(body))
 
 
-def _split(value: Any, parts: dict[str, str]) -> tuple[Any, str]:
-    """`value` with its sizeable parts replaced by references (bottom-up), and its JSON text; new
-    parts go into `parts`. Each part's text is built from its children's, so the walk is linear."""
-    if isinstance(value, dict):
-        items = {key: _split(item, parts) for key, item in value.items()}
-        value = {key: item for key, (item, _) in items.items()}
-        text = "{" + ",".join(f"{_encode_key(key)}:{encoded}" for key, (_, encoded) in items.items()) + "}"
-    elif isinstance(value, list):
-        items_list = [_split(item, parts) for item in value]
-        value = [item for item, _ in items_list]
-        text = "[" + ",".join(encoded for _, encoded in items_list) + "]"
-    else:
-        text = _encode(value)
-        if not isinstance(value, str):
-            return value, text
-    if len(text.encode("utf-8")) < (MIN_SHARED_TEXT if isinstance(value, str) else MIN_SHARED):
-        return value, text
-    digest = _digest(text)
-    parts.setdefault(digest, text)
-    reference = {_REF: digest}
-    return reference, _encode(reference)
+@lru_cache(maxsize=8)
+def _decompressor(body: str) -> zstandard.ZstdDecompressor:
+    return zstandard.ZstdDecompressor(dict_data=_dictionary(body))
 
 
-def store_document(session: Session, document: dict[str, Any]) -> str:
-    """Store `document` and return the hash of its root; parts already stored are not written again."""
-    parts: dict[str, str] = {}
-    root, text = _split(document, parts)
-    if not (isinstance(root, dict) and _REF in root):  # a tiny document: store it whole
-        root = {_REF: _digest(text)}
-        parts[root[_REF]] = text
-    known = set(session.execute(select(AdviceText.hash).where(col(AdviceText.hash).in_(list(parts)))).scalars())
-    new = [{"hash": digest, "body": body} for digest, body in parts.items() if digest not in known]
-    if new:  # a concurrent writer may store the same part first: a duplicate is simply skipped
-        insert_ignoring_duplicates(session, AdviceText, new)
-    return str(root[_REF])
+def _base_for(session: Session, version: str, documents: dict[str, Any]) -> tuple[str, str]:
+    """(hash, body) of the base for rule-base `version`; these documents become it when there is none."""
+    found = session.exec(select(AdviceBase.hash, AdviceBase.body).where(AdviceBase.rulebase_version == version)
+                         .order_by(AdviceBase.hash).limit(1)).first()
+    if found:
+        return found[0], found[1]
+    body = _encode(documents).decode("utf-8")
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    # Two first records at once may each store a base: both are kept and each record names its own.
+    insert_ignoring_duplicates(session, AdviceBase, [{"hash": digest, "rulebase_version": version, "body": body}])
+    return digest, body
 
 
-def load_documents(session: Session, roots: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The documents stored under `roots`, rebuilt exactly (hash -> document)."""
-    bodies: dict[str, Any] = {}
-    wanted = set(roots)
-    while wanted:  # one query per level of the tree
-        rows = session.execute(select(AdviceText.hash, AdviceText.body).where(col(AdviceText.hash).in_(list(wanted))))
-        found = {digest: orjson.loads(body) for digest, body in rows}
-        missing = wanted - set(found)
-        if missing:
-            raise LookupError(f"advice_text missing {sorted(missing)[:3]}")
-        bodies.update(found)
-        wanted = {ref for body in found.values() for ref in _refs(body)} - set(bodies)
-    return {root: _join(bodies[root], bodies) for root in roots}
+def pack(session: Session, documents: dict[str, dict[str, Any]]) -> tuple[str, bytes]:
+    """(base hash, compressed advice) for the documents {"zh": ..., "en": ...} of one consultation."""
+    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), documents)
+    return digest, _compressor(body).compress(_encode(documents))
 
 
-def _refs(value: Any) -> Iterable[str]:
-    if isinstance(value, dict):
-        if _REF in value and len(value) == 1:
-            yield value[_REF]
-            return
-        for item in value.values():
-            yield from _refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _refs(item)
-
-
-def _join(value: Any, bodies: dict[str, Any]) -> Any:
-    if isinstance(value, dict):
-        if _REF in value and len(value) == 1:
-            return _join(bodies[value[_REF]], bodies)
-        return {key: _join(item, bodies) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_join(item, bodies) for item in value]
-    return value
+def unpack(session: Session, base: str, advice: bytes) -> dict[str, dict[str, Any]]:
+    """The documents {"zh": ..., "en": ...} exactly as they were packed."""
+    body = session.exec(select(AdviceBase.body).where(AdviceBase.hash == base)).one()
+    return orjson.loads(_decompressor(body).decompress(advice))

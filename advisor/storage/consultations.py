@@ -1,8 +1,9 @@
 """Consultation records: write one with its advice, find them, export them, delete one.
 
-The advice is the Presenter's JSON document in Chinese and English, exactly as advised, stored by
-content (advice.py): the record keeps the answers, its counts, its eligible rule ids and the two
-documents' hashes. The findings and their gaps are copied into rows for the search and the statistics.
+The advice is the Presenter's JSON document in Chinese and English, exactly as advised, stored
+compressed against its rule-base version's base (advice.py): the record keeps the answers, its
+counts, its eligible rule ids and the packed documents. The findings and their gaps are copied into
+small rows (provision numbers) for the search and the statistics.
 """
 
 from collections.abc import Iterator
@@ -13,10 +14,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
-from .advice import load_documents, store_document
+from .advice import pack, unpack
 from .clock import LOCAL, now, week_of
+from .db import insert_ignoring_duplicates
 from .fields import text_problem
-from .models import Consultation, ConsultationFinding, ConsultationGap, StaffUser
+from .models import Consultation, ConsultationFinding, ConsultationGap, Provision, StaffUser
 
 STATUSES = ("eligible", "undetermined", "not_eligible")
 # The largest id a record can have on both databases (PostgreSQL INTEGER); beyond it nothing exists.
@@ -50,31 +52,46 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
         rulebase_version=main["rulebase_version"], eligible=counts["eligible"],
         undetermined=counts["undetermined"], not_eligible=counts["not_eligible"],
         eligible_rules=" ".join(f["id"] for f in main["findings"] if f["status"] == "eligible"),
-        profile=profile, advice_zh=store_document(session, snapshots["zh"]),
-        advice_en=store_document(session, snapshots["en"]))
+        profile=profile, advice_base="", advice=b"")
+    consultation.advice_base, consultation.advice = pack(session, {"zh": snapshots["zh"], "en": snapshots["en"]})
     session.add(consultation)
     session.flush()
     assert consultation.id is not None
-    findings, gaps = [], []
+    numbers = provision_numbers(session, [(finding["id"], finding["article"]) for finding in main["findings"]])
+    findings = []
+    gaps: dict[tuple[str, str], int] = {}
     for finding in main["findings"]:
-        findings.append({"consultation_id": consultation.id, "rule_id": finding["id"], "article": finding["article"],
-                         "status": finding["status"], "week": week})
-        gaps += [{"consultation_id": consultation.id, "rule_id": finding["id"], "kind": "missing",
-                  "key": missing["field"], "week": week} for missing in finding["missing"]]
-        gaps += [{"consultation_id": consultation.id, "rule_id": finding["id"], "kind": "failing",
-                  "key": failing.get("field") or failing.get("concept") or "?", "week": week}
-                 for failing in finding["failing"]]
+        findings.append({"consultation_id": consultation.id, "provision_id": numbers[finding["id"]],
+                         "status": finding["status"]})
+        for missing in finding["missing"]:
+            gaps[("missing", missing["field"])] = gaps.get(("missing", missing["field"]), 0) + 1
+        for failing in finding["failing"]:
+            key = failing.get("field") or failing.get("concept") or "?"
+            gaps[("failing", key)] = gaps.get(("failing", key), 0) + 1
     # One multi-row INSERT per table rather than one ORM object per row.
     session.execute(insert(ConsultationFinding), findings)
     if gaps:
-        session.execute(insert(ConsultationGap), gaps)
+        session.execute(insert(ConsultationGap), [
+            {"consultation_id": consultation.id, "kind": kind, "key": key, "findings": count}
+            for (kind, key), count in gaps.items()])
     return consultation
+
+
+def provision_numbers(session: Session, rules: list[tuple[str, str]]) -> dict[str, int]:
+    """The provision number of each (rule id, article), numbering the new ones."""
+    wanted = dict(rules)
+    known = dict(session.exec(select(Provision.rule_id, Provision.id).where(col(Provision.rule_id).in_(wanted))).all())
+    new = [{"rule_id": rule_id, "article": article} for rule_id, article in wanted.items() if rule_id not in known]
+    if new:  # a concurrent first use numbers the same rule: the duplicate is skipped
+        insert_ignoring_duplicates(session, Provision, new)
+        known = dict(session.exec(select(Provision.rule_id, Provision.id)
+                                  .where(col(Provision.rule_id).in_(wanted))).all())
+    return {rule_id: int(number) for rule_id, number in known.items() if number is not None}
 
 
 def advice_document(session: Session, consultation: Consultation, lang: str) -> dict[str, Any]:
     """The advice document of a consultation in `lang` ("en", else Chinese), exactly as advised."""
-    root = consultation.advice_en if lang == "en" else consultation.advice_zh
-    return load_documents(session, [root])[root]
+    return unpack(session, consultation.advice_base, consultation.advice)["en" if lang == "en" else "zh"]
 
 
 def get_consultation(session: Session, consultation_id: int) -> Consultation | None:
@@ -140,7 +157,8 @@ def _filtered(query: Any, search: Search) -> Any:
         findings = select(ConsultationFinding.consultation_id)
         if search.provision:
             wanted = search.provision.strip()
-            findings = findings.where((ConsultationFinding.rule_id == wanted) | (ConsultationFinding.article == wanted))
+            numbers = select(Provision.id).where((Provision.rule_id == wanted) | (Provision.article == wanted))
+            findings = findings.where(col(ConsultationFinding.provision_id).in_(numbers))
         if search.status:
             findings = findings.where(ConsultationFinding.status == search.status)
         query = query.where(col(Consultation.id).in_(findings))

@@ -1,11 +1,12 @@
-"""The tables. Each consultation keeps the advice it was given (as references into the
-content-addressed advice_text table), so its slip prints the same advice after the rules change;
-findings and gaps are also kept as rows so the statistics and the search are plain SQL."""
+"""The tables. Each consultation keeps the advice it was given, compressed against a base document
+of its rule-base version stored once (advice_base, content-addressed), so its slip prints the same
+advice after the rules change; findings and gaps are also kept as small rows (a provision number
+instead of its texts) so the statistics and the search are plain SQL."""
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -36,8 +37,8 @@ class LoginThrottle(SQLModel, table=True):
 
 
 class Consultation(SQLModel, table=True):
-    """One window consultation: the answers, the advice given (both languages, as advice_text
-    references), who gave it and when. The list and the export read only the small columns."""
+    """One window consultation: the answers, the advice given (both languages, compressed against
+    its advice_base), who gave it and when. The list and the export read only the small columns."""
 
     __tablename__ = "consultation"
 
@@ -57,18 +58,31 @@ class Consultation(SQLModel, table=True):
     not_eligible: int = 0
     eligible_rules: str = Field(default="", sa_column=Column(Text, nullable=False))  # space-separated rule ids
     profile: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    advice_zh: str = Field(max_length=64)  # advice_text hash of the Chinese document
-    advice_en: str = Field(max_length=64)
+    advice_base: str = Field(foreign_key="advice_base.hash", max_length=64)
+    # zstd of the JSON {"zh": document, "en": document}, with the advice_base text as its dictionary
+    advice: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-class AdviceText(SQLModel, table=True):
-    """One piece of an advice document, stored once, keyed by the SHA-256 of its JSON: a rule's quote,
-    materials or a whole finding is shared by every consultation that was advised with it."""
+class AdviceBase(SQLModel, table=True):
+    """The advice documents (both languages) of the first consultation advised with one rule-base
+    version, stored once under the SHA-256 of their JSON: the static texts of that version, against
+    which every later record's advice is compressed to a few kilobytes."""
 
-    __tablename__ = "advice_text"
+    __tablename__ = "advice_base"
 
     hash: str = Field(primary_key=True, max_length=64)
+    rulebase_version: str = Field(max_length=64, index=True)
     body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Provision(SQLModel, table=True):
+    """A rule id and its article, numbered once, so a finding row holds a number rather than texts."""
+
+    __tablename__ = "provision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: str = Field(max_length=80, unique=True)
+    article: str = Field(max_length=16, index=True)
 
 
 class ConsultationFinding(SQLModel, table=True):
@@ -77,23 +91,20 @@ class ConsultationFinding(SQLModel, table=True):
     __tablename__ = "consultation_finding"
 
     consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
-    rule_id: str = Field(primary_key=True, max_length=80, index=True)
-    article: str = Field(max_length=16)
-    status: str = Field(max_length=16, index=True)
-    week: date = Field(index=True)
+    provision_id: int = Field(foreign_key="provision.id", primary_key=True)
+    status: str = Field(max_length=16)
 
 
 class ConsultationGap(SQLModel, table=True):
-    """A failing condition (kind failing) or an unanswered question (kind missing) of one finding."""
+    """A failing condition (kind failing) or an unanswered question (kind missing) in one
+    consultation, with how many of its findings it affected: one row per field, not per finding."""
 
     __tablename__ = "consultation_gap"
 
-    id: int | None = Field(default=None, primary_key=True)
-    consultation_id: int = Field(foreign_key="consultation.id", index=True, ondelete="CASCADE")
-    rule_id: str = Field(max_length=80)
-    kind: str = Field(max_length=8)
-    key: str = Field(max_length=120, index=True)  # the field path or concept id
-    week: date = Field(index=True)
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8, primary_key=True)
+    key: str = Field(max_length=120, primary_key=True)  # the field path or concept id
+    findings: int = 1
 
 
 class ApiClient(SQLModel, table=True):

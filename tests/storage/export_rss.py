@@ -34,7 +34,7 @@ def fill(rows: int) -> None:
     from advisor.assess import Advisor
     from advisor.present import Presenter
     from advisor.storage import Consultation, get_engine, upgrade
-    from advisor.storage.advice import store_document
+    from advisor.storage.advice import pack
     from advisor.storage.staff import create_staff
 
     upgrade()
@@ -43,14 +43,13 @@ def fill(rows: int) -> None:
     assessment = advisor.assess_data({})
     with Session(get_engine()) as session:
         staff = create_staff(session, "chief", PASSWORD, "admin")
-        zh = store_document(session, presenter.assessment_dict(assessment, "zh"))
-        en = store_document(session, presenter.assessment_dict(assessment, "en"))
+        base, advice = pack(session, {lang: presenter.assessment_dict(assessment, lang) for lang in ("zh", "en")})
         moment = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         base = {"created_at": moment, "week": date(2026, 11, 2), "staff_id": staff.id, "staff_name": "chief",
                 "credit_code": "91350100M000100Y43", "contact": "028-12345678", "lang": "zh",
                 "as_of": date(2026, 11, 2), "rulebase_version": "v", "eligible": 3, "undetermined": 40,
                 "not_eligible": 60, "eligible_rules": "joint-acceptance-small-industrial phased-acceptance",
-                "profile": {}, "advice_zh": zh, "advice_en": en}
+                "profile": {}, "advice_base": base, "advice": advice}
         for start in range(0, rows, 5000):
             session.execute(insert(Consultation), [dict(base, applicant_name=f"成都某企业{number}有限公司")
                                                    for number in range(start, min(rows, start + 5000))])

@@ -38,8 +38,9 @@ def test_2000_concurrent_saves_on_sqlite_all_succeed(tmp_path: Path, advisor: Ad
             try:
                 with Session(engine, expire_on_commit=False) as session:
                     staff = session.exec(select(StaffUser).where(StaffUser.name == "wang")).one()
-                    consultation = write_with_retry(session, lambda s: record_consultation(
-                        s, staff, WAREHOUSE, docs, "zh", Applicant(f"applicant {number}-{index}")))
+                    applicant = Applicant(f"applicant {number}-{index}")
+                    consultation = write_with_retry(session, lambda s, staff=staff, applicant=applicant:
+                                                    record_consultation(s, staff, WAREHOUSE, docs, "zh", applicant))
                     saved.append(consultation.id or 0)
             except Exception as error:  # every error is a lost save
                 errors.append(error)
