@@ -7,8 +7,10 @@ documents come back byte for byte as they were advised.
 """
 
 import hashlib
+import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import zstandard
@@ -17,6 +19,7 @@ from sqlmodel import Session, select
 from .db import insert_ignoring_duplicates
 from .models import AdviceBase
 
+T = TypeVar("T")
 LEVEL = 12  # about 10 ms per record; higher levels cost far more time for a few percent
 
 
@@ -29,14 +32,25 @@ def _dictionary(body: str) -> zstandard.ZstdCompressionDict:
     return zstandard.ZstdCompressionDict(body.encode("utf-8"), dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
-@lru_cache(maxsize=8)
+# zstd compressors and decompressors are not thread-safe: each request thread keeps its own.
+_local = threading.local()
+
+
+def _per_thread(kind: str, body: str, make: Callable[[], T]) -> T:
+    cache: dict[tuple[str, str], Any] = _local.__dict__.setdefault("cache", {})
+    if (kind, body) not in cache:
+        if len(cache) >= 8:  # a few rule-base versions at most are in use at once
+            cache.clear()
+        cache[(kind, body)] = make()
+    return cache[(kind, body)]  # type: ignore[no-any-return]
+
+
 def _compressor(body: str) -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(level=LEVEL, dict_data=_dictionary(body))
+    return _per_thread("compress", body, lambda: zstandard.ZstdCompressor(level=LEVEL, dict_data=_dictionary(body)))
 
 
-@lru_cache(maxsize=8)
 def _decompressor(body: str) -> zstandard.ZstdDecompressor:
-    return zstandard.ZstdDecompressor(dict_data=_dictionary(body))
+    return _per_thread("decompress", body, lambda: zstandard.ZstdDecompressor(dict_data=_dictionary(body)))
 
 
 def _base_for(session: Session, version: str, documents: dict[str, Any]) -> tuple[str, str]:
