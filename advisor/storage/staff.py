@@ -28,7 +28,6 @@ from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 ROLES = ("staff", "admin")
 MAX_PER_ADDRESS = 5  # attempts from one address within the window
 MAX_PER_NAME = 10  # attempts at one name from all addresses within the window
-MAX_FAILURES = MAX_PER_ADDRESS
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # argon2 takes any length; a bound keeps a login request cheap

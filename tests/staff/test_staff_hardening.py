@@ -175,3 +175,14 @@ def test_a_failing_request_is_logged_with_its_id_and_no_values(client: httpx.Cli
     assert request_id in logged
     for value in ("机密申请人甲", "13900001111", "91350100M000100Y43", "warehouse", "1200"):
         assert value not in logged
+
+
+def test_admin_key_forms_refuse_bad_text_and_ids_out_of_range(client_on: httpx.Client) -> None:
+    login(client_on, "chief")
+    token = csrf_from(client_on.get("/staff/admin/keys").text)
+    for name in ("蓉易\x00享", "k" * 121):
+        response = client_on.post("/staff/admin/keys", data={"name": name, "csrf_token": token})
+        assert response.status_code == 422 and "name" in response.json()["detail"]
+    for number in (2**31, 2**63, 0):
+        revoked = client_on.post(f"/staff/admin/keys/{number}/revoke", data={"csrf_token": token})
+        assert revoked.status_code == 404

@@ -8,6 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from advisor.storage import audit
 from advisor.storage import staff as accounts
 from advisor.storage.apikeys import create_key, list_keys, revoke_key
+from advisor.storage.consultations import MAX_ID
+from advisor.storage.fields import text_problem
 
 from .deps import AdminDep, DbDep, FormDep, render
 
@@ -21,7 +23,11 @@ def keys_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
 
 @router.post("/staff/admin/keys", include_in_schema=False)
 def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
-    client, key = create_key(db, str(form.get("name") or ""), admin)
+    name = str(form.get("name") or "")
+    problem = text_problem(name, 120)
+    if problem:  # a NUL or an over-long name is a field error, never a database error
+        raise HTTPException(422, f"name: {problem[0]} / {problem[1]}")
+    client, key = create_key(db, name, admin)
     db.commit()
     # The key is shown on this one response and never again; only its hash is stored.
     return render(request, "keys.html", {"keys": list_keys(db), "new_key": key, "new_name": client.name},
@@ -30,7 +36,7 @@ def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> 
 
 @router.post("/staff/admin/keys/{client_id}/revoke", include_in_schema=False)
 def keys_revoke(client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
-    if not revoke_key(db, client_id, admin):
+    if not 0 < client_id <= MAX_ID or not revoke_key(db, client_id, admin):
         raise HTTPException(404, "没有这个有效密钥 / no such active key")
     db.commit()
     return RedirectResponse("/staff/admin/keys", status_code=303)
