@@ -4,7 +4,8 @@
   script or style; /docs, whose Swagger UI page starts with one fixed inline script and sets inline
   styles, gets that script allowed by its SHA-256 and inline styles); `frame-ancestors 'none'`
   unless ADVISOR_FRAME_ANCESTORS lists the origins that may embed the pages (蓉易享).
-- X-Content-Type-Options: nosniff; Referrer-Policy: same-origin; X-Request-ID.
+- X-Content-Type-Options: nosniff; Referrer-Policy: same-origin; the request id (X-Request-ID, given
+  by the access log when it runs outside this middleware).
 - An exception that escapes the app is logged with the request id, method, path and the
   exception's type only — its message may quote SQL values (a name, a contact, an answer) — and
   answered with a plain 500.
@@ -49,8 +50,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        # The access log (outside this middleware) gives the request its id and echoes it; standing
+        # alone, this middleware makes one and sends it.
+        own_id = "request_id" not in state
+        request_id = state.setdefault("request_id", uuid.uuid4().hex)
         hashed = scope["path"] in HASHED_PAGES
         started = False
         held: list[Message] = []
@@ -60,12 +64,13 @@ class SecurityHeaders:
             if hashed:  # a small page of our own: hold it to hash its inline script
                 held.append(message)
                 if message["type"] == "http.response.body" and not message.get("more_body"):
-                    await self._send_hashed(held, request_id, send)
+                    await self._send_hashed(held, request_id if own_id else None, send)
                     started = True
                 return
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), *self._headers(request_id, self.default_policy)]
+                message["headers"] = [*message.get("headers", []),
+                                      *self._headers(request_id if own_id else None, self.default_policy)]
             await send(message)
 
         try:
@@ -76,15 +81,16 @@ class SecurityHeaders:
             if not started:
                 await send({"type": "http.response.start", "status": 500,
                             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                        *self._headers(request_id, self.default_policy)]})
+                                        *self._headers(request_id if own_id else None, self.default_policy)]})
                 await send({"type": "http.response.body",
                             "body": f"服务器内部错误 / internal error (request {request_id})".encode()})
 
-    def _headers(self, request_id: str, csp: str) -> list[tuple[bytes, bytes]]:
-        return [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-                (b"referrer-policy", b"same-origin"), (b"x-request-id", request_id.encode())]
+    def _headers(self, request_id: str | None, csp: str) -> list[tuple[bytes, bytes]]:
+        headers = [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                   (b"referrer-policy", b"same-origin")]
+        return [*headers, (b"x-request-id", request_id.encode())] if request_id else headers
 
-    async def _send_hashed(self, held: list[Message], request_id: str, send: Send) -> None:
+    async def _send_hashed(self, held: list[Message], request_id: str | None, send: Send) -> None:
         body = b"".join(message.get("body", b"") for message in held if message["type"] == "http.response.body")
         digests = [base64.b64encode(hashlib.sha256(script).digest()).decode()
                    for script in _INLINE_SCRIPT.findall(body)]

@@ -65,6 +65,7 @@ def make_engine(url: str | None = None) -> Engine:
                                hide_parameters=True, pool_size=20, max_overflow=40, pool_timeout=60)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # hide_parameters: an error message never carries the values of a statement (names, profiles) into a log.
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 

@@ -1,0 +1,1 @@
+"""Package data: the catalog and the rule base (mapped from catalog/ and rules/ in pyproject.toml)."""
