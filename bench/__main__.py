@@ -87,6 +87,11 @@ def main() -> int:
                      f"{batch_run.rate:,.0f}", "", f"{batch_run.reference_rate:,.0f} (est.)",
                      f"{batch_run.reference_rate / batch_run.rate:.1f}× slower",
                      "≥ 7,000/s on 2 cores", _met(batch_run.rate >= 7000 * cores / 2)])
+        rows.append(["(c) batch share of the reference", "rows per CPU second, same rows, same run",
+                     f"{batch_run.batch_cpu_rate:,.0f}", "", f"{batch_run.reference_rate / batch_run.workers:,.0f}",
+                     f"{batch_run.share:.0%}", "≥ 60 %", _met(batch_run.share >= 0.6)])
+        rows.append(["(c) XLSX read", "rows/s: " + ", ".join(batch_run.xlsx_rows_per_s),
+                     " / ".join(f"{rate:,.0f}" for rate in batch_run.xlsx_rows_per_s.values()), "", "", "", "", "—"])
         rows.append(["(c) batch memory", "peak RSS of the process tree, MB", f"{batch_run.peak_rss_mb:,.0f}",
                      "", "", "", "flat, < 500 MB",
                      _met(ok or batch_run.peak_rss_mb < 500) + " (at 25/50/75 %: "
