@@ -167,9 +167,9 @@ class StaffRow:
 
 
 def list_staff(session: Session) -> list[StaffRow]:
-    """Every account by name, with whether its name is locked out now."""
+    """Every account by name, with whether its name is locked out now (its next attempt would be refused)."""
     cutoff = now() - LOCKOUT
-    locked = set(session.exec(select(LoginThrottle.key).where(col(LoginThrottle.attempts) > MAX_PER_NAME,
+    locked = set(session.exec(select(LoginThrottle.key).where(col(LoginThrottle.attempts) >= MAX_PER_NAME,
                                                               col(LoginThrottle.last_attempt) >= cutoff)))
     return [StaffRow(user.id or 0, user.name, user.role, user.active, f"name:{user.name}" in locked)
             for user in session.exec(select(StaffUser).order_by(col(StaffUser.name)))]
