@@ -75,8 +75,9 @@ def test_the_site_serves_the_app_over_tls(proxy: tuple[int, int]) -> None:
         assert answer.json()["counts"]["undetermined"] > 0
         too_large = client.post("/api/v1/assessments", content=b" " * 1_500_000,
                                 headers={"content-type": "application/json"})
-        assert too_large.status_code == 413  # the app's own problem+json, within nginx's larger limit
+        assert too_large.status_code == 413  # refused by nginx, in the app's problem format
         assert too_large.headers["content-type"].startswith("application/problem+json")
+        assert too_large.json()["type"] == "/problems/too-large"
 
 
 def test_the_compose_file_runs_app_database_and_proxy() -> None:
@@ -121,3 +122,33 @@ def test_the_systemd_unit_runs_the_installed_command_unprivileged() -> None:
     assert re.search(r"^User=advisor$", unit, flags=re.M)
     assert "ExecStartPre=/opt/advisor/bin/advisor db upgrade" in unit
     assert re.search(r"^ExecStart=/opt/advisor/bin/advisor serve --host 127\.0\.0\.1 ", unit, flags=re.M)
+
+
+def test_the_documented_online_sqlite_backup_holds_what_was_just_written(tmp_path: Path) -> None:
+    import os
+    import sqlite3
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r'python3 -c "(import sqlite3[^"]+)"', readme)
+    database = tmp_path / "advisor.db"
+    env = {**os.environ, "ADVISOR_DATABASE_URL": f"sqlite:///{database}", "ADVISOR_DATA_DIR": str(tmp_path)}
+    created = subprocess.run([sys.executable, "-m", "advisor", "apikey", "create", "partner"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stderr
+    live = sqlite3.connect(database)  # the service keeps the database open, in WAL mode
+    try:
+        assert live.execute("pragma journal_mode").fetchone()[0] == "wal"
+        live.execute("update api_client set name = 'renamed while running'")
+        live.commit()  # in the WAL file, not yet in advisor.db
+        backup = tmp_path / "backup.db"
+        done = subprocess.run([sys.executable, "-c", code, str(database), str(backup)], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    finally:
+        live.close()
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("select name from api_client").fetchall() == [("renamed while running",)]
+    finally:
+        copy.close()
