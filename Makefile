@@ -37,7 +37,9 @@ bench: $(STAMP) system-deps
 lint: $(STAMP)
 	$(VENV)/bin/ruff check advisor web tests bench
 
-lock: $(STAMP)
+# Not through $(STAMP): installing with the old lock as constraints may be what a pyproject change broke.
+lock:
+	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv; }
 	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres -o $(LOCK)
 	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra dev -o $(DEV_LOCK)
 

@@ -111,3 +111,12 @@ async def test_the_api_key_is_a_security_scheme(spec: dict) -> None:
     security = spec["paths"]["/api/v1/assessments"]["post"]["security"]
     assert {"apiKey": []} in security and {} in security  # keys are not required by this app's settings
     assert "security" not in spec["paths"]["/healthz"]["get"]
+
+
+def test_with_keys_required_the_key_is_not_optional() -> None:
+    from advisor.settings import Settings
+    from web.app import create_app
+
+    spec = create_app(Settings(api_keys_required=True)).openapi()
+    security = spec["paths"]["/api/v1/questions"]["get"]["security"]
+    assert security == [{"apiKey": []}, {"bearer": []}]
