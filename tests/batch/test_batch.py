@@ -92,12 +92,12 @@ def _write_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def test_text_values_and_blanks(tmp_path: Path) -> None:
-    header = ["id", "enterprise.in_qingyang", "enterprise.size", "project.has_project", "project.funding",
-              "project.type", "project.low_risk", "project.small_scale", "project.floor_area_m2"]
+    header = ["id", "enterprise.in_qingyang", "enterprise.size", "project.in_qingyang", "project.has_project",
+              "project.funding", "project.type", "project.low_risk", "project.small_scale", "project.floor_area_m2"]
     source = _write_csv(tmp_path / "in.csv", [
         header,
-        ["small", "是", "小型", "yes", "enterprise", "warehouse", "true", "1", "1,200"],
-        ["no-area", "是", "small", "是", "enterprise", "warehouse", "是", "是", ""],
+        ["small", "是", "小型", "是", "yes", "enterprise", "warehouse", "true", "1", "1,200"],
+        ["no-area", "是", "small", "true", "是", "enterprise", "warehouse", "是", "是", ""],
     ])
     summary = run_batch(source, tmp_path / "out.csv", workers=0)
     small, no_area = _results(tmp_path / "out.csv")

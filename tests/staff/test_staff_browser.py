@@ -30,6 +30,7 @@ def test_staff_records_a_consultation_and_prints_the_slip(server_url: str, datab
             page.fill("input[name=credit_code]", "91350100M000100Y43")
             page.select_option("select[name='enterprise.in_qingyang']", "true")
             page.select_option("select[name='enterprise.size']", "small")
+            page.select_option("select[name='project.in_qingyang']", "true")
             page.select_option("select[name='project.has_project']", "true")
             page.select_option("select[name='project.type']", "warehouse")
             page.select_option("select[name='project.low_risk']", "true")

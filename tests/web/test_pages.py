@@ -4,8 +4,8 @@ import httpx
 import pytest
 
 pytestmark = pytest.mark.anyio
-WAREHOUSE_QUERY = ("topic=project&project.funding=enterprise&project.type=warehouse&project.low_risk=true"
-                   "&project.floor_area_m2=1%2C200")
+WAREHOUSE_QUERY = ("topic=project&project.in_qingyang=true&project.funding=enterprise&project.type=warehouse"
+                   "&project.low_risk=true&project.floor_area_m2=1%2C200")
 
 
 async def test_topics_select_the_sections_of_the_form(client: httpx.AsyncClient) -> None:
