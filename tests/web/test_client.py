@@ -55,7 +55,8 @@ def _module(name: str) -> ModuleType:
 async def test_a_typed_assessment(generated: ModuleType, app: FastAPI) -> None:
     models = _module("models")
     create_assessment = _module("api.assessments.create_assessment")
-    project = models.ProjectSection(has_project=True, funding=models.ProjectSectionFundingType0.ENTERPRISE,
+    project = models.ProjectSection(in_qingyang=True, has_project=True,
+                                    funding=models.ProjectSectionFundingType0.ENTERPRISE,
                                     type_=models.ProjectSectionTypeType0.WAREHOUSE, low_risk=True,
                                     floor_area_m2=1200, small_scale=True)
     body = models.AssessmentRequest(profile=models.Profile(project=project),

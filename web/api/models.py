@@ -296,13 +296,6 @@ class CompactAssessmentDocument(BaseModel):
     disclaimer: str
 
 
-class Bilingual(BaseModel):
-    """A text in both languages."""
-
-    zh: str
-    en: str
-
-
 class OptionInfo(BaseModel):
     """One allowed value of a choice question, with its labels."""
 
@@ -317,9 +310,9 @@ class QuestionInfo(BaseModel):
     field: str = Field(description="SECTION.FIELD path of the profile field")
     section: str
     type: Literal["bool", "enum", "integer", "number", "credit_code"]
-    label: Bilingual
-    help: Bilingual | None
-    unit: Bilingual | None = Field(description="The unit of a number, e.g. 平方米 / m²")
+    label: LocalText
+    help: LocalText | None
+    unit: LocalText | None = Field(description="The unit of a number, e.g. 平方米 / m²")
     term: str | None = Field(description="The plan's own wording, where it matters")
     min: float | None
     max: float | None
@@ -331,13 +324,13 @@ class TopicInfo(BaseModel):
     """What an enterprise is planning; selects the sections a form shows."""
 
     id: str
-    label: Bilingual
+    label: LocalText
     sections: list[str]
 
 
 class SectionInfo(BaseModel):
     id: str
-    label: Bilingual
+    label: LocalText
 
 
 class QuestionCatalogDocument(BaseModel):
@@ -373,6 +366,10 @@ class Provision(BaseModel):
     title_zh: str
     title_en: str
     kind: Literal["fast_track", "subsidy", "financing", "service"]
+    nature: Nature = Field(description=_NATURE)
+    target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
+    scope: Scope = Field(description=_SCOPE)
+    reviewed: date | None = Field(description="When the rule was last reviewed against the plan's sentence")
     benefit: str
     time_limit: TimeLimit | None
     quote: str = Field(description="The plan's text, verbatim")
