@@ -31,7 +31,7 @@ from .openapi import TITLE, complete, operation_id
 from .problems import install_handlers
 
 STATIC_DIR = Path(__file__).parent / "static"
-# Bodies smaller than this go out as they are; the full assessment (~250 KB of JSON) shrinks about sixfold.
+# Bodies smaller than this go out as they are: compressing them would save too little to pay for itself.
 GZIP_MINIMUM_BYTES = 1024
 # zlib level 1: the full assessment (~270 KB) becomes ~55 KB in about a third of level 5's time (46 KB) and a
 # fifth of level 9's (45 KB); on a busy server the CPU matters more than those last kilobytes.

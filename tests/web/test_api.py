@@ -272,6 +272,7 @@ async def test_a_server_error_is_a_problem_not_plain_text() -> None:
     broken = APIRouter()
 
     @broken.get("/api/v1/broken", include_in_schema=False)
+    @broken.get("/broken-page", include_in_schema=False)
     async def broken_route() -> None:
         raise RuntimeError("a bug")
 
@@ -284,3 +285,7 @@ async def test_a_server_error_is_a_problem_not_plain_text() -> None:
     problem = response.json()
     assert problem["status"] == 500 and problem["title"] == "Internal server error"
     assert "a bug" not in response.text  # the cause goes to the log, not to the caller
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        page = await http.get("/broken-page", headers={"accept": "text/html"})
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "服务器内部错误" in page.text and "a bug" not in page.text
