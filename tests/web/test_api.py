@@ -254,6 +254,16 @@ async def test_the_full_document_is_gzipped_when_accepted(client: httpx.AsyncCli
     assert zipped.json() == plain.json()  # httpx decodes it: the same document
 
 
+async def test_catalog_answers_are_gzipped_once_and_equal_the_plain_ones(client: httpx.AsyncClient) -> None:
+    plain = await client.get("/api/v1/provisions", headers={"accept-encoding": "identity"})
+    zipped = await client.get("/api/v1/provisions", headers={"accept-encoding": "gzip, deflate"})
+    assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) * 4 < len(plain.content)
+    assert zipped.content == plain.content  # httpx decodes it
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert "accept-encoding" in zipped.headers["vary"].lower() and "accept-encoding" in plain.headers["vary"].lower()
+
+
 async def test_a_body_not_sent_as_json_is_415(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/assessments", content=b'{"profile": {}}',
                                  headers={"content-type": "text/plain"}, params={"lang": "en"})
