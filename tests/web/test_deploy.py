@@ -73,6 +73,7 @@ def test_the_site_serves_the_app_over_tls(proxy: tuple[int, int]) -> None:
         answer = client.post("/api/v1/assessments", json={"profile": {}}, headers={"accept-encoding": "gzip"})
         assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip"
         assert answer.json()["counts"]["undetermined"] > 0
+        assert client.get("/metrics").status_code == 404  # scraped per host, not through the public site
         too_large = client.post("/api/v1/assessments", content=b" " * 1_500_000,
                                 headers={"content-type": "application/json"})
         assert too_large.status_code == 413  # refused by nginx, in the app's problem format
