@@ -2,28 +2,36 @@
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
+from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
-from advisor.storage import Consultation, audit
+from advisor.storage import Consultation, audit, get_engine, write_with_retry
 from advisor.storage.clock import local
 from advisor.storage.consultations import (
+    MAX_ID,
     STATUSES,
     Applicant,
     Search,
+    advice_document,
+    applicant_problems,
     count_consultations,
     delete_consultation,
+    get_consultation,
+    iter_consultations,
     record_consultation,
     search_consultations,
+    search_problems,
 )
 
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
@@ -58,14 +66,17 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
             errors.append(f"{name}: 应为日期 YYYY-MM-DD / must be a date YYYY-MM-DD")
             return None
 
+    texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
+    for name, (zh, en) in search_problems(texts).items():
+        errors.append(f"{name}: {zh} / {en}")
+        texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
         errors.append(f"status: 应为 {', '.join(STATUSES)} / must be one of {', '.join(STATUSES)}")
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
-                    credit_code=params.get("credit_code", "").strip() or None,
-                    applicant=params.get("applicant", "").strip() or None,
-                    provision=params.get("provision", "").strip() or None, status=status)
+                    credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
+                    provision=texts["provision"].strip() or None, status=status)
     return search, errors
 
 
@@ -76,6 +87,7 @@ def consultation_list(request: Request, db: DbDep, user: StaffDep) -> Response:
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         page = 1
+    page = min(page, MAX_ID // PAGE)  # an offset past the integer range would be a database error
     rows = search_consultations(db, search, limit=PAGE, offset=(page - 1) * PAGE)
     total = count_consultations(db, search)
     advisor, _ = _advisor(request)
@@ -106,7 +118,9 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
             as_of = date.fromisoformat(as_of_text)
         except ValueError:
             errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
-    if applicant["credit_code"]:
+    for name, problem in applicant_problems(applicant).items():
+        errors[name] = problem[0] if lang == "zh" else problem[1]
+    if applicant["credit_code"] and "credit_code" not in errors:
         applicant["credit_code"] = creditcode.normalise(applicant["credit_code"])
         problem = creditcode.format_error(applicant["credit_code"])
         if problem:
@@ -126,14 +140,14 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = applicant["credit_code"] or (stored_profile.get("enterprise") or {}).get("credit_code")
     snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
-    consultation = record_consultation(db, user, stored_profile, snapshots, lang, Applicant(
-        applicant["applicant_name"], code, applicant["contact"]))
-    db.commit()
+    details = Applicant(applicant["applicant_name"], code, applicant["contact"])
+    consultation = write_with_retry(db, lambda session: record_consultation(
+        session, user, stored_profile, snapshots, lang, details))
     return RedirectResponse(f"/staff/consultations/{consultation.id}", status_code=303)
 
 
 def _get(db: DbDep, consultation_id: int) -> Consultation:
-    consultation = db.get(Consultation, consultation_id)
+    consultation = get_consultation(db, consultation_id)
     if consultation is None:
         raise HTTPException(404, "没有这条咨询记录 / no such consultation")
     return consultation
@@ -146,7 +160,7 @@ def consultation_record(request: Request, consultation_id: int, db: DbDep, user:
     questions = advisor.rulebase.questions.by_path
     answers = [(questions[f"{section}.{field}"].label.zh if f"{section}.{field}" in questions else f"{section}.{field}",
                 value) for section, fields in consultation.profile.items() for field, value in fields.items()]
-    return render(request, "record.html", {"c": consultation, "doc": consultation.snapshot_zh,
+    return render(request, "record.html", {"c": consultation, "doc": advice_document(db, consultation, "zh"),
                                            "answers": answers}, user=user)
 
 
@@ -154,7 +168,7 @@ def consultation_record(request: Request, consultation_id: int, db: DbDep, user:
 def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: StaffDep) -> Response:
     consultation = _get(db, consultation_id)
     lang = request.query_params.get("lang") or consultation.lang
-    doc = consultation.snapshot_en if lang == "en" else consultation.snapshot_zh
+    doc = advice_document(db, consultation, lang)
     # The slip is drawn only from the stored snapshot: it prints the advice as it was given.
     return render(request, "slip.html", {"c": consultation, "doc": doc, "zh": lang != "en",
                                          "created": local(consultation.created_at)}, user=user)
@@ -178,20 +192,29 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     search, errors = _search_from(request)
     if errors:
         raise HTTPException(400, "; ".join(errors))
-    rows = search_consultations(db, search, limit=100_000)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(_CSV_COLUMNS)
-    for c in rows:
-        eligible = " ".join(f["id"] for f in c.snapshot_zh["findings"] if f["status"] == "eligible")
-        writer.writerow([safe_cell(v) for v in (
-            c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name, c.credit_code,
-            c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined, c.not_eligible,
-            eligible)])
     # Which filters were used, never their values: the log holds no applicant or profile data.
     used = ",".join(sorted(key for key, value in request.query_params.items() if value)) or "none"
-    audit.record(db, "export", admin, f"{len(rows)} consultations; filters: {used}")
+    audit.record(db, "export", admin, f"{count_consultations(db, search)} consultations; filters: {used}")
     db.commit()
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+    return StreamingResponse(_csv_lines(search), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="consultations.csv"', "Cache-Control": "no-store"})
+
+
+def _csv_lines(search: Search) -> Iterator[str]:
+    """The export, a few hundred rows at a time: only the list columns are read, memory stays flat.
+    Its own session: the request's may be closed before the last row is sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
+    writer.writerow(_CSV_COLUMNS)
+    with Session(get_engine()) as session:
+        for number, c in enumerate(iter_consultations(session, search), 1):
+            writer.writerow([safe_cell(v) for v in (
+                c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,
+                c.credit_code, c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined,
+                c.not_eligible, c.eligible_rules)])
+            if number % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
