@@ -5,11 +5,9 @@ provisions are stale). Content-Language is set by a handler that knows the answe
 body's `lang` wins); otherwise it follows ?lang= and Accept-Language, as the handlers do.
 """
 
-from urllib.parse import parse_qs
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .i18n import accept_language
+from .problems import scope_lang
 
 
 class ApiHeaders:
@@ -31,16 +29,9 @@ class ApiHeaders:
                 names = {name.lower() for name, _ in headers}
                 headers.append((b"rulebase-version", self.version))
                 if b"content-language" not in names:
-                    headers.append((b"content-language", _language(scope).encode("latin-1")))
+                    headers.append((b"content-language", scope_lang(scope).encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-
-def _language(scope: Scope) -> str:
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
-    if query in ("zh", "en"):
-        return query
-    header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
-    return accept_language(header) or "zh"

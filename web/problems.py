@@ -1,17 +1,20 @@
 """Errors as application/problem+json (RFC 9457), with one entry per bad field."""
 
+import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Scope
 
 from advisor.profile import FieldIssue, ProfileError
 from advisor.text import Lang, Text
 
-from .i18n import request_lang
+from .i18n import accept_language, request_lang
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -87,6 +90,31 @@ def _validation_issue(item: dict[str, Any]) -> FieldIssue:
         return FieldIssue(path, message)
 
 
+def scope_lang(scope: Scope) -> Lang:
+    """The language of an answer made outside a route (middleware): ?lang=, then Accept-Language, then zh."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
+    if query in ("zh", "en"):
+        return "zh" if query == "zh" else "en"
+    header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    return accept_language(header) or "zh"
+
+
+def server_error_content(path: str, accept: str, lang: Lang, request_id: str | None = None) -> tuple[str, bytes]:
+    """Media type and body of a 500: a short page for a browser asking for a page, else problem+json.
+    Never the cause (it may quote values): that goes to the log, found again by the request id."""
+    reference = f" (request {request_id})" if request_id else ""
+    if not path.startswith("/api/") and "text/html" in accept:
+        title = "服务器内部错误，请稍后再试" if lang == "zh" else "Internal error: please try again later"
+        page = (f'<!doctype html><meta charset="utf-8"><title>{title}</title><h1>{title}</h1>'
+                f'<p>{reference.strip(" ()")}</p><p><a href="/">青羊惠企政策顾问</a></p>')
+        return "text/html; charset=utf-8", page.encode()
+    zh, en = _TITLES[500]
+    detail = ("服务器内部错误，请稍后再试；如仍出错，请联系运维人员" if lang == "zh"
+              else "an internal error occurred; try again, and tell the operators if it persists") + reference
+    body = {"type": "/problems/internal-error", "title": zh if lang == "zh" else en, "status": 500, "detail": detail}
+    return PROBLEM_TYPE, json.dumps(body, ensure_ascii=False).encode()
+
+
 def _not_json(request: Request, items: list[dict[str, Any]]) -> bool:
     """The whole body was refused because it was not sent as JSON (FastAPI then keeps it as bytes)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -125,13 +153,8 @@ def install_handlers(app: FastAPI) -> None:
     async def on_server_error(request: Request, error: Exception) -> Response:
         # Starlette's outermost middleware calls this, then re-raises so the server still logs the traceback.
         lang = request_lang(request)
-        if not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", ""):
-            title = "服务器内部错误，请稍后再试" if lang == "zh" else "Internal error: please try again later"
-            return HTMLResponse(f'<!doctype html><meta charset="utf-8"><title>{title}</title>'
-                                f'<h1>{title}</h1><p><a href="/">青羊惠企政策顾问</a></p>', status_code=500)
-        detail = ("服务器内部错误，请稍后再试；如仍出错，请联系运维人员" if lang == "zh"
-                  else "an internal error occurred; try again, and tell the operators if it persists")
-        return problem(500, lang, detail, kind="internal-error")
+        media_type, body = server_error_content(request.url.path, request.headers.get("accept", ""), lang)
+        return Response(body, status_code=500, media_type=media_type, headers={"Content-Language": lang})
 
     app.add_exception_handler(Exception, on_server_error)
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
