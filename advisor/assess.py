@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import PLAN_IN_FORCE
+from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
-from .findings import Assessment, ChecklistItem, Finding
+from .findings import Assessment, Finding
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .text import Text
@@ -70,18 +71,5 @@ class Advisor:
             else:
                 findings.append(Finding(rule, "not_eligible", check, (), tuple(failing_checks(check))))
         return Assessment(tuple(findings), concepts, flat, tuple(profile_warnings(profile)),
-                          merge_checklist(findings), self.rulebase.version, as_of)
+                          build_checklist(findings, self.rulebase.catalog), self.rulebase.version, as_of)
 
-
-def merge_checklist(findings: list[Finding]) -> tuple[ChecklistItem, ...]:
-    """One de-duplicated materials list for the findings that apply or may apply."""
-    needed: dict[str, list[str]] = {}
-    for finding in findings:
-        if finding.status != "not_eligible":
-            rule_id = finding.rule.id
-            for material in finding.rule.spec.materials:
-                if material in needed:
-                    needed[material].append(rule_id)
-                else:
-                    needed[material] = [rule_id]
-    return tuple([ChecklistItem(material, tuple(rules)) for material, rules in needed.items()])

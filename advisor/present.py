@@ -329,7 +329,8 @@ class Presenter:
                 for path, rules in assessment.questions_to_settle()
             ],
             "checklist": [
-                dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by))
+                dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
+                     alternatives=[self.material_dict(other, lang) for other in item.alternatives])
                 for item in assessment.checklist
             ],
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
@@ -363,7 +364,7 @@ class Presenter:
             "findings": findings,
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
-            "checklist": [{"material": item.material, "needed_by": list(item.needed_by)}
+            "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
                           for item in assessment.checklist],
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
