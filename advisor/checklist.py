@@ -29,7 +29,7 @@ def build_checklist(findings: Iterable[Finding], catalog: Catalog) -> tuple[Chec
                 index = placed.get(material)
                 if index is not None:
                     item = items[index]
-                    if finding.rule.id not in item.needed_by:
+                    if item.when == when and finding.rule.id not in item.needed_by:
                         items[index] = ChecklistItem(item.material, (*item.needed_by, finding.rule.id),
                                                      item.when, item.alternatives)
                     continue

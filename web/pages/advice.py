@@ -11,7 +11,7 @@ from typing import Any
 from advisor.questions import QuestionCatalog
 from advisor.rulebase import RuleBase, fields_used
 
-SUMMARY_MAX = 4  # lines in the answer at the top; the rest of the topic's eligible provisions fold
+SUMMARY_MAX = 3  # lines in the answer at the top; the rest of the topic's eligible provisions fold
 SETTLE_MAX = 2  # questions offered beside the answer
 ALWAYS_SECTION = "enterprise"
 KIND_RANK = {"fast_track": 0, "financing": 1, "subsidy": 1, "service": 2}
