@@ -87,16 +87,16 @@ def arrange(document: dict[str, Any], rulebase: RuleBase, ticked: list[str], ans
     order = {rule_id: index for index, rule_id in enumerate(rulebase.rules)}
 
     def in_topics(finding: dict[str, Any]) -> bool:
-        return bool(sections[finding["id"]] & wanted)
+        return bool(sections.get(finding["id"], set()) & wanted)
 
     def district_wide(finding: dict[str, Any]) -> bool:
-        return sections[finding["id"]] <= {ALWAYS_SECTION}
+        return sections.get(finding["id"], set()) <= {ALWAYS_SECTION}
 
     def rank(finding: dict[str, Any]) -> tuple[int, float, int]:
         kind_rank = KIND_RANK.get(finding["kind"], 2)
         if KIND_TOPIC.get(finding["kind"]) in topics:
             kind_rank = 0
-        return kind_rank, -specificity(finding, used), order[finding["id"]]
+        return kind_rank, -specificity(finding, used), order.get(finding["id"], len(order))
 
     by_status: dict[str, list[dict[str, Any]]] = {"eligible": [], "undetermined": [], "not_eligible": []}
     for finding in document["findings"]:
@@ -107,7 +107,7 @@ def arrange(document: dict[str, Any], rulebase: RuleBase, ticked: list[str], ans
     others = [f for f in eligible if not in_topics(f) and not district_wide(f)]
     near = [f for f in by_status["not_eligible"] if in_topics(f) and any("gap" in x for x in f["failing"])]
     open_topic = sorted((f for f in by_status["undetermined"] if in_topics(f)),
-                        key=lambda f: (len(f["missing"]), order[f["id"]]))
+                        key=lambda f: (len(f["missing"]), order.get(f["id"], len(order))))
     topic_ids = {f["id"] for f in open_topic}
     settle = [dict(q, settles=[r for r in q["settles"] if r in topic_ids]) for q in document["questions_to_settle"]]
     settle = sorted((q for q in settle if q["settles"]), key=lambda q: -len(q["settles"]))[:SETTLE_MAX]

@@ -58,9 +58,10 @@ def with_lang(request: Request, lang: Lang) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, lang: Lang | None = None,
+           **context: Any) -> HTMLResponse:
     """Render a template with lang, t(), the language switch link and the lang query suffix."""
-    lang = page_lang(request)
+    lang = lang or page_lang(request)
     other: Lang = "en" if lang == "zh" else "zh"
     context.update(lang=lang, t=translator(lang), answer_text=answer_text(lang), material_name=material_name(lang),
                    switch_url=with_lang(request, other),

@@ -127,7 +127,7 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
     topics = list(dict.fromkeys([*state.topics, *topics_for(asked, catalog)]))
     settle_query = FormState(topics, state.answers).query([("ask", path) for path in asked])
     printing = request.query_params.get("view") == "print"
-    return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice,
+    return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice, catalog=catalog,
                   settle_query=settle_query, query=state.query(), staff=None,
                   conflicts=contradictions(state.answers, catalog), titles={f["id"]: f["title"] for f in
                                                                             document["findings"]})

@@ -61,7 +61,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_title": ("方案条款与对应规则", "The plan's articles and the rules that encode them"),
     "rules_for": ("对应规则", "Rules encoding this article"),
     "no_rules": ("本条无面向企业的可判断规则。", "No enterprise-facing rule encodes this article."),
-    "start_line": ("先选事项，再逐步回答：基本情况{n}个问题，约{m}分钟；每个事项另有几个问题。匿名填写的回答不会被保存。",
+    "start_line": ("先选事项，再逐步回答：基本情况{n}个问题，约{m}分钟；每个事项另有几个问题。"
+                   "匿名填写的回答不会被保存。",
                    "Tick topics, then answer step by step: {n} questions about the enterprise, about {m} minute(s), "
                    "plus a few per topic. Anonymous answers are not stored."),
     "n_questions": ("{n}个问题", "{n} questions"),
@@ -71,7 +72,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_title": ("核对您的回答", "Check your answers"),
     "change": ("更改", "Change"),
     "nothing_answered": ("（本部分未回答）", "(nothing answered here)"),
-    "conflict": ("请核对：您对“{gate}”回答了“否”，但填写了“{first}”等{n}项相关问题。结果按您填写的内容评估，请确认是否有误。",
+    "conflict": ("请核对：您对“{gate}”回答了“否”，但填写了“{first}”等{n}项相关问题。"
+                 "结果按您填写的内容评估，请确认是否有误。",
                  "Please check: you answered \"no\" to \"{gate}\" but answered \"{first}\" and {n} related "
                  "question(s) all the same. The results use what you entered; please make sure it is right."),
     "ask_title": ("回答这{n}个问题", "Answer these {n} questions"),
@@ -88,7 +90,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settle": ("回答这{n}个问题", "Answer these {n} questions"),
     "next_steps": ("下一步", "Next steps"),
     "step_for": ("办理", "for "),
-    "contact_fallback": ("地址、办公时间和电话：拨打96963“青羊区政务一号通”（24小时）或到青羊区政务服务中心综合窗口咨询。",
+    "contact_fallback": ("地址、办公时间和电话：拨打96963“青羊区政务一号通”（24小时）"
+                         "或到青羊区政务服务中心综合窗口咨询。",
                          "Address, opening hours and phone: call 96963, Qingyang's government hotline (24 hours), or "
                          "ask at a general window of the Qingyang District Government Service Centre."),
     "open_title": ("可能符合，需补充信息", "Possibly eligible: more information needed"),
@@ -114,10 +117,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "department's current practice applies"),
     "plan_id_line": ("本建议依据《青羊区进一步优化营商环境实施方案》（{plan}），自{since}起施行。",
                      "This advice follows Qingyang's business-environment plan {plan}, in force from {since}."),
-    "plan_currency": ("此后出台的营商环境方案可能已调整或替代部分措施，现行做法请通过天府蓉易享、区政务服务中心或96963确认。",
+    "plan_currency": ("此后出台的营商环境方案可能已调整或替代部分措施，"
+                      "现行做法请通过天府蓉易享、区政务服务中心或96963确认。",
                       "Later business-environment plans may have changed or replaced some measures: check what "
-                      "applies today on Tianfu Rong Yi Xiang (天府蓉易享), at the district service centre or on 96963."),
+                      "applies today on Tianfu Rong Yi Xiang (天府蓉易享), at the district service centre or "
+                      "on 96963."),
     "slip_eligible": ("可以享受", "Eligible"),
+    "slip_staff": ("政策咨询意见书", "Advice slip"),
     "slip_open": ("待确认的问题", "Open questions"),
     "slip_window": ("咨询与办理窗口", "Where to ask"),
     "window_text": ("青羊区政务服务中心综合窗口；96963“青羊区政务一号通”（24小时）。地址和办公时间请以96963答复为准。",

@@ -24,7 +24,10 @@ from advisor.storage.consultations import (
     record_consultation,
     search_consultations,
 )
+from advisor.text import Lang
 
+from ..pages.advice import arrange
+from ..pages.render import render as render_page
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_sections, form_values, profile_from_form
 
@@ -151,12 +154,21 @@ def consultation_record(request: Request, consultation_id: int, db: DbDep, user:
 
 @router.get("/staff/consultations/{consultation_id}/slip", include_in_schema=False)
 def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: StaffDep) -> Response:
+    """The advice slip, drawn only from the stored snapshot: it prints the advice as it was given."""
     consultation = _get(db, consultation_id)
-    lang = request.query_params.get("lang") or consultation.lang
+    lang: Lang = "en" if (request.query_params.get("lang") or consultation.lang) == "en" else "zh"
     doc = consultation.snapshot_en if lang == "en" else consultation.snapshot_zh
-    # The slip is drawn only from the stored snapshot: it prints the advice as it was given.
-    return render(request, "slip.html", {"c": consultation, "doc": doc, "zh": lang != "en",
-                                         "created": local(consultation.created_at)}, user=user)
+    advisor, _ = _advisor(request)
+    answers = {f"{section}.{name}": value for section, values in consultation.profile.items()
+               for name, value in values.items()}
+    staff = {"id": consultation.id, "created": local(consultation.created_at).strftime("%Y-%m-%d %H:%M"),
+             "applicant": consultation.applicant_name, "credit_code": consultation.credit_code,
+             "staff_name": consultation.staff_name}
+    response = render_page(request, "slip.html", lang=lang, doc=doc, staff=staff,
+                           advice=arrange(doc, advisor.rulebase, [], answers),
+                           titles={f["id"]: f["title"] for f in doc["findings"]})
+    response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
+    return response
 
 
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
