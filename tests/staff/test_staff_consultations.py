@@ -12,7 +12,7 @@ from advisor.storage import AuditEvent, Consultation, get_engine
 from tests.staff.conftest import csrf_from, login
 
 FORM = {
-    "applicant_name": "成都某仓储有限公司", "credit_code": "91350100M000100Y43", "contact": "028-12345678",
+    "applicant_name": "成都某仓储有限公司", "enterprise.credit_code": "91350100M000100Y43", "contact": "028-12345678",
     "lang": "zh", "enterprise.in_qingyang": "true", "enterprise.size": "small", "enterprise.ownership": "private",
     "project.has_project": "true", "project.funding": "enterprise", "project.type": "warehouse",
     "project.low_risk": "true", "project.floor_area_m2": "1200", "project.small_scale": "true",
@@ -53,7 +53,7 @@ def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client) -> 
     with Session(get_engine()) as session:
         stored = session.get(Consultation, number)
         assert stored is not None
-        live = stored.snapshot_zh["findings"][0]["title"]
+        live = next(f["title"] for f in stored.snapshot_zh["findings"] if f["status"] == "eligible")
     after = client.get(f"/staff/consultations/{number}/slip").text
     assert before == after and live in after
     # Only the stored snapshot is read: replacing it changes the slip, proving nothing is recomputed.
@@ -71,7 +71,7 @@ def test_bad_answers_are_named_and_nothing_is_stored(client: httpx.Client) -> No
     login(client, "wang")
     token = csrf_from(client.get("/staff/consultations/new").text)
     response = client.post("/staff/consultations", data={**FORM, "project.floor_area_m2": "lots",
-                                                         "credit_code": "123", "csrf_token": token})
+                                                         "enterprise.credit_code": "123", "csrf_token": token})
     assert response.status_code == 422
     assert "应为18位" in response.text
     with Session(get_engine()) as session:

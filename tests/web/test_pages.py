@@ -59,7 +59,7 @@ async def test_gated_questions_hide_when_the_gate_is_no(client: httpx.AsyncClien
 
 async def test_changing_topics_keeps_every_answer(client: httpx.AsyncClient) -> None:
     step = (await client.get(f"/check?{WAREHOUSE_QUERY}&step=2")).text
-    change = re.search(r'<a href="(/\?[^"]+)">更改事项</a>', step)
+    change = re.search(r'<a class="back" href="(/\?[^"]+)">更改事项</a>', step)
     assert change
     start = (await client.get(change.group(1).replace("&amp;", "&"))).text
     assert '<input type="hidden" name="project.floor_area_m2" value="1,200">' in start

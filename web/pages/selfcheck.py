@@ -52,12 +52,18 @@ async def start(request: Request, advisor: AdvisorDep) -> Response:
                   minutes=max(1, round(base * SECONDS_PER_QUESTION / 60)))
 
 
+PUBLIC = {"base": "", "start_url": "/"}  # where the form's pages live; the staff pages reuse them
+
+
 @router.get("/check", response_class=HTMLResponse)
 async def check(request: Request, advisor: AdvisorDep) -> Response:
-    """One step of the form (?step=N), or only the asked questions (?ask=...).
+    """One step of the form (?step=N), or only the asked questions (?ask=...)."""
+    return step_page(request, advisor, PUBLIC)
 
-    A step past a wrong answer shows the step holding it, with the error beside the field.
-    """
+
+def step_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **context: Any) -> Response:
+    """One step of the form, or the asked questions; a step past a wrong answer shows the step
+    holding it, with the error beside the field."""
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
     lang = page_lang(request)
@@ -67,7 +73,7 @@ async def check(request: Request, advisor: AdvisorDep) -> Response:
     if state.asked and not errors:
         questions = [catalog.by_path[path] for path in state.asked]
         return render(request, "ask.html", catalog=catalog, state=state, questions=questions,
-                      errors={}, warnings=warnings)
+                      errors={}, warnings=warnings, **where, **context)
     try:
         number = min(max(1, int(request.query_params.get("step", "1"))), len(steps))
     except ValueError:
@@ -83,17 +89,21 @@ async def check(request: Request, advisor: AdvisorDep) -> Response:
     shown = {q.path for q in section.fields}
     return render(request, "step.html", status_code=status, catalog=catalog, state=state, steps=steps,
                   number=number, section=section, errors={p: m for p, m in errors.items() if p in shown},
-                  warnings=warnings, hidden=state.hidden(without=shown), review=review)
+                  warnings=warnings, hidden=state.hidden(without=shown), review=review, **where, **context)
 
 
 @router.get("/review", response_class=HTMLResponse)
 async def review(request: Request, advisor: AdvisorDep) -> Response:
     """Check your answers: every answer with a link to change it, and any contradiction."""
+    return review_page(request, advisor, PUBLIC, errors={})
+
+
+def review_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **context: Any) -> Response:
+    """The check-your-answers page (the staff's adds the applicant and a save button)."""
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    steps = steps_for(state, catalog)
-    return render(request, "review.html", catalog=catalog, state=state, steps=steps,
-                  conflicts=contradictions(state.answers, catalog))
+    return render(request, "review.html", catalog=catalog, state=state, steps=steps_for(state, catalog),
+                  conflicts=contradictions(state.answers, catalog), **where, **context)
 
 
 def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> tuple[FormState, dict | Response]:
