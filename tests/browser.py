@@ -49,9 +49,12 @@ def small_tap_targets(page: Any) -> list[str]:
             && el.closest('p, li, dd').textContent.trim() !== el.textContent.trim()) continue;
         let box = el.getBoundingClientRect();
         if (box.right <= 0 || box.bottom <= 0) continue;  // off screen until focused (the skip link)
-        if ((el.type === 'radio' || el.type === 'checkbox') && el.closest('label')) box = el.closest('label').getBoundingClientRect();
+        if ((el.type === 'radio' || el.type === 'checkbox') && el.closest('label'))
+          box = el.closest('label').getBoundingClientRect();
         if (el.readOnly) continue;
-        if (box.height < 44 - 0.5 || box.width < 44 - 0.5) small.push(`${el.tagName} ${el.name || el.textContent.trim().slice(0, 30)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+        const name = el.name || el.textContent.trim().slice(0, 30);
+        if (box.height < 44 - 0.5 || box.width < 44 - 0.5)
+          small.push(`${el.tagName} ${name} ${Math.round(box.width)}x${Math.round(box.height)}`);
       }
       return small;
     }""")

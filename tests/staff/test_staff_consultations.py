@@ -103,13 +103,14 @@ def test_statistics_show_provisions_gaps_and_weeks(client: httpx.Client) -> None
     _record(client)
     _record(client, **{"project.floor_area_m2": "", "project.small_scale": ""})
     page = client.get("/staff/stats").text
-    assert page.count("<svg") == 2
+    assert page.count('<figure class="bars"') == 2
     assert "验收登记同步办理" in page
     provisions = page.split('id="provisions"')[1].split("</table>")[0]
     assert re.search(r"<td>\d+</td>", provisions)
     missing = page.split('id="missing"')[1].split("</table>")[0]
     # Both consultations left the same questions open: the top one counts 2 consultations.
     first_row = missing.split("<tbody>")[1].split("</tr>")[0]
-    assert re.search(r"</span></td><td>2</td>", first_row)
-    weeks = page.split("Consultations per week")[1].split("</table>")[0]
-    assert re.search(r"<td>\d{4}-\d{2}-\d{2}</td><td>2</td>", weeks)
+    assert re.search(r"<td>[^<]+</td><td>2</td>", first_row)
+    weeks = page.split("<h2>每周咨询量</h2>")[1].split("</figure>")[0]
+    assert re.search(r'<span class="bar-label">\d{4}-\d{2}-\d{2}</span>.*<span class="bar-total">2</span>', weeks,
+                     re.S)

@@ -5,8 +5,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import VIEWPORTS, launch, needs_chromium, pdf_pages, screenshot, serious_violations, \
-    small_tap_targets
+from tests.browser import (
+    VIEWPORTS,
+    launch,
+    needs_chromium,
+    pdf_pages,
+    screenshot,
+    serious_violations,
+    small_tap_targets,
+)
 from tests.walkins import WALK_INS
 
 pytestmark = needs_chromium

@@ -33,7 +33,7 @@ from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
 from . import security
-from .deps import AdminDep, DbDep, FormDep, StaffDep, render, set_cookie
+from .deps import AdminDep, DbDep, FormDep, StaffDep, set_cookie
 from .form import form_values
 
 router = APIRouter()
@@ -85,12 +85,10 @@ def consultation_list(request: Request, db: DbDep, user: StaffDep) -> Response:
         page = 1
     rows = search_consultations(db, search, limit=PAGE, offset=(page - 1) * PAGE)
     total = count_consultations(db, search)
-    advisor, _ = _advisor(request)
     query = request.url.query
-    return render(request, "list.html", {
-        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE)), "search": search,
-        "errors": errors, "statuses": STATUSES, "query": query, "rules": advisor.rulebase.rules,
-    }, user=user)
+    return staff_page(request, "staff_list.html", user, rows=rows, total=total, page=page,
+                      pages=max(1, -(-total // PAGE)), search=search, errors=errors, statuses=STATUSES,
+                      query=query)
 
 
 STAFF_FORM = {"base": "/staff/consultations/new", "start_url": "/staff/consultations/new"}
