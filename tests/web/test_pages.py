@@ -146,3 +146,8 @@ async def test_pages_load_nothing_from_other_hosts(client: httpx.AsyncClient) ->
                 f"/results?view=print&{WAREHOUSE_QUERY}", "/provisions"):
         page = (await client.get(url)).text
         assert "http://" not in page and "https://" not in page, url
+
+
+async def test_the_printed_slip_carries_a_qr_code_of_the_link_for_the_window(client: httpx.AsyncClient) -> None:
+    slip = (await client.get(f"/results?view=print&{WAREHOUSE_QUERY}")).text
+    assert '<svg role="img" aria-label="自查结果二维码"' in slip and "到窗口办理时出示" in slip

@@ -18,6 +18,7 @@ from advisor.questions import QuestionCatalog
 from ..deps import AdvisorDep, PresenterDep
 from .advice import arrange
 from .forms import FormState, contradictions, read_form, steps_for, to_profile, topics_for
+from .qr import qr_svg
 from .render import page_lang, render
 
 router = APIRouter()
@@ -137,8 +138,11 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
     topics = list(dict.fromkeys([*state.topics, *topics_for(asked, catalog)]))
     settle_query = FormState(topics, state.answers).query([("ask", path) for path in asked])
     printing = request.query_params.get("view") == "print"
+    lang = page_lang(request)
+    qr = qr_svg(f"{request.base_url}results?{state.query()}",
+                "自查结果二维码" if lang == "zh" else "Self-check QR code")
     return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice, catalog=catalog,
-                  settle_query=settle_query, query=state.query(), staff=None,
+                  settle_query=settle_query, query=state.query(), staff=None, qr=qr,
                   conflicts=contradictions(state.answers, catalog), titles={f["id"]: f["title"] for f in
                                                                             document["findings"]})
 
