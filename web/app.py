@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(batches.router)
 
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # pages and documents compress 5-10x
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers

@@ -183,3 +183,18 @@ def test_every_page_passes_axe_with_large_tap_targets(browser, live_server: str,
             problems += [f"{name}: small tap target {t}" for t in small_tap_targets(page)]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_focus_ring_stands_out_on_white(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    tab_to(page, "input[name=topic]")
+    colour = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    width = page.evaluate("() => parseFloat(getComputedStyle(document.activeElement).outlineWidth)")
+    red, green, blue = (int(part) for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
+
+    def channel(value: int) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+    assert width >= 2 and 1.05 / (luminance + 0.05) >= 3, colour

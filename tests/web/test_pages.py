@@ -151,3 +151,9 @@ async def test_pages_load_nothing_from_other_hosts(client: httpx.AsyncClient) ->
 async def test_the_printed_slip_carries_a_qr_code_of_the_link_for_the_window(client: httpx.AsyncClient) -> None:
     slip = (await client.get(f"/results?view=print&{WAREHOUSE_QUERY}")).text
     assert '<svg role="img" aria-label="自查结果二维码"' in slip and "到窗口办理时出示" in slip
+
+
+async def test_pages_are_compressed_when_the_browser_accepts_gzip(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"/results?{WAREHOUSE_QUERY}", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) * 4 < len(response.text.encode())

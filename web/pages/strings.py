@@ -1,5 +1,6 @@
 """The pages' own words, Chinese first. Texts about the plan come from the catalog, not from here."""
 
+from advisor.catalog import article_number
 from advisor.text import Lang
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -56,7 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "edit": ("修改回答", "Change the answers"),
     "slip": ("政策咨询建议单", "Advice slip"),
     "citations": ("引用条款", "Citations"),
-    "article": ("方案第{a}条", "Article {a} of the plan"),
+    "article": ("方案第{a}条", "Article {n}"),
     "met": ("满足", "met"), "failed": ("不满足", "not met"), "unknown": ("未知", "unknown"),
     "plan_title": ("方案条款与对应规则", "The plan's articles and the rules that encode them"),
     "rules_for": ("对应规则", "Rules encoding this article"),
@@ -142,6 +143,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_records": ("咨询记录", "Records"),
     "staff_stats": ("统计", "Statistics"),
     "staff_logout": ("退出", "Log out"),
+    "basis_public": ("公开资料：{title}（可信度：{c}），请向承办部门确认", "Public source: {title} (confidence: {c}); "
+                     "confirm with the department"),
+    "confidence_High": ("高", "high"), "confidence_Med/High": ("中高", "medium to high"),
+    "confidence_Med": ("中", "medium"), "confidence_Low/Med": ("中低", "low to medium"),
+    "confidence_Low": ("低", "low"),
     "date_from": ("从", "From"), "date_to": ("到", "To"),
     "credit_code": ("统一社会信用代码", "Credit code"),
     "provision_search": ("政策条目（规则编号或条款，如（十四））", "Provision (rule id or article, e.g. （十四）)"),
@@ -203,6 +209,8 @@ def translator(lang: Lang):  # type: ignore[no-untyped-def]
     def t(key: str, **values: object) -> str:
         zh, en = STRINGS[key]
         text = zh if lang == "zh" else en
+        if "a" in values:  # an article id （四）: numbered as English readers number it ("Article 4")
+            values["n"] = article_number(str(values["a"]))
         return text.format(**values) if values else text
 
     return t
