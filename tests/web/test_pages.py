@@ -157,3 +157,19 @@ async def test_pages_are_compressed_when_the_browser_accepts_gzip(client: httpx.
     response = await client.get(f"/results?{WAREHOUSE_QUERY}", headers={"accept-encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert int(response.headers["content-length"]) * 4 < len(response.text.encode())
+
+
+@pytest.mark.parametrize("walk_in", WALK_INS, ids=lambda w: w.name)
+async def test_english_pages_use_half_width_punctuation_and_article_numbers(client: httpx.AsyncClient,
+                                                                            walk_in) -> None:
+    for url in (f"/results?lang=en&{walk_in.query()}", f"/results?view=print&lang=en&{walk_in.query()}",
+                f"/review?lang=en&{walk_in.query()}"):
+        html = (await client.get(url)).text
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<blockquote.*?</blockquote>", "", html, flags=re.S))
+        assert not re.search(r"[：（）；、。，]", text), re.search(r".{0,40}[：（）；、。，].{0,20}", text)
+    assert "Article " in html or "Article " in (await client.get(f"/results?lang=en&{walk_in.query()}")).text
+
+
+async def test_chinese_pages_say_confidence_in_words(client: httpx.AsyncClient) -> None:
+    page = (await client.get(f"/results?{WALK_INS[0].query()}")).text
+    assert "可信度：中" in page and "Med" not in page and "High" not in page

@@ -86,6 +86,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bring": ("带上：", "Bring: "),
     "ask_about": ("可以问：", "Ask: "),
     "list_sep": ("、", ", "),
+    "basis_plan": ("方案第{a}条", "the plan, Article {n}"),
+    "colon": ("：", ": "), "lparen": ("（", " ("), "rparen": ("）", ")"), "semi": ("；", "; "),
     "near_title": ("差一点符合", "Nearly eligible"),
     "settle_title": ("还需确认的问题", "Questions that settle the most"),
     "settle": ("回答这{n}个问题", "Answer these {n} questions"),
