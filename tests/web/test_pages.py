@@ -173,3 +173,13 @@ async def test_english_pages_use_half_width_punctuation_and_article_numbers(clie
 async def test_chinese_pages_say_confidence_in_words(client: httpx.AsyncClient) -> None:
     page = (await client.get(f"/results?{WALK_INS[0].query()}")).text
     assert "可信度：中" in page and "Med" not in page and "High" not in page
+
+
+async def test_a_near_miss_of_a_ticked_topic_is_shown_open_before_the_open_questions(
+        client: httpx.AsyncClient) -> None:
+    query = WAREHOUSE_QUERY.replace("1%2C200", "1800") + "&project.self_held=false"
+    page = (await client.get(f"/results?{query}")).text
+    near = page.split('id="g-near"')[1].split("</section>")[0]
+    assert 'data-rule="joint-acceptance-small-industrial"' in near and "需减少300平方米即可符合" in near
+    assert "<details" not in near.split('data-rule="joint-acceptance-small-industrial"')[0]
+    assert page.index('id="g-near"') < page.index('id="g-open"') < page.index('id="g-checklist"')
