@@ -14,9 +14,10 @@ from .catalog import PLAN_IN_FORCE
 from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
-from .findings import Assessment, Finding
+from .findings import Assessment, Finding, Inferred
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
+from .sizing import size_by_standard
 from .text import Text
 
 
@@ -39,6 +40,7 @@ class Advisor:
         self.rulebase = rulebase or load_rulebase()
         self.engine = Engine(self.rulebase)
         self.explainer = Explainer(self.rulebase)
+        self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
 
     def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
         """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
@@ -70,6 +72,49 @@ class Advisor:
                 findings.append(Finding(rule, "undetermined", check, tuple(missing_fields(check)), ()))
             else:
                 findings.append(Finding(rule, "not_eligible", check, (), tuple(failing_checks(check))))
-        return Assessment(tuple(findings), concepts, flat, tuple(profile_warnings(profile)),
-                          build_checklist(findings, self.rulebase.catalog), self.rulebase.version, as_of)
+        inferred, contradictions = self._inferences(flat, concepts)
+        by_standard = size_by_standard(flat)
+        warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
+        return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
+                          self.rulebase.version, as_of, inferred, by_standard)
+
+    def _inferences(self, flat: dict[str, Any], concepts: dict[str, Any]
+                    ) -> tuple[tuple[Inferred, ...], tuple[FieldIssue, ...]]:
+        """The questions the other answers settle, and a warning for each answer that contradicts them."""
+        inferred: list[Inferred] = []
+        contradictions: list[FieldIssue] = []
+        for concept_id, path in self._inferring:
+            answer = flat.get(path)
+            if answer is None:
+                result = concepts[concept_id].result
+                if result is not None:
+                    inferred.append(Inferred(concept_id, path, result))
+                continue
+            others = {key: value for key, value in flat.items() if key != path}
+            implied = self.explainer.concept(concept_id, others, concepts).result
+            if implied is not None and implied != answer:
+                title = self.rulebase.concepts[concept_id].spec.title
+                contradictions.append(FieldIssue(path, Text(
+                    zh=f"您的回答与其他回答推知的结果（{'是' if implied else '否'}：{title.zh}）不一致，"
+                       "请核对；以您的回答为准。",
+                    en=f"your answer contradicts what your other answers imply ({'yes' if implied else 'no'}: "
+                       f"{title.en}); please check it. Your answer is used."), level="warning"))
+        return tuple(inferred), tuple(contradictions)
+
+
+_SIZES = {"large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"),
+          "micro": ("微型", "micro")}
+
+
+def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldIssue, ...]:
+    """A warning when the declared size differs from the national standard's (the declared one is used)."""
+    declared = flat.get("enterprise.size")
+    if by_standard is None or declared is None or declared == by_standard:
+        return ()
+    return (FieldIssue("enterprise.size", Text(
+        zh=f"按工信部联企业〔2011〕300号，您填写的行业、人数和金额对应{_SIZES[by_standard][0]}企业，"
+           f"与您填写的{_SIZES[declared][0]}不一致，请核对；以您填写的企业规模为准。",
+        en=f"by the national standard (工信部联企业〔2011〕300号) your sector and figures make a "
+           f"{_SIZES[by_standard][1]} enterprise, not {_SIZES[declared][1]} as declared: please check. "
+           "The declared size is used."), level="warning"),)
 

@@ -55,6 +55,8 @@ def pattern(condition: Condition) -> dict[str, Any]:
 
 
 def _field_pattern(test: FieldTest) -> dict[str, Any]:
+    if test.op == "answered":  # the profile fact carries only answered fields (None is never asserted)
+        return {"$ex" if test.value else "$nex": {test.path: 1}}
     if test.op == "eq":
         return {test.path: test.value}
     if test.op == "in":

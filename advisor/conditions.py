@@ -4,7 +4,9 @@ A condition is one of:
     {field: project.floor_area_m2, lte: 1500}     a test on one profile field
     {concept: sme}  /  {concept: sme, is: false}   a shared derived fact
     {all: [...]}  /  {any: [...]}                  conjunction / disjunction
-Field operators: eq, neq, lt, lte, gt, gte, in. There is no free-form negation: `negate`
+Field operators: eq, neq, lt, lte, gt, gte, in; and `answered: true|false`, whether the question was
+answered at all (always known), so that an explicit answer can take precedence over what other
+answers imply. There is no free-form negation: `negate`
 pushes a negation down to the tests (De Morgan), so the engine never needs one.
 """
 
@@ -15,8 +17,8 @@ from typing import Any, Literal
 
 from .questions import Question
 
-Op = Literal["eq", "neq", "lt", "lte", "gt", "gte", "in"]
-OPS: tuple[Op, ...] = ("eq", "neq", "lt", "lte", "gt", "gte", "in")
+Op = Literal["eq", "neq", "lt", "lte", "gt", "gte", "in", "answered"]
+OPS: tuple[Op, ...] = ("eq", "neq", "lt", "lte", "gt", "gte", "in", "answered")
 _ORDER_OPS = ("lt", "lte", "gt", "gte")
 _COMPLEMENT: dict[str, Op] = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt", "eq": "neq", "neq": "eq"}
 
@@ -26,7 +28,9 @@ Value = bool | int | float | str
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
     "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
+    "answered": lambda actual, wanted: (actual is not None) == wanted,  # see ANSWERED: called on None too
 }
+ANSWERED = "answered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,10 @@ def _parse_field_test(raw: dict[str, Any], questions: dict[str, Question]) -> Fi
         for item in value:
             _check_value(question, item)
         return FieldTest(path, op, tuple(value))
+    if op == "answered":
+        if not isinstance(value, bool):
+            raise ConditionError(f"field '{path}': 'answered' needs true or false")
+        return FieldTest(path, op, value)
     if op in _ORDER_OPS and question.type not in ("integer", "number"):
         raise ConditionError(f"field '{path}': '{op}' needs a numeric field, this one is {question.type}")
     _check_value(question, value)
@@ -138,8 +146,8 @@ def negate(condition: Condition, questions: dict[str, Question]) -> Condition:
     if condition.op == "in":
         assert isinstance(condition.value, tuple)
         return AllOf(tuple(FieldTest(condition.path, "neq", value) for value in condition.value))
-    if condition.op == "eq" and isinstance(condition.value, bool):
-        return FieldTest(condition.path, "eq", not condition.value)
+    if condition.op in ("eq", "answered") and isinstance(condition.value, bool):
+        return FieldTest(condition.path, condition.op, not condition.value)
     return FieldTest(condition.path, _COMPLEMENT[condition.op], condition.value)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .conditions import COMPARE, AllOf, ConceptTest, Condition, FieldTest
+from .conditions import ANSWERED, COMPARE, AllOf, ConceptTest, Condition, FieldTest
 from .rulebase import RuleBase
 
 Tri = bool | None
@@ -68,6 +68,7 @@ class Explainer:
         self._concepts = [(c.id, self.compile(c.condition))
                           for c in sorted(rulebase.concepts.values(), key=lambda c: c.layer)]
         self._rules = {rule.id: self.compile(rule.condition) for rule in rulebase.rules.values()}
+        self._concept_by_id = dict(self._concepts)
 
     def concepts(self, answers: dict[str, Any]) -> dict[str, Check]:
         """Every concept's evaluated check, computed once, in layer order."""
@@ -75,6 +76,10 @@ class Explainer:
         for concept_id, evaluate in self._concepts:
             done[concept_id] = evaluate(answers, done)
         return done
+
+    def concept(self, concept_id: str, answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+        """Evaluate one concept on `answers`, reading the concepts it builds on from `concepts`."""
+        return self._concept_by_id[concept_id](answers, concepts)
 
     def rule(self, rule_id: str, answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
         """Evaluate one rule of the rule base."""
@@ -124,6 +129,11 @@ class Explainer:
         threshold = op in ("lt", "lte", "gt", "gte")
         integer = path in self._integer_fields
         unknown = Check("field", None, path, op, required)  # immutable, so shared by every evaluation
+        if op == ANSWERED:  # whether the question was answered: always known
+            def answered_test(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
+                actual = answers.get(path)
+                return Check("field", compare(actual, required), path, op, required, actual, None, ())
+            return answered_test
 
         def field_test(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
             actual = answers.get(path)
@@ -147,6 +157,10 @@ def compile_status(condition: Condition) -> StatusTest:
     """
     if isinstance(condition, FieldTest):
         path, required, compare = condition.path, condition.value, COMPARE[condition.op]
+        if condition.op == ANSWERED:
+            def answered(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+                return compare(answers.get(path), required)
+            return answered
 
         def field(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
             actual = answers.get(path)

@@ -30,6 +30,15 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Inferred:
+    """A question the other answers settle ("由您的回答推知"): the concept that infers it and the value."""
+
+    concept: str
+    field: str
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """Every finding for a profile, evaluated by a given rule-base version for a given date."""
 
@@ -40,6 +49,8 @@ class Assessment:
     checklist: tuple[ChecklistItem, ...]
     rulebase_version: str
     as_of: date
+    inferred: tuple[Inferred, ...] = ()  # unanswered questions the other answers settle
+    size_by_standard: str | None = None  # the national standard's size (shown, never deciding)
 
     def by_status(self, status: Status) -> list[Finding]:
         """The findings with one status, in rule-base order."""

@@ -25,13 +25,14 @@ def next_questions(assessment: Assessment, rulebase: RuleBase, limit: int | None
     undetermined = {finding.rule.id for finding in assessment.by_status("undetermined")}
     settles = dict(assessment.questions_to_settle())
     order = {path: index for index, path in enumerate(rulebase.questions.by_path)}
+    settled = set(assessment.answers) | {item.field for item in assessment.inferred}  # never ask what is inferred
     ranked = []
     for path, rules in fields_used(rulebase).items():
-        if path in assessment.answers:
+        if path in settled:
             continue
         affected = tuple(sorted(rules & undetermined, key=list(rulebase.rules).index))
-        settled = tuple(settles.get(path, ()))
-        if affected or settled:
-            ranked.append(NextQuestion(path, settled, affected))
+        settling = tuple(settles.get(path, ()))
+        if affected or settling:
+            ranked.append(NextQuestion(path, settling, affected))
     ranked.sort(key=lambda q: (-len(q.settles), -len(q.affects), order.get(q.path, len(order))))
     return ranked[:limit] if limit is not None else ranked

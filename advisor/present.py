@@ -4,13 +4,15 @@ Everything user-facing is rendered in one language here, from the rule base and 
 JSON shape is documented by the models in report.py.
 """
 
+from datetime import date
 from typing import Any
 
 import orjson
 
-from .catalog import PLAN_ID, Basis, Catalog
+from .catalog import Basis, Catalog
+from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
-from .findings import Assessment, Finding
+from .findings import Assessment, Finding, Inferred
 from .questions import Question
 from .rulebase import Rule, RuleBase
 from .text import Lang
@@ -21,12 +23,13 @@ _OPS = {
            "in": "one of"},
 }
 _UNITS = {"working_days": ("个工作日", "working days"), "working_hours": ("个工作小时", "working hours"),
-          "days": ("日", "days")}
+          "days": ("日", "days"), "hours": ("小时", "hours")}
 STATUS_LABEL = {
     "eligible": ("可以享受", "Eligible"),
     "undetermined": ("可能符合，需补充信息", "Possibly eligible: more information needed"),
     "not_eligible": ("暂不符合", "Not eligible for now"),
 }
+INFERRED_LABEL = ("由您的回答推知", "Inferred from your answers")
 DISCLAIMER = (
     "本结果为政策咨询意见，不是行政决定；以承办部门的审核为准。",
     "This is advice, not an administrative decision; the handling department decides.",
@@ -92,8 +95,12 @@ class Presenter:
                 return "同时满足以下各项" if check.kind == "all" else "满足以下任一项"
             return "all of the following" if check.kind == "all" else "any of the following"
         question = self.questions[check.subject]
-        required = format_value(question, check.required, lang)
         label = question.label.get(lang)
+        if check.op == "answered":
+            if lang == "zh":
+                return f"{label}：{'已回答' if check.required else '未回答'}"
+            return f"{label}: {'answered' if check.required else 'not answered'}"
+        required = format_value(question, check.required, lang)
         if question.type == "bool":
             want = ("是" if check.required else "否") if lang == "zh" else ("yes" if check.required else "no")
             if check.op == "neq":
@@ -215,17 +222,19 @@ class Presenter:
                 "note": limit.note.get(lang) if limit.note else None}
 
     # --- findings and assessments ----------------------------------------------------------
-    def finding_dict(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None = None
-                     ) -> dict[str, Any]:
+    def finding_dict(self, finding: Finding, lang: Lang, as_of: date,
+                     memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
         """One finding as JSON, with everything needed to show and act on it."""
         out = dict(self.rule_dict(finding.rule, lang))
-        out.update(self._finding_dynamic(finding, lang, memo))
+        out.update(self._finding_dynamic(finding, lang, memo, as_of))
         return out
 
-    def _finding_dynamic(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None
-                         ) -> dict[str, Any]:
-        """The parts of a finding that depend on the profile."""
+    def _finding_dynamic(self, finding: Finding, lang: Lang, memo: dict[int, dict[str, Any]] | None,
+                         as_of: date) -> dict[str, Any]:
+        """The parts of a finding that depend on the profile and the date."""
         return {
+            "target_passed": target_passed(finding.rule, as_of),
+            "nature_text": nature_text(finding.rule, as_of, lang),
             "status": finding.status,
             "status_text": _pick(STATUS_LABEL[finding.status], lang),
             "conditions": self.check_dict(finding.check, lang, memo),
@@ -258,6 +267,10 @@ class Presenter:
             "title_zh": spec.title.zh,
             "title_en": spec.title.en,
             "kind": spec.kind,
+            "nature": spec.nature,
+            "target_by": spec.target_by.isoformat() if spec.target_by else None,
+            "scope": spec.scope,
+            "reviewed": spec.reviewed.isoformat() if spec.reviewed else None,
             "benefit": spec.benefit.get(lang),
             "time_limit": self.time_limit_dict(rule, lang),
             "quote": spec.quote,
@@ -298,7 +311,8 @@ class Presenter:
         """The whole assessment as the JSON document of the API and the CLI."""
         memo: dict[int, dict[str, Any]] = {}
         document = self._document_head(assessment, lang)
-        document["findings"] = [self.finding_dict(finding, lang, memo) for finding in assessment.findings]
+        document["findings"] = [self.finding_dict(finding, lang, assessment.as_of, memo)
+                                for finding in assessment.findings]
         return document
 
     def assessment_json(self, assessment: Assessment, lang: Lang) -> bytes:
@@ -309,7 +323,8 @@ class Presenter:
         """
         memo: dict[int, dict[str, Any]] = {}
         findings = b",".join(
-            self._rule_static_json(finding, lang) + b"," + orjson.dumps(self._finding_dynamic(finding, lang, memo))[1:]
+            self._rule_static_json(finding, lang) + b","
+            + orjson.dumps(self._finding_dynamic(finding, lang, memo, assessment.as_of))[1:]
             for finding in assessment.findings
         )
         return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
@@ -320,7 +335,7 @@ class Presenter:
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
             "rulebase_version": assessment.rulebase_version,
-            "plan": PLAN_ID,
+            "plan": plan_dict(assessment.as_of),
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,
@@ -333,9 +348,29 @@ class Presenter:
                      alternatives=[self.material_dict(other, lang) for other in item.alternatives])
                 for item in assessment.checklist
             ],
+            "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
+            "size_by_standard": self.size_dict(assessment.size_by_standard, lang),
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }
+
+    def size_dict(self, size: str | None, lang: Lang) -> dict[str, Any] | None:
+        """The national standard's size for the answers, shown beside the declared one, never deciding."""
+        if size is None:
+            return None
+        text = format_value(self.questions["enterprise.size"], size, lang)
+        return {"size": size, "size_text": text, "decides": False,
+                "text": (f"按国家划型标准推算为{text}企业（仅供核对，以您填写的企业规模为准）" if lang == "zh" else
+                         f"{text} by the national size standard (for checking; the size you declare is used)"),
+                "source": self.source_dict("sme-classification-2011", lang)}
+
+    def inferred_dict(self, item: Inferred, lang: Lang) -> dict[str, Any]:
+        """A question the other answers settle, shown as "由您的回答推知" and never asked."""
+        concept = self.rulebase.concepts[item.concept].spec
+        return dict(self.question_ref(item.field, lang), value=item.value,
+                    value_text=format_value(self.questions[item.field], item.value, lang),
+                    concept=item.concept, basis=concept.basis.get(lang),
+                    text=_pick(INFERRED_LABEL, lang))
 
     def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """The assessment without texts, for systems that cache the provisions and questions.
@@ -345,9 +380,13 @@ class Presenter:
         of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
         """
         findings = []
+        as_of = assessment.as_of
         for finding in assessment.findings:
-            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status,
-                                   "article": finding.rule.spec.article}
+            spec = finding.rule.spec
+            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status, "article": spec.article,
+                                   "nature": spec.nature,
+                                   "target_by": spec.target_by.isoformat() if spec.target_by else None,
+                                   "target_passed": target_passed(finding.rule, as_of), "scope": spec.scope}
             if finding.missing:
                 out["missing"] = list(finding.missing)
             if finding.failing:
@@ -357,7 +396,8 @@ class Presenter:
                   for status in ("eligible", "undetermined", "not_eligible")}
         return {
             "rulebase_version": assessment.rulebase_version,
-            "as_of": assessment.as_of.isoformat(),
+            "plan": plan_dict(as_of),
+            "as_of": as_of.isoformat(),
             "lang": lang,
             "view": "compact",
             "counts": counts,
@@ -366,6 +406,8 @@ class Presenter:
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
                           for item in assessment.checklist],
+            "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
+            "size_by_standard": assessment.size_by_standard,
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }

@@ -7,6 +7,7 @@ and reason (`advisor.rulecheck` adds the engine and the examples for `advisor ru
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .catalog import Catalog, load_catalog, squash
-from .conditions import Condition, ConditionError, concepts_of, fields_of, parse
+from .conditions import AllOf, Condition, ConditionError, FieldTest, concepts_of, fields_of, parse
 from .datafile import DataFileError, read_yaml
 from .paths import RULES_DIR
 from .questions import QuestionCatalog, load_questions
@@ -22,6 +23,19 @@ from .text import Text
 
 Kind = Literal["fast_track", "subsidy", "financing", "service"]
 Status = Literal["eligible", "undetermined", "not_eligible"]
+# What the plan's sentence binds the district to: a time limit it states as 控制在/压缩至/不超过 is a
+# commitment; 力争 or "2020年底前实现" a target; 试点/试行 a pilot; 探索 an exploration; else a service.
+Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
+# Whose matter the provision is: a project sited in Qingyang (whoever builds it), an enterprise
+# registered or operating there, a case heard by the Qingyang court, a municipal or provincial
+# programme the plan only promotes, or anyone.
+Scope = Literal["project_in_qingyang", "enterprise_in_qingyang", "court_qingyang", "municipal", "provincial", "any"]
+# The question that tests each scope; the rule's own `when` stays the plan's condition.
+SCOPE_FIELDS: dict[str, str] = {
+    "project_in_qingyang": "project.in_qingyang",
+    "enterprise_in_qingyang": "enterprise.in_qingyang",
+    "court_qingyang": "legal.qingyang_court",
+}
 CONCEPTS_FILE = "concepts.yaml"
 
 
@@ -32,7 +46,7 @@ class TimeLimit(BaseModel):
 
     committed: float
     before: float | None = None
-    unit: Literal["working_days", "working_hours", "days"]
+    unit: Literal["working_days", "working_hours", "days", "hours"]
     note: Text | None = None
 
 
@@ -57,7 +71,11 @@ class RuleSpec(BaseModel):
     title: Text
     kind: Kind
     quote: str
-    when: dict[str, Any]
+    nature: Nature
+    target_by: date | None = None
+    scope: Scope
+    reviewed: date | None = None  # when the rule was last read against the plan's sentence
+    when: dict[str, Any] | None = None  # the plan's condition; absent when the scope alone decides
     benefit: Text
     time_limit: TimeLimit | None = None
     handled_by: tuple[str, ...]
@@ -75,6 +93,7 @@ class ConceptSpec(BaseModel):
 
     id: str
     title: Text
+    infers: str | None = None  # the question this concept answers from other answers (never asked then)
     article: str | None = None
     quote: str | None = None
     source: str | None = None
@@ -118,7 +137,7 @@ class Rule:
     """A parsed rule, with the theme (engine ruleset) it belongs to."""
 
     spec: RuleSpec
-    condition: Condition
+    condition: Condition  # the scope test (if any) and the plan's condition
     theme: str
     file: str
     id: str  # spec.id, kept as a plain attribute: it is read on every evaluation
@@ -230,6 +249,8 @@ def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]
                 problems.append(Problem(CONCEPTS_FILE, spec.id, f"unknown source {spec.source!r}"))
         else:
             problems.append(Problem(CONCEPTS_FILE, spec.id, "a concept needs article + quote, or a public source"))
+        if spec.infers is not None and spec.infers not in by_path:
+            problems.append(Problem(CONCEPTS_FILE, spec.id, f"infers unknown field {spec.infers!r}"))
         try:
             parsed_concepts[spec.id] = parse(spec.when, by_path, concept_ids - {spec.id})
         except ConditionError as error:
@@ -285,15 +306,21 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
             problems.append(Problem(file, spec.id, f"unknown public source {source!r}"))
     if not spec.handled_by:
         problems.append(Problem(file, spec.id, "handled_by names no department or channel"))
+    _check_nature_and_scope(spec, file, problems)
     statuses = {example.expect for example in spec.examples}
     missing = {"eligible", "not_eligible", "undetermined"} - statuses
     if missing:
         problems.append(Problem(file, spec.id, f"examples lack a profile that is {', '.join(sorted(missing))}"))
     try:
-        condition = parse(spec.when, by_path, set(concepts))
+        condition = scoped(spec, parse(spec.when, by_path, set(concepts)) if spec.when is not None else None)
     except ConditionError as error:
         problems.append(Problem(file, spec.id, f"when: {error}"))
         return None
+    for concept_id in sorted(_concepts_deep(condition, concepts)):
+        source = concepts[concept_id].spec.source
+        if source:
+            problems.append(Problem(file, spec.id, f"concept {concept_id!r} is a public fact ({source}) and "
+                                                   "decides here: outside facts are only shown (public_facts)"))
     for example in spec.examples:
         for asked in example.asks:
             if asked not in by_path:
@@ -301,6 +328,49 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
     if len(problems) > before:
         return None
     return Rule(spec, condition, theme, file, spec.id)
+
+
+def _check_nature_and_scope(spec: RuleSpec, file: str, problems: list[Problem]) -> None:
+    if spec.time_limit is not None and spec.nature != "commitment":
+        problems.append(Problem(file, spec.id, f"time_limit is a commitment badge, but the rule's nature is "
+                                               f"{spec.nature}: state the plan's figure in the benefit instead"))
+    if spec.target_by is not None and spec.nature != "target":
+        problems.append(Problem(file, spec.id, f"target_by belongs to a target, the rule's nature is {spec.nature}"))
+    if spec.scope in ("municipal", "provincial") and not spec.notes:
+        problems.append(Problem(file, spec.id, f"a {spec.scope} programme needs a note naming its owner"))
+    if spec.when is None and spec.scope not in SCOPE_FIELDS:
+        problems.append(Problem(file, spec.id, "no `when` and a scope without a test: the rule would always apply"))
+
+
+def scoped(spec: RuleSpec, condition: Condition | None) -> Condition:
+    """The rule's condition with the test of its scope first (the plan's condition alone if none)."""
+    path = SCOPE_FIELDS.get(spec.scope)
+    if path is None:
+        if condition is None:
+            raise ConditionError("a rule without `when` needs a scope that tests something")
+        return condition
+    test = FieldTest(path, "eq", True)
+    if condition is None:
+        return test
+    items = condition.items if isinstance(condition, AllOf) else (condition,)
+    return AllOf((test, *items))
+
+
+def _concepts_deep(condition: Condition, concepts: dict[str, Concept]) -> set[str]:
+    found: set[str] = set()
+    stack = list(concepts_of(condition))
+    while stack:
+        name = stack.pop()
+        if name in found or name not in concepts:
+            continue
+        found.add(name)
+        stack.extend(concepts_of(concepts[name].condition))
+    return found
+
+
+def unreviewed(rulebase: RuleBase) -> list[Rule]:
+    """The rules never reviewed against the plan's sentence (no `reviewed:` date)."""
+    return [rule for rule in rulebase.rules.values() if rule.spec.reviewed is None]
 
 
 @cache

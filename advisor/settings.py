@@ -40,6 +40,21 @@ class Settings(BaseSettings):
     # Registry screenings running at once, and worker processes for each (None: every core).
     batch_max_jobs: int = Field(2, ge=1, validation_alias=_env("batch_max_jobs"))
     batch_workers: int | None = Field(None, ge=0, validation_alias=_env("batch_workers"))
+    # --- Many hosts, one database (README, "Many hosts, one database") ---
+    # How many hosts serve this database; above 1, ADVISOR_SECRET_KEY is required (cookies must verify anywhere).
+    hosts: int = Field(1, ge=1, validation_alias=_env("hosts"))
+    # Seconds a worker trusts its copy of the API keys: a key revoked on another host stops working within it.
+    api_key_cache_seconds: float = Field(5.0, ge=0, le=3600, validation_alias=_env("api_key_cache_seconds"))
+    # Seconds between writes of the per-key request counts (and at shutdown): no write per request.
+    api_key_flush_seconds: float = Field(10.0, gt=0, le=3600, validation_alias=_env("api_key_flush_seconds"))
+    # Requests to /api/v1 per partner key and per client address without a key, e.g. "600/minute"
+    # ("N/second|minute|hour|day", several joined with ";"); empty means no limit. Counted per worker
+    # process with the default memory storage; a redis:// storage URI shares them between hosts.
+    rate_limit_keyed: str = Field("6000/minute", validation_alias=_env("rate_limit_keyed"))
+    rate_limit_anonymous: str = Field("1200/minute", validation_alias=_env("rate_limit_anonymous"))
+    rate_limit_storage: str = Field("memory://", validation_alias=_env("rate_limit_storage"))
+    # Proxy addresses whose X-Forwarded-For/-Proto headers are believed (uvicorn's --forwarded-allow-ips).
+    forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=_env("forwarded_allow_ips"))
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -47,6 +62,28 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(item.strip() for item in value.split(",") if item.strip())
         return value
+
+    @field_validator("rate_limit_keyed", "rate_limit_anonymous")
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(f"not a rate limit such as 600/minute: {value!r}") from None
+        return value.strip()
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        from limits.storage import SCHEMES
+
+        scheme = value.strip().split("://", 1)[0]
+        if "://" not in value or scheme.removeprefix("async+") not in SCHEMES:
+            raise ValueError(f"not a storage URI of the limits library (memory://, redis://HOST:6379, ...): {value!r}")
+        return value.strip()
 
     @property
     def sqlite_default(self) -> bool:
@@ -74,3 +111,25 @@ def read_settings() -> Settings:
 def settings() -> Settings:
     """The process's settings, read once."""
     return read_settings()
+
+
+def deployment_problems(settings: Settings, workers: int) -> list[str]:
+    """Warnings for a deployment that works but may surprise; raises SettingsError for one that cannot work.
+
+    Staff session cookies are signed with ADVISOR_SECRET_KEY, or else with a key generated into this
+    host's data folder: several workers that race to create it, or several hosts with a key each,
+    would refuse each other's cookies, so both need ADVISOR_SECRET_KEY.
+    """
+    shared = bool(settings.secret_key.strip())
+    if not shared and workers > 1:
+        raise SettingsError(f"ADVISOR_SECRET_KEY: required with more than one worker (--workers {workers}); "
+                            "set the same long random value on every worker and host")
+    if not shared and settings.hosts > 1:
+        raise SettingsError(f"ADVISOR_SECRET_KEY: required with ADVISOR_HOSTS={settings.hosts}; "
+                            "set the same long random value on every host")
+    warnings = []
+    if not shared and not settings.sqlite_default:
+        warnings.append("ADVISOR_SECRET_KEY is not set: staff cookies are signed with this host's data/secret_key, "
+                        "so another host on the same database will not verify them (staff would have to log in "
+                        "again on each host); set ADVISOR_SECRET_KEY on every host")
+    return warnings

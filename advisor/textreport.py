@@ -1,7 +1,7 @@
 """A plain-text rendering of an assessment, for the terminal."""
 
 from .checklist import material_line
-from .present import DISCLAIMER, STATUS_LABEL
+from .present import DISCLAIMER, INFERRED_LABEL, STATUS_LABEL
 from .text import Lang, tidy_cjk
 
 
@@ -14,6 +14,13 @@ def render_text(document: dict, lang: Lang) -> str:
         f"{'评估日期' if zh else 'as of'} {document['as_of']}",
         "",
     ]
+    plan = document["plan"]
+    lines.append(f"[{plan['id']}] {plan['notice'][lang]}")
+    lines.append("")
+    for item in document["inferred"]:
+        lines.append(f"~ {item['label']}: {item['value_text']} ({INFERRED_LABEL[0 if zh else 1]})")
+    if document["size_by_standard"]:
+        lines.append(f"~ {document['size_by_standard']['text']}")
     for warning in document["warnings"]:
         lines.append(f"! {warning['path']}: {warning['message']}")
     for status in ("eligible", "undetermined", "not_eligible"):
@@ -21,7 +28,7 @@ def render_text(document: dict, lang: Lang) -> str:
         label = STATUS_LABEL[status][0 if zh else 1]
         lines.append(f"== {label} ({len(group)}) ==")
         for finding in group:
-            lines.append(f"* {finding['title']} {finding['article']}")
+            lines.append(f"* {finding['title']} {finding['article']} [{finding['nature_text']}]")
             lines.append(f"    {finding['benefit']}")
             if finding["time_limit"]:
                 lines.append(f"    {finding['time_limit']['text']}")

@@ -1,6 +1,10 @@
-"""(d) HTTP: `advisor serve --workers 2` under wrk, POSTing a JSON profile to /api/v1/assessments.
+"""(d) HTTP: POST /api/v1/assessments under wrk, as shares of the web stack's floor in the same run.
 
-wrk runs on the same machine, so the load generator shares the cores with the server.
+The floor (bench/floor.py) is a bare FastAPI endpoint that parses the same JSON body and returns a
+small document, under the same uvicorn settings (2 workers, uvloop/httptools, no access log) and the
+same wrk load, taking turns with the advisor's loads: the compact view, the compact view with a partner
+key (checked from the cache, counted and rate-limited) and the full document with gzip accepted. wrk
+runs on the same machine, sharing the cores with the servers.
 """
 
 import json
@@ -9,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -19,18 +24,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "warehouse-1200.json"
 DURATION_S = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))
+WORKERS = "2"
+# High enough never to refuse the load, so the limiter's cost is measured without its 429s.
+UNLIMITED = "1000000000/minute"
 
 
 @dataclass(frozen=True)
 class HttpRun:
-    """wrk's figures, or why there are none."""
+    """wrk's figures for one load, or why there are none."""
 
+    name: str
     requests_per_s: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
     non_2xx: int = 0
     command: str = ""
     skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class Load:
+    """One wrk load: a name, the request body's view and extra headers."""
+
+    name: str
+    view: str
+    headers: dict[str, str]
 
 
 def _free_port() -> int:
@@ -44,7 +63,7 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def _wait_ready(url: str, timeout: float = 60.0) -> bool:
+def _wait_ready(url: str, timeout: float = 90.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -55,45 +74,103 @@ def _wait_ready(url: str, timeout: float = 60.0) -> bool:
     return False
 
 
-def _server_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "advisor", "serve", "--workers", "2", "--port", str(port),
-            "--log-level", "warning", "--no-access-log"]
+def _body(view: str) -> str:
+    return json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view}, ensure_ascii=False)
 
 
-def run(work_dir: Path, view: str = "full") -> HttpRun:
-    """Start the server on a free loopback port, load it with wrk for DURATION_S seconds, stop it.
+def _partner_key(database: str) -> str:
+    """A partner key in the benchmark's database (migrated here), as an admin would create it."""
+    from sqlmodel import Session
 
-    `view`: "full" (the self-contained document pages use) or "compact" (what an embedding system
-    that caches the provisions' texts asks for)."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        return HttpRun(skipped="wrk is not installed (scripts/system-deps installs it)")
-    work_dir.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view},
-                      ensure_ascii=False)
-    script = work_dir / f"assess-{view}.lua"
-    script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                      'wrk.headers["Content-Type"] = "application/json"\n', encoding="utf-8")
-    port = _free_port()
-    server = subprocess.Popen(_server_command(port), cwd=ROOT, start_new_session=True,
-                              env={**os.environ, "ADVISOR_DATABASE_URL": f"sqlite:///{work_dir / 'bench.db'}"})
-    try:
-        if not _wait_ready(f"http://127.0.0.1:{port}/openapi.json"):
-            return HttpRun(skipped="the server did not answer within 60 s")
-        url = f"http://127.0.0.1:{port}/api/v1/assessments"
-        request = urllib.request.Request(url, body.encode(), {"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:  # a wrong body would only measure 422s
-            if response.status != 200 or "findings" not in json.load(response):
-                return HttpRun(skipped=f"POST {url} answered {response.status} without findings")
-        command = [wrk, "-t2", "-c32", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    from advisor.storage import make_engine, upgrade
+    from advisor.storage.apikeys import create_key
+    from advisor.storage.staff import create_staff
+
+    engine = make_engine(database)
+    upgrade(engine)
+    with Session(engine) as session:
+        admin = create_staff(session, f"bench-{os.getpid()}-{time.time_ns()}", "bench password 1234", "admin")
+        _, key = create_key(session, "bench", admin)
+        session.commit()
+    engine.dispose()
+    return key
+
+
+def _wrk(wrk: str, work_dir: Path, url: str, load: Load) -> HttpRun:
+    script = work_dir / f"{load.name.replace(' ', '-').replace(',', '')}.lua"
+    headers = {"Content-Type": "application/json", **load.headers}
+    script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(_body(load.view))}\n'
+                      + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items()),
+                      encoding="utf-8")
+    command = [wrk, "-t2", "-c32", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return HttpRun(float(rate.group(1)) if rate else None, _ms(p50.group(1)) if p50 else None,
+    return HttpRun(load.name, float(rate.group(1)) if rate else None, _ms(p50.group(1)) if p50 else None,
                    _ms(p99.group(1)) if p99 else None, int(non_2xx.group(1)) if non_2xx else 0,
                    " ".join([*command[:-3], script.name, url]))
+
+
+def _check(url: str, load: Load) -> str | None:
+    """Why the load would measure errors, or None when one request answers 200."""
+    request = urllib.request.Request(url, _body(load.view).encode(),
+                                     {"Content-Type": "application/json", **load.headers})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return None if response.status == 200 else f"POST {url} answered {response.status}"
+
+
+def _combined(rounds: list[HttpRun]) -> HttpRun:
+    """One figure from the rounds of one load: mean rate, median p50 and p99, errors added up."""
+    rates = [r.requests_per_s for r in rounds if r.requests_per_s is not None]
+    p50s = [r.p50_ms for r in rounds if r.p50_ms is not None]
+    p99s = [r.p99_ms for r in rounds if r.p99_ms is not None]
+    return HttpRun(rounds[0].name, statistics.fmean(rates) if rates else None,
+                   statistics.median(p50s) if p50s else None, statistics.median(p99s) if p99s else None,
+                   sum(r.non_2xx for r in rounds), f"{rounds[0].command} ({len(rounds)} rounds)")
+
+
+def run(work_dir: Path) -> list[HttpRun]:
+    """The floor and the advisor's views, each under wrk for DURATION_S seconds a round, in ROUNDS rounds.
+
+    Both servers stay up and the loads take turns (floor, compact, keyed, full; again), so a change in
+    the machine's speed during the run falls on every load alike rather than on whichever ran then."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return [HttpRun("floor", skipped="wrk is not installed (scripts/system-deps installs it)")]
+    work_dir.mkdir(parents=True, exist_ok=True)
+    database = f"sqlite:///{work_dir / 'bench.db'}"
+    key = _partner_key(database)
+    env = {**os.environ, "ADVISOR_DATABASE_URL": database, "ADVISOR_DATA_DIR": str(work_dir),
+           "ADVISOR_SECRET_KEY": "bench-" + "k" * 32, "ADVISOR_RATE_LIMIT_KEYED": UNLIMITED,
+           "ADVISOR_RATE_LIMIT_ANONYMOUS": UNLIMITED}
+    floor_port, advisor_port = _free_port(), _free_port()
+    commands = {
+        floor_port: [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", WORKERS,
+                     "--port", str(floor_port), "--log-level", "warning", "--no-access-log"],
+        advisor_port: [sys.executable, "-m", "advisor", "serve", "--workers", WORKERS, "--port", str(advisor_port),
+                       "--log-level", "warning", "--no-access-log"]}
+    loads = [(floor_port, Load("floor", "compact", {})), (advisor_port, Load("compact", "compact", {})),
+             (advisor_port, Load("compact, keyed", "compact", {"X-API-Key": key})),
+             (advisor_port, Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"}))]
+    servers = [subprocess.Popen(command, cwd=ROOT, start_new_session=True, env=env) for command in commands.values()]
+    try:
+        for port in commands:
+            if not _wait_ready(f"http://127.0.0.1:{port}/openapi.json"):
+                return [HttpRun(load.name, skipped="a server did not answer within 90 s") for _, load in loads]
+        urls = {load.name: f"http://127.0.0.1:{port}/api/v1/assessments" for port, load in loads}
+        for _, load in loads:
+            problem = _check(urls[load.name], load)
+            if problem:
+                return [HttpRun(load.name, skipped=problem)]
+        rounds: dict[str, list[HttpRun]] = {load.name: [] for _, load in loads}
+        for _ in range(ROUNDS):
+            for _, load in loads:
+                rounds[load.name].append(_wrk(wrk, work_dir, urls[load.name], load))
+        return [_combined(runs) for runs in rounds.values()]
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=60)

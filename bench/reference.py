@@ -9,7 +9,7 @@ negation holds, absent otherwise, in layer order.
 from collections.abc import Callable
 from typing import Any
 
-from advisor.conditions import COMPARE, AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
+from advisor.conditions import ANSWERED, COMPARE, AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
 from advisor.rulebase import RuleBase
 
 Answers = dict[str, Any]
@@ -20,6 +20,8 @@ def compile_condition(condition: Condition) -> Test:
     """A closure (answers, concepts) -> bool for one condition; missing means false."""
     if isinstance(condition, FieldTest):
         path, required, compare = condition.path, condition.value, COMPARE[condition.op]
+        if condition.op == ANSWERED:  # whether the question was answered: known either way
+            return lambda answers, concepts: compare(answers.get(path), required)
 
         def field(answers: Answers, concepts: Concepts) -> bool:
             actual = answers.get(path)

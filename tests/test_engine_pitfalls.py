@@ -20,7 +20,8 @@ from advisor.conditions import AllOf, FieldTest
 from advisor.engine import Engine, EngineError, _Ruleset
 from advisor.rulebase import RuleBase
 
-SMALL_WAREHOUSE = {"project": {"funding": "enterprise", "type": "warehouse", "low_risk": True, "floor_area_m2": 1200.0}}
+SMALL_WAREHOUSE = {"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
+                               "floor_area_m2": 1200.0}}
 
 
 def test_no_derived_fact_leaks_from_one_profile_into_the_next(advisor: Advisor) -> None:
@@ -120,7 +121,8 @@ def test_tiny_numbers_are_accepted_without_exponent_notation(advisor: Advisor) -
 
 
 def test_a_rule_whose_two_branches_both_hold_gives_one_finding(advisor: Advisor) -> None:
-    profile = {"project": {"in_industrial_park": True, "type": "factory", "in_list_commitment": True}}
+    profile = {"project": {"in_qingyang": True, "in_industrial_park": True, "type": "factory",
+                           "in_list_commitment": True}}
     assessment = advisor.assess_data(profile)
     deferred = [f for f in assessment.findings if f.rule.id == "deferred-documents"]
     assert len(deferred) == 1 and deferred[0].status == "eligible"

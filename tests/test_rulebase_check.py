@@ -8,7 +8,7 @@ import yaml
 
 from advisor.catalog import load_catalog, squash
 from advisor.paths import RULES_DIR
-from advisor.rulebase import RuleBase, collect
+from advisor.rulebase import RuleBase, collect, unreviewed
 from advisor.rulecheck import check_rulebase
 
 
@@ -82,8 +82,9 @@ def test_unknown_field_article_office_and_missing_examples_are_each_reported(rul
 
 def test_an_example_with_the_wrong_expectation_is_reported(rules_copy: Path) -> None:
     _edit_rule(rules_copy, "online-construction-approval", examples=[
-        {"name": "has a project", "profile": {"project": {"has_project": True}}, "expect": "not_eligible"},
-        {"name": "no", "profile": {"project": {"has_project": False}}, "expect": "eligible"},
+        {"name": "has a project", "profile": {"project": {"in_qingyang": True, "has_project": True}},
+         "expect": "not_eligible"},
+        {"name": "no", "profile": {"project": {"in_qingyang": True, "has_project": False}}, "expect": "eligible"},
         {"name": "?", "profile": {}, "expect": "undetermined"},
     ])
     problems = [str(p) for p in check_rulebase(rules_copy)]
@@ -99,6 +100,7 @@ def test_a_broken_yaml_file_names_the_file(rules_copy: Path) -> None:
 
 def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path) -> None:
     rules = [{"id": f"wide-{index}", "article": "（四）", "title": {"zh": "宽", "en": "wide"}, "kind": "service",
+              "nature": "service", "scope": "any",
               "quote": "完善工程建设项目网上审批服务", "when": {"field": "project.floor_area_m2", "gte": index},
               "benefit": {"zh": "无", "en": "none"}, "handled_by": ["service-centre"],
               "examples": [{"name": "e", "profile": {}, "expect": "undetermined"},
@@ -109,3 +111,64 @@ def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path) -> None:
                                                           "rules": rules}, allow_unicode=True), encoding="utf-8")
     [problem] = check_rulebase(rules_copy)
     assert problem.rule == "(engine)" and "split it" in problem.reason
+
+
+def test_a_rule_without_nature_is_reported(rules_copy: Path) -> None:
+    path = rules_copy / "construction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del next(rule for rule in doc["rules"] if rule["id"] == "phased-acceptance")["nature"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert _problems(rules_copy) == ["construction.yaml: phased-acceptance: nature: Field required"]
+
+
+def test_a_commitment_badge_on_a_target_is_reported(rules_copy: Path) -> None:
+    # 力争 is an aim: the plan commits to no time limit there
+    _edit_rule(rules_copy, "zero-cost-small-warehousing", time_limit={"committed": 20, "unit": "working_days"})
+    assert _problems(rules_copy) == [
+        "construction.yaml: zero-cost-small-warehousing: time_limit is a commitment badge, but the rule's nature is "
+        "target: state the plan's figure in the benefit instead"]
+
+
+def test_a_target_date_on_a_commitment_is_reported(rules_copy: Path) -> None:
+    _edit_rule(rules_copy, "list-commitment-80-days", target_by="2020-12-31")
+    assert _problems(rules_copy) == [
+        "construction.yaml: list-commitment-80-days: target_by belongs to a target, the rule's nature is commitment"]
+
+
+def test_an_outside_fact_that_decides_is_reported(rules_copy: Path) -> None:
+    concepts = rules_copy / "concepts.yaml"
+    doc = yaml.safe_load(concepts.read_text(encoding="utf-8"))
+    doc["concepts"].append({"id": "tall_by_shandong", "title": {"zh": "外省标准", "en": "another province"},
+                            "source": "shandong-low-risk-2020", "basis": {"zh": "外省", "en": "elsewhere"},
+                            "when": {"field": "project.height_m", "lte": 24}})
+    concepts.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _edit_rule(rules_copy, "phased-acceptance", when={"concept": "tall_by_shandong"})
+    assert _problems(rules_copy) == [
+        "construction.yaml: phased-acceptance: concept 'tall_by_shandong' is a public fact (shandong-low-risk-2020) "
+        "and decides here: outside facts are only shown (public_facts)"]
+
+
+def test_a_municipal_programme_must_name_its_owner(rules_copy: Path) -> None:
+    _edit_rule(rules_copy, "phased-acceptance", scope="municipal", notes=[])
+    assert _problems(rules_copy) == [
+        "construction.yaml: phased-acceptance: a municipal programme needs a note naming its owner"]
+
+
+def test_rules_never_reviewed_are_listed(rules_copy: Path) -> None:
+    path = rules_copy / "construction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del next(rule for rule in doc["rules"] if rule["id"] == "phased-acceptance")["reviewed"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rulebase, problems = collect(rules_copy)
+    assert rulebase is not None and problems == []
+    assert [rule.id for rule in unreviewed(rulebase)] == ["phased-acceptance"]
+
+
+def test_every_shipped_rule_has_a_nature_and_only_commitments_carry_a_time_limit(rulebase: RuleBase) -> None:
+    natures = {rule.spec.nature for rule in rulebase.rules.values()}
+    assert natures == {"commitment", "target", "pilot", "exploration", "service"}
+    for rule in rulebase.rules.values():
+        if rule.spec.time_limit is not None:
+            assert rule.spec.nature == "commitment", rule.id
+    assert rulebase.rules["startup-half-working-day"].spec.time_limit is None
+    assert rulebase.rules["planning-permit-10-days"].spec.time_limit is not None

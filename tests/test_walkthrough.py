@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from advisor.assess import Advisor
 
-WAREHOUSE = {"funding": "enterprise", "type": "warehouse", "low_risk": True}
+WAREHOUSE = {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True}
 RULE = "joint-acceptance-small-industrial"
 
 
@@ -45,7 +45,8 @@ def test_unanswered_is_never_read_as_no(advisor: Advisor) -> None:
 
 
 def test_self_held_project_gets_joint_acceptance_whatever_its_area(advisor: Advisor) -> None:
-    result = finding(advisor, {"self_held": True, "floor_area_m2": 90000}, "joint-acceptance-self-held")
+    project = {"in_qingyang": True, "self_held": True, "floor_area_m2": 90000}
+    result = finding(advisor, project, "joint-acceptance-self-held")
     assert result.status == "eligible"
 
 
@@ -60,7 +61,8 @@ def test_threshold_at_1500_m2(advisor: Advisor, area: float) -> None:
 
 @given(dn=st.integers(min_value=1, max_value=3000))
 def test_water_three_zero_threshold_at_dn50(advisor: Advisor, dn: int) -> None:
-    profile = {"utilities": {"user_type": "non_residential", "needs_water": True, "water_pipe_dn": dn,
+    profile = {"enterprise": {"in_qingyang": True},
+               "utilities": {"user_type": "non_residential", "needs_water": True, "water_pipe_dn": dn,
                              "water_external_works": False}}
     result = next(f for f in advisor.assess_data(profile).findings if f.rule.id == "water-three-zero")
     assert result.status == ("eligible" if dn <= 50 else "not_eligible")

@@ -24,8 +24,11 @@ from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
 from .docs import install_docs
 from .limits import BodySizeLimit
-from .logs import keep_profiles_out_of_logs
+from .logs import AccessLog
+from .metrics import router as metrics_router
 from .problems import install_handlers
+from .ratelimit import ApiRateLimiter, RateLimitHeaders
+from .staff.apikeys import flushing, install_key_registry
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -45,18 +48,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Everything built at start-up (the rule base, the engine, the caches) lives as long as the
     # process: moved out of the collector's way, worst-case pauses shrink (research notes).
     gc.freeze()
-    yield
+    async with flushing(app):  # the API keys' request counts, written in batches
+        yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings (from the environment by default)."""
     settings = settings or read_settings()
-    keep_profiles_out_of_logs()
     app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.advisor = advisor = Advisor()
     app.state.presenter = Presenter(advisor.rulebase)
+    install_key_registry(app, settings)
+    app.state.rate_limiter = ApiRateLimiter(settings)
 
     install_handlers(app)
     install_docs(app)
@@ -66,13 +71,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(staff.router)
     app.include_router(batches.router)
+    app.include_router(metrics_router)
 
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # pages and documents compress 5-10x
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)
-    if settings.cors_origins:  # added last, so outermost: a 413 still carries the CORS headers
+    if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["*"])
+                           allow_methods=["GET", "POST"], allow_headers=["*"],
+                           expose_headers=["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
+                                           "RateLimit-Reset", "Retry-After"])
+    app.add_middleware(AccessLog)  # outermost: every answer gets a request id, a log line and metrics
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

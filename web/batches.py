@@ -78,7 +78,8 @@ def _start(job: Path, source: Path, lang: str, workers: int | None) -> int:
     """Start `advisor batch` on the upload; a thread reaps it and records a crash as a failure."""
     command = [sys.executable, "-m", "advisor", "batch", str(source), "--out", str(job / FILES["results"]),
                "--errors", str(job / FILES["errors"]), "--summary", str(job / FILES["summary"]),
-               "--status", str(job / "status.json"), "--lang", lang, "--quiet"]
+               "--status", str(job / "status.json"), "--lang", lang, "--quiet",
+               "--include", "undetermined", "--no-bom"]  # the API's files are read by programs
     if workers is not None:
         command += ["--workers", str(workers)]
     log = (job / "batch.log").open("wb")

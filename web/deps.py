@@ -1,4 +1,7 @@
-"""The shared objects of a process (one Advisor, one Presenter), reached through the app state."""
+"""The shared objects of a process (one Advisor, one Presenter), reached through the app state.
+
+The getters are async on purpose: FastAPI runs a plain `def` dependency in the thread pool, and that hop
+cost more than a whole /healthz answer under load."""
 
 from typing import Annotated
 
@@ -9,12 +12,12 @@ from advisor.assess import Advisor
 from advisor.present import Presenter
 
 
-def get_advisor(request: Request) -> Advisor:
+async def get_advisor(request: Request) -> Advisor:
     """The process's Advisor, built once by create_app."""
     return request.app.state.advisor  # type: ignore[no-any-return]
 
 
-def get_presenter(request: Request) -> Presenter:
+async def get_presenter(request: Request) -> Presenter:
     """The process's Presenter over the same rule base."""
     return request.app.state.presenter  # type: ignore[no-any-return]
 

@@ -1,12 +1,22 @@
-"""GET /healthz: the process is up and has its rule base."""
+"""GET /healthz: the process is up and has its rule base. GET /readyz: it can also reach its database."""
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from advisor.storage import get_engine
 
 from .deps import AdvisorDep
+from .i18n import request_lang
+from .problems import problem
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("web.health")
 
 
 @router.get("/healthz", summary="Liveness and rule-base version",
@@ -15,3 +25,24 @@ router = APIRouter(tags=["health"])
 async def healthz(advisor: AdvisorDep) -> dict[str, Any]:
     """ok, with the rule-base version served."""
     return {"status": "ok", "rulebase_version": advisor.rulebase.version, "rules": len(advisor.rulebase.rules)}
+
+
+def _ping_database() -> None:
+    with get_engine().connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+@router.get("/readyz", summary="Readiness: the database answers",
+            responses={200: {"content": {"application/json": {"example": {"status": "ready"}}}},
+                       503: {"description": "The database cannot be reached",
+                             "content": {"application/problem+json": {}}}})
+async def readyz(request: Request) -> Response:
+    """ready when a `SELECT 1` on the database succeeds; 503 problem+json when it does not."""
+    try:
+        await run_in_threadpool(_ping_database)
+    except Exception as error:  # any failure to reach the database means: not ready
+        log.warning("readiness check failed: database unreachable (%s)", type(error).__name__)
+        lang = request_lang(request)
+        return problem(503, lang, "数据库暂时无法访问" if lang == "zh" else "the database cannot be reached",
+                       kind="not-ready", headers={"Retry-After": "5"})
+    return JSONResponse({"status": "ready"})

@@ -22,6 +22,8 @@ _TITLES: dict[int, tuple[str, str]] = {
     413: ("请求内容过大", "Request body too large"),
     415: ("不支持的内容类型", "Unsupported media type"),
     422: ("输入有误", "Invalid input"),
+    429: ("请求过于频繁", "Too many requests"),
+    503: ("服务暂不可用", "Service unavailable"),
 }
 
 

@@ -1,11 +1,15 @@
 """Batch screening: a whole enterprise registry at once, for proactive push (精准推送).
 
-A registry is a CSV, JSON Lines or XLSX file with one enterprise per row (columns.py documents
-the column mapping). `run_batch` streams it through a pool of worker processes, each with its
-own Advisor, and streams out per enterprise the eligible and undetermined provisions and the
-questions that would settle the rest; bad rows go to an errors file with their line numbers.
+A registry is a CSV, JSON Lines or XLSX file with one enterprise per row, as offices have it
+(encoding.py: UTF-8 or GB18030; columns.py: headers by path, Chinese label or alias, unknown
+columns carried through; values.py: values as typed in China). `run_batch` streams it through a
+pool of worker processes, each with its own Advisor, and writes per enterprise the eligible
+provisions (ids, titles, a push message), one row per enterprise x provision, bad rows with their
+line numbers, and per-provision counts (outputs.py: Excel-ready, written atomically).
+Other engines (Dask, Spark) screen blocks with screen.BlockScreener / screen.screen_rows.
 """
 
 from .run import BatchSummary, run_batch
+from .screen import BlockScreener, ChunkOutcome, ScreenOptions, screen_rows
 
-__all__ = ["BatchSummary", "run_batch"]
+__all__ = ["BatchSummary", "BlockScreener", "ChunkOutcome", "ScreenOptions", "run_batch", "screen_rows"]

@@ -5,6 +5,9 @@ blocks per worker are in flight (multiprocessing's own imap would read the whole
 into its task queue), and results are written as soon as their turn comes. The writing process
 only splits CSV / JSON Lines text into blocks and writes what the workers rendered: parsing,
 screening and formatting happen in the workers, so it does not compete with them for the cores.
+
+Outputs (outputs.py) are written to temporary files and renamed when the run completes; Ctrl-C
+or a crash removes them and the summary says how far the run got (`interrupted`).
 """
 
 import multiprocessing
@@ -20,12 +23,17 @@ from typing import Any, Protocol
 from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
-from .formats import Block, TableWriter, file_format, open_reader
-from .screen import ERROR_COLUMNS, RESULT_COLUMNS, BlockScreener, ChunkOutcome, init_worker, screen_block
+from .errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
+from .formats import Block, file_format, open_reader
+from .outputs import OutputSet
+from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
 
 CHUNK_ROWS = 200
 IN_FLIGHT_PER_WORKER = 4
-SUMMARY_COLUMNS = ["provision", "article", "title_zh", "title_en", "eligible", "undetermined"]
+_SUMMARY = {"zh": ["政策编号", "条款", "政策名称", "英文名称", "可享受企业数", "待确认企业数"],
+            "en": ["provision", "article", "title_zh", "title_en", "eligible", "undetermined"]}
+_SHEETS = {"zh": {"results": "结果", "long": "逐项结果", "errors": "错误", "summary": "汇总"},
+           "en": {"results": "results", "long": "long", "errors": "errors", "summary": "summary"}}
 
 
 class Observer(Protocol):
@@ -36,15 +44,21 @@ class Observer(Protocol):
 
 @dataclass
 class BatchSummary:
-    """What a run did: rows screened and failed, per-provision counts, where the files are."""
+    """What a run did: rows screened, failed and blank, per-provision counts, where the files are."""
 
     output: Path
     errors: Path
     summary: Path
     workers: int
+    long: Path | None = None
     rows: int = 0
     failed: int = 0
+    blank: int = 0
     seconds: float = 0.0
+    interrupted: bool = False
+    error: str | None = None  # why a run broke off (a crash): nothing was written
+    unknown_columns: tuple[str, ...] = ()
+    encoding: str | None = None
     eligible: dict[str, int] = field(default_factory=dict)
     undetermined: dict[str, int] = field(default_factory=dict)
 
@@ -57,14 +71,19 @@ class BatchSummary:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON (the status file, the API)."""
-        return {"rows": self.rows, "screened": self.screened, "failed": self.failed,
+        """The summary as JSON (the status file, the API); unknown columns capped as errors.py echoes."""
+        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
+        return {"rows": self.rows, "screened": self.screened, "failed": self.failed, "blank": self.blank,
+                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
 
 
 def default_paths(output: Path) -> tuple[Path, Path]:
-    """(errors file, summary file) beside the output: OUT.errors.csv and OUT.summary.csv."""
+    """(errors file, summary file) beside the output: OUT.errors.csv and OUT.summary.csv; for an
+    .xlsx output both are sheets of the output workbook."""
+    if output.suffix.lower() == ".xlsx":
+        return output, output
     stem = output.with_suffix("")
     return stem.with_name(stem.name + ".errors.csv"), stem.with_name(stem.name + ".summary.csv")
 
@@ -77,10 +96,10 @@ def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScree
         yield screen(block), fraction
 
 
-def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs: tuple[Any, ...]) -> Results:
+def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: ScreenOptions) -> Results:
     """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=initargs) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(options,)) as pool:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
             pending.append((pool.apply_async(screen_block, (block,)), fraction))
@@ -94,46 +113,82 @@ def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
               workers: int | None = None, as_of: date | None = None, lang: str = "zh",
-              observers: tuple[Observer, ...] = ()) -> BatchSummary:
+              observers: tuple[Observer, ...] = (), *, long: Path | None = None, encoding: str | None = None,
+              mapping: dict[str, str] | None = None, include_undetermined: bool = False,
+              bom: bool = True) -> BatchSummary:
     """Screen every row of `source` into `output`; bad rows go to `errors`. workers=0: in this process.
 
-    Raises BatchInputError (before writing anything) if the file cannot be read or names an
-    unknown column, ProfileError for an as-of date before the plan applies; a bad row never stops the run.
+    long: also write one row per enterprise x provision (a sheet of an .xlsx output by default).
+    Raises BatchInputError (before writing anything) if the file cannot be read or its columns
+    clash, ProfileError for an as-of date before the plan applies; a bad row never stops the run.
+    KeyboardInterrupt or a crash leaves no output file and returns a summary with interrupted=True
+    (and the crash in `error`).
     """
     if as_of is not None:
         check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
     default_errors, default_summary = default_paths(output)
+    if long is None and output.suffix.lower() == ".xlsx":
+        long = output
     workers = os.cpu_count() or 1 if workers is None else workers
-    result = BatchSummary(output, errors or default_errors, summary or default_summary, workers)
+    result = BatchSummary(output, errors or default_errors, summary or default_summary, workers, long)
     rulebase = load_rulebase()
-    reader = open_reader(source)
+    reader = open_reader(source, encoding)
+    result.encoding = reader.encoding
     started = time.monotonic()
+    outputs = OutputSet(bom)
     try:
-        ColumnMap(rulebase.questions).check_columns(reader.columns)
+        layout = ColumnMap(rulebase.questions, mapping).layout(reader.columns)
+        result.unknown_columns = layout.carried
+        out_kind = file_format(output)  # workers render text when every rendered table has this kind
+        same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
+        options = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, include_undetermined,
+                                out_kind if same else "rows", long is not None)
+        headers = table_headers(options, layout)
+        sheets = _SHEETS["zh" if lang == "zh" else "en"]
+        outputs.add("results", output, headers["results"], sheets["results"])
+        if long is not None:
+            outputs.add("long", long, headers["long"], sheets["long"])
+        outputs.add("errors", result.errors, headers["errors"], sheets["errors"])
         blocks = reader.blocks(CHUNK_ROWS)
-        initargs = (as_of, tuple(reader.columns), file_format(output), lang)
-        results = _pooled(blocks, workers, initargs) if workers > 0 else _in_process(blocks, BlockScreener(*initargs))
-        with TableWriter(output, RESULT_COLUMNS) as out, TableWriter(result.errors, ERROR_COLUMNS) as bad:
-            for outcome, fraction in results:
-                out.write_rendered(outcome.rendered)
-                for record in outcome.errors:
-                    bad.write(record)
-                result.rows += outcome.rows
-                result.failed += outcome.failed
-                for rule_id, count in outcome.eligible.items():
-                    result.eligible[rule_id] = result.eligible.get(rule_id, 0) + count
-                for rule_id, count in outcome.undetermined.items():
-                    result.undetermined[rule_id] = result.undetermined.get(rule_id, 0) + count
-                for observer in observers:
-                    observer.update(result.rows, result.failed, fraction)
+        results = _pooled(blocks, workers, options) if workers > 0 else _in_process(blocks, BlockScreener(options))
+        for outcome, fraction in results:
+            _write(outputs, outcome, long is not None)
+            result.rows += outcome.rows
+            result.failed += outcome.failed
+            result.blank += outcome.blank
+            for rule_id, count in outcome.eligible.items():
+                result.eligible[rule_id] = result.eligible.get(rule_id, 0) + count
+            for rule_id, count in outcome.undetermined.items():
+                result.undetermined[rule_id] = result.undetermined.get(rule_id, 0) + count
+            for observer in observers:
+                observer.update(result.rows, result.failed, fraction)
+        outputs.add("summary", result.summary, _SUMMARY["zh" if lang == "zh" else "en"], sheets["summary"])
+        outputs.write("summary", [[rule.id, rule.spec.article, rule.spec.title.zh, rule.spec.title.en,
+                                   result.eligible.get(rule.id, 0), result.undetermined.get(rule.id, 0)]
+                                  for rule in rulebase.rules.values()])
+        outputs.commit()
+    except KeyboardInterrupt:
+        outputs.discard()
+        result.interrupted = True
+    except BatchInputError:
+        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
+        raise
+    except Exception as error:  # a crash: no half file; say how far the run got
+        outputs.discard()
+        result.interrupted = True
+        result.error = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
         reader.close()
     result.seconds = time.monotonic() - started
-    with TableWriter(result.summary, SUMMARY_COLUMNS) as table:
-        for rule in rulebase.rules.values():
-            table.write({"provision": rule.id, "article": rule.spec.article, "title_zh": rule.spec.title.zh,
-                         "title_en": rule.spec.title.en, "eligible": result.eligible.get(rule.id, 0),
-                         "undetermined": result.undetermined.get(rule.id, 0)})
-    for observer in observers:
-        observer.finish(result)
+    if not result.interrupted:
+        for observer in observers:
+            observer.finish(result)
     return result
+
+
+def _write(outputs: OutputSet, outcome: ChunkOutcome, long: bool) -> None:
+    counts = outcome.tables.get("counts", {})
+    outputs.write("results", outcome.tables["results"], counts.get("results"))
+    if long:
+        outputs.write("long", outcome.tables["long"], counts.get("long"))
+    outputs.write("errors", outcome.tables["errors"])

@@ -1,163 +1,241 @@
-"""Screening one registry row: what a worker process does, with its own Advisor.
+"""Screening blocks of registry rows: what a worker process (or a Dask / Spark task) does.
 
-The output per enterprise is lean on purpose (no presentation): the eligible and undetermined
-provision ids and the questions (field paths) that would settle the rest, most useful first,
-computed by lean.py (the engine plus tri-valued closures) rather than the full explanation.
-The as-of date is checked once by run_batch; no rule depends on it.
+Public entry point for other engines:
+
+    screener = BlockScreener(ScreenOptions(header=tuple(reader.columns), lang="zh"))  # once per worker
+    outcome = screener(block)        # a formats.Block: Block.of_rows([Row(line, cells), ...]) or a reader's
+    outcome.tables["results"]        # output rows (lists, or CSV/JSON Lines text when out_kind says so)
+    outcome.tables["long"]           # one row per enterprise x provision
+    outcome.tables["errors"]         # one row (a list) per problem: line, id, field, message
+    outcome.rows, .failed, .blank, .eligible, .undetermined   # counts
+
+`screen_rows(rows, options)` does the same for a list of Rows with a screener of its own. Column
+headers of each table: `table_headers(options, rulebase)`. A row never stops a block: whatever
+goes wrong with one row (a lone surrogate, deep nesting, a huge number, an engine refusal)
+becomes that row's error line and the other rows are screened.
+
+Per enterprise the engine's verdict comes from lean.py (the engine plus tri-valued closures),
+equal to Advisor.assess. Output: provision ids and titles, a push message (push.py), the
+columns carried through from the input; undetermined provisions and the questions that would
+settle them only with include_undetermined. The as-of date is checked once by run_batch.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..assess import Advisor
 from ..profile import ProfileError, parse_profile
-from .columns import ColumnMap
-from .formats import Block, Row, parse_block, render
+from ..rulebase import RuleBase
+from .columns import ColumnMap, Layout, header_key
+from .formats import Block, Row, parse_block
 from .lean import LeanScreen
+from .outputs import csv_text, jsonl_text
+from .push import PushMessages
 
-RESULT_COLUMNS = ["line", "id", "eligible", "undetermined", "questions"]
-ERROR_COLUMNS = ["line", "id", "field", "message"]
-
-
-@dataclass(frozen=True, slots=True)
-class Screened:
-    """One enterprise's result."""
-
-    line: int
-    id: str | None
-    eligible: tuple[str, ...]
-    undetermined: tuple[str, ...]
-    questions: tuple[str, ...]
-
-    def record(self) -> dict[str, Any]:
-        """The result as written to the output file."""
-        return {"line": self.line, "id": self.id, "eligible": list(self.eligible),
-                "undetermined": list(self.undetermined), "questions": list(self.questions)}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> "Screened":
-        """A result read back from an output file of any format (lists may be space-separated text)."""
-        def ids(value: Any) -> tuple[str, ...]:
-            if value is None:
-                return ()
-            return tuple(value) if isinstance(value, list) else tuple(str(value).split())
-
-        ident = record.get("id")
-        return cls(int(record["line"]), None if ident in (None, "") else str(ident), ids(record.get("eligible")),
-                   ids(record.get("undetermined")), ids(record.get("questions")))
+NAME_HEADERS = {header_key(name) for name in ("企业名称", "名称", "企业名", "单位名称", "name", "enterprise name",
+                                               "company", "company name")}
+_LABELS = {  # table column -> (zh, en)
+    "line": ("行号", "line"), "id": ("编号", "id"), "eligible": ("可享受政策编号", "eligible"),
+    "eligible_titles": ("可享受政策", "eligible_titles"), "message": ("推送消息", "push_message"),
+    "undetermined": ("待确认政策编号", "undetermined"), "questions": ("待补充信息", "questions"),
+    "provision": ("政策编号", "provision"), "article": ("条款", "article"), "title": ("政策名称", "title"),
+    "where": ("办理部门或渠道", "where"), "status": ("结论", "status"),
+    "field": ("字段", "field"), "problem": ("问题", "message"),
+}
+_STATUS = {"eligible": ("可享受", "eligible"), "undetermined": ("待确认", "undetermined")}
 
 
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """A row that could not be screened: each problem as (field or '(row)', zh message, en message)."""
+@dataclass(frozen=True)
+class ScreenOptions:
+    """How a block is screened and rendered (picklable: it travels to worker processes).
 
-    line: int
-    id: str | None
-    problems: tuple[tuple[str, str, str], ...]
+    header: the file's columns (tuple rows are aligned with it); mapping: --columns pairs;
+    lang: zh or en headers, titles and errors; include_undetermined: add undetermined provisions
+    and the questions; out_kind: 'rows' (lists), 'csv' or 'jsonl' (text rendered in the worker);
+    long: build the long table (one row per enterprise x provision)."""
 
-    def records(self, lang: str) -> list[dict[str, Any]]:
-        """One errors-file record per problem, in the user's language."""
-        return [{"line": self.line, "id": self.id, "field": path, "message": zh if lang == "zh" else en}
-                for path, zh, en in self.problems]
-
-
-def _failed(line: int, ident: str | None, error: Exception) -> Failed:
-    """A row the engine failed on (or disagreed about): reported, never a wrong answer."""
-    reason = f"{type(error).__name__}: {error}"
-    return Failed(line, ident, (("(row)", f"评估失败：{reason}", f"assessment failed: {reason}"),))
+    header: tuple[str, ...] = ()
+    mapping: tuple[tuple[str, str], ...] = ()
+    lang: str = "zh"
+    include_undetermined: bool = False
+    out_kind: str = "rows"
+    long: bool = True
 
 
-class Screener:
-    """An Advisor and a column map: turns rows into Screened or Failed."""
-
-    def __init__(self, as_of: date | None = None, header: list[str] | tuple[str, ...] = (),
-                 advisor: Advisor | None = None) -> None:
-        self.advisor = advisor or Advisor()
-        self.lean = LeanScreen(self.advisor.rulebase, self.advisor.engine)
-        self.columns = ColumnMap(self.advisor.rulebase.questions)
-        self.header = tuple(header)  # the file's columns, which tuple rows are aligned with
-        self.as_of = as_of
-
-    def screen_many(self, rows: list[Row]) -> list[Screened | Failed]:
-        """Screen a chunk of rows, in order, the valid ones through the engine as one block."""
-        out: list[Screened | Failed | None] = []
-        valid: list[tuple[int, int, str | None, BaseModel]] = []  # (position, line, id, profile)
-        for row in rows:
-            parsed = self._parse(row)
-            if isinstance(parsed, Failed):
-                out.append(parsed)
-            else:
-                valid.append((len(out), row.line, *parsed))
-                out.append(None)
-        verdicts = self.lean.screen_many([profile for *_, profile in valid])
-        for (position, line, ident, _), verdict in zip(valid, verdicts, strict=True):
-            out[position] = _failed(line, ident, verdict) if isinstance(verdict, Exception) \
-                else Screened(line, ident, *verdict)
-        return [item for item in out if item is not None]
-
-    def _parse(self, row: Row) -> tuple[str | None, BaseModel] | Failed:
-        if row.cells is None:
-            reason = row.error or "unreadable row"
-            return Failed(row.line, None, (("(row)", f"无法读取该行：{reason}", reason),))
-        ident, raw = self.columns.profile(row.cells, self.header)
-        try:
-            return ident, parse_profile(raw)
-        except ProfileError as error:
-            return Failed(row.line, ident, tuple((i.path, i.message.zh, i.message.en) for i in error.issues))
+def _columns(keys: list[str], lang: str) -> list[str]:
+    index = 0 if lang == "zh" else 1
+    return [_LABELS[key][index] for key in keys]
 
 
-@dataclass(slots=True)
+def table_headers(options: ScreenOptions, layout: Layout) -> dict[str, list[str]]:
+    """The header row of each output table, in the options' language."""
+    extra = ["undetermined", "questions"] if options.include_undetermined else []
+    carried = list(layout.carried)
+    return {
+        "results": [*_columns(["line", "id"], options.lang), *carried,
+                    *_columns(["eligible", "eligible_titles", *extra, "message"], options.lang)],
+        "long": [*_columns(["line", "id"], options.lang), *carried,
+                 *_columns(["provision", "article", "title", "where", "status"], options.lang)],
+        "errors": _columns(["line", "id", "field", "problem"], options.lang),
+    }
+
+
+@dataclass
 class ChunkOutcome:
-    """A screened block, ready for the writing process: the results already rendered in the output
-    format, the errors-file records, and per-provision counts (so little crosses the process boundary)."""
+    """A screened block: each table's rows (or rendered text) and the counts."""
 
-    rendered: str | list[dict[str, Any]]
-    errors: list[dict[str, Any]]
+    tables: dict[str, Any]
     rows: int
     failed: int
-    eligible: dict[str, int]
-    undetermined: dict[str, int]
+    blank: int
+    eligible: dict[str, int] = field(default_factory=dict)
+    undetermined: dict[str, int] = field(default_factory=dict)
 
 
 class BlockScreener:
-    """Parses, screens and renders whole blocks: the work of one worker process."""
+    """Parses, screens and renders whole blocks with one Advisor: the work of one worker."""
 
-    def __init__(self, as_of: date | None, header: tuple[str, ...], out_kind: str, lang: str) -> None:
-        self.screener = Screener(as_of, header)
-        self.width = len(header)
-        self.out_kind = out_kind
-        self.lang = lang
+    def __init__(self, options: ScreenOptions, advisor: Advisor | None = None) -> None:
+        self.options = options
+        self.advisor = advisor or Advisor()
+        rulebase: RuleBase = self.advisor.rulebase
+        self.lean = LeanScreen(rulebase, self.advisor.engine, questions=options.include_undetermined)
+        self.columns = ColumnMap(rulebase.questions, dict(options.mapping))
+        self.layout = self.columns.layout(options.header)
+        self.headers = table_headers(options, self.layout)
+        self.field_names = {target: name for name, target in zip(self.layout.header, self.layout.targets, strict=True)
+                            if target}  # errors name a field by the file's own header
+        self.name_at = next((position for position, name in enumerate(self.layout.carried)
+                             if header_key(name) in NAME_HEADERS), None)
+        zh = options.lang == "zh"
+        offices = rulebase.catalog.offices
+        self.rules = {rule.id: (rule.spec.article, rule.spec.title.zh if zh else rule.spec.title.en,
+                                "、".join((offices[o].name.zh if zh else offices[o].name.en)
+                                         for o in rule.spec.handled_by))
+                      for rule in rulebase.rules.values()}
+        self.question_text = {path: (q.label.zh if zh else path) for path, q in rulebase.questions.by_path.items()}
+        self.push = PushMessages(rulebase)
+        self.title_sep, self.question_sep = ("；", "；") if zh else ("; ", " ")
 
     def __call__(self, block: Block) -> ChunkOutcome:
-        records: list[dict[str, Any]] = []
-        errors: list[dict[str, Any]] = []
-        eligible: dict[str, int] = {}
-        undetermined: dict[str, int] = {}
-        rows = parse_block(block, self.width)
-        for item in self.screener.screen_many(rows):
-            if isinstance(item, Failed):
-                errors.extend(item.records(self.lang))
+        rows, blank = parse_block(block, len(self.options.header))
+        outcome = self.screen(rows)
+        outcome.blank = blank
+        return outcome
+
+    def _problem_rows(self, line: int, ident: str | None, problems: list[tuple[str, str, str]]) -> list[list[Any]]:
+        zh = self.options.lang == "zh"
+        return [[line, ident, self.field_names.get(path, path), message_zh if zh else message_en]
+                for path, message_zh, message_en in problems]
+
+    def screen(self, rows: list[Row]) -> ChunkOutcome:
+        """Screen parsed rows, in order, the valid ones through the engine as one block."""
+        errors: list[list[Any]] = []
+        valid: list[tuple[int, str | None, tuple[Any, ...], BaseModel]] = []
+        for row in rows:
+            try:
+                parsed = self._parse(row)
+            except Exception as error:
+                parsed = [("(row)", f"无法处理该行：{type(error).__name__}", f"cannot process the row: "
+                                                                        f"{type(error).__name__}")]
+            if isinstance(parsed, list):
+                errors.extend(self._problem_rows(row.line, self._ident(row), parsed))
+            else:
+                valid.append((row.line, *parsed))
+        results: list[list[Any]] = []
+        long: list[list[Any]] = []
+        eligible_count: dict[str, int] = {}
+        undetermined_count: dict[str, int] = {}
+        verdicts = self.lean.screen_many([profile for *_, profile in valid])
+        include = self.options.include_undetermined
+        for (line, ident, carried, _), verdict in zip(valid, verdicts, strict=True):
+            if isinstance(verdict, Exception):
+                reason = f"{type(verdict).__name__}: {str(verdict)[:200]}"
+                errors.extend(self._problem_rows(line, ident, [("(row)", f"评估失败：{reason}",
+                                                                 f"assessment failed: {reason}")]))
                 continue
-            records.append(item.record())
-            for rule_id in item.eligible:
-                eligible[rule_id] = eligible.get(rule_id, 0) + 1
-            for rule_id in item.undetermined:
-                undetermined[rule_id] = undetermined.get(rule_id, 0) + 1
-        return ChunkOutcome(render(self.out_kind, RESULT_COLUMNS, records), errors, len(rows),
-                            len(rows) - len(records), eligible, undetermined)
+            eligible, undetermined, questions = verdict
+            for rule_id in eligible:
+                eligible_count[rule_id] = eligible_count.get(rule_id, 0) + 1
+            for rule_id in undetermined:
+                undetermined_count[rule_id] = undetermined_count.get(rule_id, 0) + 1
+            name = carried[self.name_at] if self.name_at is not None else ident
+            titles = self.title_sep.join(self.rules[rule_id][1] for rule_id in eligible)
+            extra = [" ".join(undetermined), self.question_sep.join(self.question_text[path] for path in questions)] \
+                if include else []
+            results.append([line, ident, *carried, " ".join(eligible), titles, *extra,
+                            self.push.message(None if name is None else str(name), eligible)])
+            if not self.options.long:
+                continue
+            statuses = [(rule_id, "eligible") for rule_id in eligible]
+            if include:
+                statuses += [(rule_id, "undetermined") for rule_id in undetermined]
+            status_index = 0 if self.options.lang == "zh" else 1
+            for rule_id, status in statuses:
+                article, title, where = self.rules[rule_id]
+                long.append([line, ident, *carried, rule_id, article, title, where, _STATUS[status][status_index]])
+        tables = {"results": results, "long": long, "errors": errors}
+        kind = self.options.out_kind
+        if kind != "rows":
+            render = csv_text if kind == "csv" else None
+            tables = {name: (render(table) if render else jsonl_text(self.headers[name], table))
+                      for name, table in tables.items() if name != "errors"}
+            tables["errors"] = errors  # the errors file has its own type: rows
+            tables["counts"] = {"results": len(results), "long": len(long)}
+        return ChunkOutcome(tables, len(rows), len(rows) - len(results), 0, eligible_count, undetermined_count)
+
+    def _ident(self, row: Row) -> str | None:
+        if row.cells is None:
+            return None
+        try:
+            if isinstance(row.cells, dict):
+                value = row.cells.get("id")
+            else:
+                at = self.layout.targets.index("id") if "id" in self.layout.targets else None
+                value = row.cells[at] if at is not None else None
+            return None if value is None else str(value)[:200]
+        except Exception:
+            return None
+
+    def _parse(self, row: Row) -> tuple[str | None, tuple[Any, ...], BaseModel] | list[tuple[str, str, str]]:
+        """(id, carried cells, profile), or the row's problems as (field, zh, en)."""
+        if row.cells is None:
+            zh, en = row.error or ("无法读取该行", "unreadable row")
+            return [("(row)", zh if zh.startswith("无法") else f"无法读取该行：{zh}", en)]
+        parsed = self.columns.parse(row.cells, self.layout)
+        problems = list(parsed.problems)
+        for name, value in zip(self.layout.carried, parsed.carried, strict=True):
+            if hasattr(value, "problem"):  # an XLSX cell that could not be read (values.Unfit)
+                problems.append((name, *value.problem))
+        try:
+            profile = parse_profile(parsed.nested)
+        except ProfileError as error:
+            problems.extend((i.path, i.message.zh, i.message.en) for i in error.issues)
+            return problems
+        if problems:
+            return problems
+        return parsed.ident, parsed.carried, profile
+
+
+def screen_rows(rows: list[Row], options: ScreenOptions) -> ChunkOutcome:
+    """Screen a list of Rows with a screener of their own (for one-off use; reuse a BlockScreener
+    across blocks, as building its Advisor takes a while)."""
+    return BlockScreener(options)(Block.of_rows(rows))
 
 
 # --- worker processes: one BlockScreener each, built once in the pool's initializer ---------
 _worker: BlockScreener | None = None
 
 
-def init_worker(as_of: date | None, header: tuple[str, ...], out_kind: str, lang: str) -> None:
-    """Pool initializer: build this process's Advisor once."""
+def init_worker(options: ScreenOptions) -> None:
+    """Pool initializer: build this process's Advisor once; Ctrl-C is the parent's to handle."""
+    import signal
+
     global _worker
-    _worker = BlockScreener(as_of, header, out_kind, lang)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = BlockScreener(options)
 
 
 def screen_block(block: Block) -> ChunkOutcome:

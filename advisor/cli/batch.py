@@ -4,13 +4,15 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..text import Lang
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from ..batch import run_batch
-    from ..batch.columns import BatchInputError
+    from ..batch.columns import load_mapping
+    from ..batch.errors import BatchInputError
     from ..batch.progress import ProgressBar, StatusFile
     from ..profile import ProfileError
 
@@ -20,8 +22,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if status:
         observers.append(status)
     try:
+        mapping = load_mapping(args.columns) if args.columns else None
         summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
-                            tuple(observers))
+                            tuple(observers), long=args.long, encoding=args.encoding, mapping=mapping,
+                            include_undetermined="undetermined" in args.include, bom=args.bom)
     except (BatchInputError, ProfileError, OSError) as error:
         if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
             message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
@@ -31,20 +35,47 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             status.fail(message)
         print(f"advisor batch: {message}", file=sys.stderr)
         return 2
-    if lang == "zh":
-        print(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行；"
-              f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程）", file=sys.stderr)
-        print(f"结果：{summary.output}\n按政策汇总：{summary.summary}\n错误：{summary.errors}", file=sys.stderr)
-    else:
-        print(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed; "
-              f"{summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, {summary.workers} workers)", file=sys.stderr)
-        print(f"results: {summary.output}\nper provision: {summary.summary}\nerrors: {summary.errors}",
-              file=sys.stderr)
+    print(_report(summary, lang), file=sys.stderr)
+    if summary.interrupted:
+        if status:
+            status.fail(summary.error or "interrupted")
+        return 2 if summary.error else 130
     return 1 if summary.failed else 0
 
 
+def _report(summary: Any, lang: str) -> str:
+    """What the run did, for the terminal: counts, speed, files, unknown columns."""
+    from ..batch.errors import echo_list
+
+    zh = lang == "zh"
+    lines = []
+    if summary.error:
+        lines.append(f"运行出错：{summary.error}" if zh else f"the run broke off: {summary.error}")
+    if summary.interrupted:
+        lines.append(f"已中断：读取{summary.rows:,}行后停止，未写入任何结果文件（{summary.output} 不存在或保持原样）"
+                     if zh else f"interrupted after {summary.rows:,} rows: no output file was written "
+                                f"({summary.output} is absent or unchanged)")
+    if summary.unknown_columns:
+        names = echo_list(summary.unknown_columns, lang)
+        lines.append(f"未识别为档案字段的列（原样保留在结果中）：{names}" if zh
+                     else f"columns that are not profile fields (carried through to the results): {names}")
+    if zh:
+        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行，空行{summary.blank:,}行；"
+                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程，"
+                     f"编码 {summary.encoding or 'xlsx'}）")
+    else:
+        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed, "
+                     f"{summary.blank:,} blank lines skipped; {summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, "
+                     f"{summary.workers} workers, encoding {summary.encoding or 'xlsx'})")
+    if not summary.interrupted:
+        files = [summary.output, summary.long, summary.summary, summary.errors]
+        shown = list(dict.fromkeys(str(path) for path in files if path))
+        lines.append(("结果：" if zh else "results: ") + "，".join(shown) if zh else "results: " + ", ".join(shown))
+    return "\n".join(lines)
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from ..batch.columns import BatchInputError
+    from ..batch.errors import BatchInputError
     from ..batch.synth import write_synthetic
 
     try:
@@ -67,19 +98,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `batch` and `synth` subcommands."""
     batch = subparsers.add_parser(
         "batch", help="screen a registry (CSV, JSON Lines or XLSX; one enterprise per row)",
-        description="Columns: `id` (optional) and one column per profile field by dotted path, e.g. "
-                    "project.floor_area_m2; values as text (true/false/是/否, numbers, enum values); blank = "
-                    "unknown. Exit code 1 when any row failed (see the errors file), 2 when nothing could run.")
+        description="Columns: a profile field by dotted path (project.floor_area_m2), the question's Chinese "
+                    "label (总建筑面积) or a short alias (企业规模, 统一社会信用代码); `id` or 编号; any other column "
+                    "is carried through to the results. Values as typed (是/否, √, 1,200, 1.2万, 小型); blank = "
+                    "unknown. Encoding: UTF-8 or GB18030, detected. Exit code 1 when any row failed (see the "
+                    "errors), 2 when nothing could run, 130 when interrupted (no output is left).")
     batch.add_argument("input", type=Path, help="registry file: .csv, .jsonl or .xlsx")
     batch.add_argument("--out", type=Path, required=True,
-                       help="results file: .csv, .jsonl or .xlsx (a sheet holds at most 1,048,575 rows)")
-    batch.add_argument("--errors", type=Path, default=None, help="bad rows with line numbers (default OUT.errors.csv)")
+                       help="results file: .csv, .jsonl or .xlsx (an .xlsx holds every table as a sheet)")
+    batch.add_argument("--errors", type=Path, default=None,
+                       help="bad rows with line numbers (default OUT.errors.csv; a sheet of an .xlsx OUT)")
     batch.add_argument("--summary", type=Path, default=None,
-                       help="per-provision eligible/undetermined counts (default OUT.summary.csv)")
+                       help="per-provision eligible/undetermined counts (default OUT.summary.csv; a sheet of .xlsx)")
+    batch.add_argument("--long", type=Path, default=None,
+                       help="also one row per enterprise x eligible provision (mail-merge, the 蓉易享 push list); "
+                            "a sheet of an .xlsx OUT by default")
+    batch.add_argument("--columns", type=Path, default=None,
+                       help="YAML mapping of the registry's own headers to fields: {注册资本规模: 企业规模, ...}")
+    batch.add_argument("--encoding", default=None, help="text encoding of a CSV / JSON Lines input, e.g. gb18030 "
+                                                        "(default: detected, UTF-8 or GB18030)")
+    batch.add_argument("--include", action="append", choices=["undetermined"], default=[],
+                       help="add the undetermined provisions and the questions that would settle them")
+    batch.add_argument("--bom", action=argparse.BooleanOptionalAction, default=True,
+                       help="CSV outputs start with a UTF-8 BOM so Excel reads them (default); --no-bom for programs")
     batch.add_argument("--workers", type=_positive, default=None,
                        help="worker processes (default: every core; 0 = in this process)")
     batch.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
-    batch.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of error messages")
+    batch.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers, titles and errors")
     batch.add_argument("--status", type=Path, default=None, help=argparse.SUPPRESS)  # the web API's status file
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(func=_cmd_batch)

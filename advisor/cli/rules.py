@@ -5,7 +5,7 @@ import sys
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
-    from ..rulebase import collect
+    from ..rulebase import collect, unreviewed
     from ..rulecheck import check_rulebase
 
     problems = check_rulebase()
@@ -16,20 +16,28 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         return 1
     rulebase, _ = collect()
     assert rulebase is not None
+    never = unreviewed(rulebase)
+    for rule in never:
+        print(f"{rule.file}: {rule.id}: never reviewed against the plan (no `reviewed:` date)")
     examples = sum(len(rule.spec.examples) for rule in rulebase.rules.values())
     print(f"rule base {rulebase.version}: {len(rulebase.rules)} rules, {len(rulebase.concepts)} concepts, "
-          f"{examples} examples; quotes verbatim, references resolved, examples pass")
+          f"{examples} examples; quotes verbatim, references resolved, examples pass; "
+          f"{len(never)} never reviewed")
     return 0
 
 
 def _cmd_rules_coverage(args: argparse.Namespace) -> int:
-    from ..coverage import coverage, uncovered
+    from ..coverage import coverage, uncovered, uncovered_sentences
     from ..rulebase import load_rulebase
 
     rulebase = load_rulebase()
     print(f"{'article':<8} {'audience':<10} {'rules':>5} {'examples':>8}  title")
     for row in coverage(rulebase):
         print(f"{row.article:<8} {row.audience:<10} {len(row.rules):>5} {row.examples:>8}  {row.title}")
+    open_sentences = uncovered_sentences(rulebase)
+    print(f"\nEnterprise-facing sentences without a rule ({len(open_sentences)}):")
+    for article, sentence in open_sentences:
+        print(f"{article:<8} {sentence}")
     missing = uncovered(rulebase)
     print(f"\n{len(rulebase.rules)} rules. Enterprise-facing articles without a rule: "
           f"{' '.join(missing) if missing else 'none'}")

@@ -1,1 +1,1 @@
-"""The plan, the catalog and the rule base, shipped inside the package (see pyproject.toml)."""
+"""Package data: the catalog and the rule base (mapped from catalog/ and rules/ in pyproject.toml)."""

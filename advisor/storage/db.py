@@ -50,10 +50,11 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters: an error message never carries the values of a statement (names, profiles) into a log.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 _engine: Engine | None = None

@@ -14,7 +14,8 @@ from tests.staff.conftest import csrf_from, login
 FORM = {
     "applicant_name": "成都某仓储有限公司", "enterprise.credit_code": "91350100M000100Y43", "contact": "028-12345678",
     "lang": "zh", "enterprise.in_qingyang": "true", "enterprise.size": "small", "enterprise.ownership": "private",
-    "project.has_project": "true", "project.funding": "enterprise", "project.type": "warehouse",
+    "project.in_qingyang": "true", "project.has_project": "true", "project.funding": "enterprise",
+    "project.type": "warehouse",
     "project.low_risk": "true", "project.floor_area_m2": "1200", "project.small_scale": "true",
 }
 

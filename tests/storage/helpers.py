@@ -7,8 +7,8 @@ from advisor.present import Presenter
 
 WAREHOUSE: dict[str, Any] = {
     "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private", "credit_code": "91350100M000100Y43"},
-    "project": {"has_project": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
-                "floor_area_m2": 1200, "small_scale": True},
+    "project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                "low_risk": True, "floor_area_m2": 1200, "small_scale": True},
 }
 
 

@@ -17,8 +17,8 @@ from web.app import create_app
 ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE = {
     "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private"},
-    "project": {"has_project": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
-                "floor_area_m2": 1200, "small_scale": True},
+    "project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                "low_risk": True, "floor_area_m2": 1200, "small_scale": True},
 }
 
 

@@ -20,7 +20,7 @@ def test_area_comes_first_for_a_warehouse_without_its_area() -> None:
 def test_limit_and_a_settled_profile() -> None:
     advisor = Advisor()
     assert len(next_questions(advisor.assess_data({}), advisor.rulebase, limit=3)) == 3
-    full = advisor.assess_data({"project": {"funding": "enterprise", "type": "warehouse", "low_risk": True,
-                                            "floor_area_m2": 1200}})
+    full = advisor.assess_data({"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse",
+                                            "low_risk": True, "floor_area_m2": 1200}})
     ranked = next_questions(full, advisor.rulebase)
     assert all("joint-acceptance-small-industrial" not in q.affects for q in ranked)  # already eligible

@@ -10,7 +10,8 @@ import pytest
 from tests.walkins import WALK_INS
 
 pytestmark = pytest.mark.anyio
-WAREHOUSE_QUERY = ("topic=project&project.has_project=true&project.funding=enterprise&project.type=warehouse"
+WAREHOUSE_QUERY = ("topic=project&project.in_qingyang=true&project.has_project=true&project.funding=enterprise"
+                   "&project.type=warehouse"
                    "&project.low_risk=true&project.floor_area_m2=1%2C200")
 
 

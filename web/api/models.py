@@ -10,11 +10,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["eligible", "undetermined", "not_eligible"]
+Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
+Scope = Literal["project_in_qingyang", "enterprise_in_qingyang", "court_qingyang", "municipal", "provincial", "any"]
+_NATURE = ("What the plan's sentence binds the district to: a commitment (a stated time limit), a target "
+           "(力争 or dated), a pilot (试点), an exploration (探索) or a service")
+_SCOPE = ("Whose matter it is: a project sited in Qingyang, an enterprise registered or operating there, a case "
+          "heard by the Qingyang court, a municipal or provincial programme, or anyone")
 
 WAREHOUSE = {
     "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private"},
-    "project": {"has_project": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
-                "floor_area_m2": 1200, "small_scale": True},
+    "project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                "low_risk": True, "floor_area_m2": 1200, "small_scale": True},
 }
 
 
@@ -78,7 +84,7 @@ class Material(BaseModel):
 class TimeLimit(BaseModel):
     committed: float
     before: float | None
-    unit: Literal["working_days", "working_hours", "days"]
+    unit: Literal["working_days", "working_hours", "days", "hours"]
     text: str
     note: str | None
 
@@ -129,8 +135,16 @@ class Finding(BaseModel):
     title_zh: str
     title_en: str
     kind: Literal["fast_track", "subsidy", "financing", "service"]
+    nature: Nature = Field(description=_NATURE)
+    nature_text: str = Field(description="The marker to show: 承诺 / 方案目标（2020年底前） / 试点 / 探索中… / "
+                                         "the target-passed notice")
+    target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
+    target_passed: bool = Field(description="A dated target whose date lies before as_of: the handling "
+                                            "department says what applies now")
+    scope: Scope = Field(description=_SCOPE)
+    reviewed: date | None = Field(description="When the rule was last reviewed against the plan's sentence")
     benefit: str
-    time_limit: TimeLimit | None
+    time_limit: TimeLimit | None = Field(description="Only on commitments: the time limit the plan commits to")
     quote: str = Field(description="The plan's text, verbatim")
     conditions: Check
     missing: list[QuestionRef] = Field(description="Questions that would settle an undetermined finding")
@@ -159,17 +173,65 @@ class Warning_(BaseModel):
     level: Literal["warning", "error"]
 
 
+class LocalText(BaseModel):
+    zh: str
+    en: str
+
+
+class CheckCurrent(BaseModel):
+    name: LocalText
+    contact: str
+
+
+class Plan(BaseModel):
+    """The plan assessed against, how old it is on `as_of`, and where to check what applies now."""
+
+    id: str = Field(description="青委办字〔2020〕55号")
+    in_force_from: date
+    as_of: date
+    age_years: int = Field(description="Whole years in force on as_of")
+    notice: LocalText = Field(description="The currency notice: later plans may have changed or replaced measures")
+    check_current: list[CheckCurrent] = Field(description="Where to check what applies now")
+
+
+class InferredAnswer(QuestionRef):
+    """A question the other answers settle: shown as 由您的回答推知, never asked."""
+
+    value: bool
+    value_text: str
+    concept: str
+    basis: str = Field(description="Why the other answers settle it")
+    text: str
+
+
+class SizeByStandard(BaseModel):
+    """The size the national SME standard gives for the answers: shown, never deciding."""
+
+    size: Literal["large", "medium", "small", "micro"]
+    size_text: str
+    decides: Literal[False]
+    text: str
+    source: dict[str, Any]
+
+
+class CompactInferred(BaseModel):
+    field: str
+    value: bool
+
+
 class AssessmentDocument(BaseModel):
     """The assessment: one finding per provision, questions to settle the open ones, one checklist."""
 
     rulebase_version: str
-    plan: str
+    plan: Plan
     as_of: date
     lang: Literal["zh", "en"]
     counts: dict[Status, int]
     findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
+    inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
+    size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
     warnings: list[Warning_]
     disclaimer: str
 
@@ -195,6 +257,10 @@ class CompactFinding(BaseModel):
     id: str
     status: Status
     article: str
+    nature: Nature = Field(description=_NATURE)
+    target_by: date | None
+    target_passed: bool
+    scope: Scope = Field(description=_SCOPE)
     missing: list[str] = Field(default_factory=list, description="fields whose answers would settle it")
     failing: list[CompactFailing] = Field(default_factory=list)
 
@@ -214,6 +280,7 @@ class CompactAssessmentDocument(BaseModel):
     """The assessment with `view: compact`: no texts, only what depends on the profile."""
 
     rulebase_version: str
+    plan: Plan
     as_of: date
     lang: Literal["zh", "en"]
     view: Literal["compact"]
@@ -221,6 +288,9 @@ class CompactAssessmentDocument(BaseModel):
     findings: list[CompactFinding]
     questions_to_settle: list[CompactSettling]
     checklist: list[CompactChecklistItem]
+    inferred: list[CompactInferred] = Field(description="Unanswered questions the other answers settle")
+    size_by_standard: Literal["large", "medium", "small", "micro"] | None = Field(
+        description="Size by 工信部联企业〔2011〕300号, shown beside the declared size, never deciding")
     warnings: list[Warning_]
     disclaimer: str
 

@@ -14,6 +14,7 @@ router = APIRouter()
 
 @router.get("/staff/admin/keys", include_in_schema=False)
 def keys_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
+    request.app.state.api_keys.flush()  # this worker's counts so far; other workers' within their flush interval
     return render(request, "keys.html", {"keys": list_keys(db), "new_key": None}, user=admin)
 
 
@@ -27,10 +28,11 @@ def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> 
 
 
 @router.post("/staff/admin/keys/{client_id}/revoke", include_in_schema=False)
-def keys_revoke(client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
+def keys_revoke(request: Request, client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not revoke_key(db, client_id, admin):
         raise HTTPException(404, "没有这个有效密钥 / no such active key")
     db.commit()
+    request.app.state.api_keys.invalidate()  # refused here at once; on other workers and hosts within the cache time
     return RedirectResponse("/staff/admin/keys", status_code=303)
 
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from advisor import creditcode
 from advisor.assess import Advisor
+from advisor.batch.outputs import safe_cell
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
 from advisor.storage import Consultation, StaffUser, audit
@@ -271,12 +272,6 @@ _CSV_COLUMNS = ("id", "created_at", "staff", "applicant_name", "credit_code", "c
                 "rulebase_version", "eligible", "undetermined", "not_eligible", "eligible_provisions")
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: quote it (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @router.get("/staff/export.csv", include_in_schema=False)
 def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Response:
     search, errors = _search_from(request)
@@ -289,7 +284,7 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     writer.writerow(_CSV_COLUMNS)
     for c in rows:
         eligible = " ".join(f["id"] for f in c.snapshot_zh["findings"] if f["status"] == "eligible")
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name, c.credit_code,
             c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined, c.not_eligible,
             eligible)])

@@ -1,5 +1,6 @@
 """Dependencies of the staff pages: the database session, the logged-in user, CSRF, rendering."""
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from advisor.storage.clock import local
 
 from . import security
 
+log = logging.getLogger("web.staff")
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 templates.env.filters["local"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -32,8 +34,12 @@ DbDep = Annotated[Session, Depends(get_db)]
 
 def optional_staff(request: Request, db: DbDep) -> StaffUser | None:
     """The logged-in staff member, or None."""
-    found = security.read_session(request.cookies.get(security.SESSION_COOKIE))
+    token = request.cookies.get(security.SESSION_COOKIE)
+    found = security.read_session(token)
     if found is None:
+        if token and security.unsign("session", token) is None:  # a bad signature, not an expired session
+            log.warning("a staff session cookie did not verify: signed by another host or worker with a different "
+                        "secret key? Set the same ADVISOR_SECRET_KEY on every host")
         return None
     user = db.get(StaffUser, found[0])
     if user is None or not user.active or user.session_nonce != found[1]:

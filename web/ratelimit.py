@@ -1,0 +1,113 @@
+"""Rate limits on /api/v1 per partner key, and per client address for requests without a key.
+
+The `limits` library counts hits in fixed windows (ADVISOR_RATE_LIMIT_KEYED, _ANONYMOUS, e.g.
+"600/minute"). Every API answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset
+(seconds until the window resets); over the limit the answer is 429 problem+json with Retry-After.
+With the default memory storage each worker process counts on its own (so N workers allow up to N
+times the limit); a shared storage such as redis:// (ADVISOR_RATE_LIMIT_STORAGE) counts across hosts.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+from limits import RateLimitItem, parse_many
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from advisor.settings import Settings
+
+from .i18n import request_lang
+
+STATE_KEY = "rate_limit"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Where a caller stands in its window: the limit, what is left and seconds until the window resets."""
+
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """The RateLimit-* response headers (IETF draft "RateLimit header fields for HTTP")."""
+        return [(b"ratelimit-limit", str(self.limit).encode()),
+                (b"ratelimit-remaining", str(self.remaining).encode()),
+                (b"ratelimit-reset", str(self.reset_seconds).encode())]
+
+
+class RateLimited(HTTPException):
+    """429, rendered as problem+json by the app's error handler, with Retry-After and RateLimit-*."""
+
+
+class ApiRateLimiter:
+    """The limits of one process: one for partner keys, one for anonymous client addresses."""
+
+    def __init__(self, settings: Settings) -> None:
+        uri = settings.rate_limit_storage
+        self._limiter = FixedWindowRateLimiter(storage_from_string(uri if uri.startswith("async+")
+                                                                   else f"async+{uri}"))
+        self._keyed = _items(settings.rate_limit_keyed)
+        self._anonymous = _items(settings.rate_limit_anonymous)
+
+    async def check(self, key_id: int | None, client: str) -> Quota | None:
+        """Count one request; the tightest quota left, None when no limit applies; raises RateLimited."""
+        items, identity = (self._keyed, f"key:{key_id}") if key_id is not None else (self._anonymous, f"ip:{client}")
+        tightest: Quota | None = None
+        refused: Quota | None = None
+        for item in items:
+            allowed = await self._limiter.hit(item, identity)
+            stats = await self._limiter.get_window_stats(item, identity)
+            quota = Quota(item.amount, stats.remaining, max(0, math.ceil(stats.reset_time - time.time())))
+            if not allowed and (refused is None or quota.reset_seconds > refused.reset_seconds):
+                refused = quota
+            if tightest is None or quota.remaining < tightest.remaining:
+                tightest = quota
+        if refused is not None:
+            raise RateLimited(429, "", headers={"Retry-After": str(max(1, refused.reset_seconds)),
+                                                **{k.decode(): v.decode() for k, v in refused.headers()}})
+        return tightest
+
+
+def _items(text: str) -> list[RateLimitItem]:
+    return parse_many(text) if text else []
+
+
+async def enforce_rate_limit(request: Request, key_id: int | None) -> None:
+    """Count this API request against its key (or its client address) and refuse it when over the limit."""
+    limiter: ApiRateLimiter = request.app.state.rate_limiter
+    client = request.client.host if request.client else "unknown"
+    try:
+        quota = await limiter.check(key_id, client)
+    except RateLimited as error:
+        lang = request_lang(request)
+        error.detail = (f"请求过于频繁，请在{error.headers['Retry-After']}秒后重试" if lang == "zh" else
+                        f"too many requests; retry in {error.headers['Retry-After']} s")
+        raise
+    if quota is not None:
+        request.state.rate_limit = quota
+
+
+class RateLimitHeaders:
+    """ASGI middleware: the quota a request was counted against goes out as RateLimit-* headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_quota(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                quota = scope.get("state", {}).get(STATE_KEY)
+                if isinstance(quota, Quota):
+                    message["headers"] = [*message.get("headers", []), *quota.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_quota)
