@@ -75,7 +75,8 @@ def test_keyboard_only_walk_through_the_steps_reaches_the_results(page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**step=2**")
     assert page.locator("#progress").inner_text() == "第2步，共3步"
-    for name, value in (("project.has_project", "true"), ("project.funding", "enterprise"),
+    for name, value in (("project.in_qingyang", "true"), ("project.has_project", "true"),
+                        ("project.funding", "enterprise"),
                         ("project.type", "warehouse"), ("project.low_risk", "true")):
         tab_to(page, f"[name='{name}']")
         arrow_to(page, value)
@@ -103,7 +104,9 @@ def test_without_javascript_the_same_steps_give_the_same_results(browser, live_s
         page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("是", exact=True).check()
         page.get_by_label("项目投资主体", exact=True).select_option("enterprise")
         page.get_by_label("项目类型", exact=True).select_option("warehouse")
-        page.get_by_role("group", name="是否属于低风险项目", exact=True).get_by_label("是", exact=True).check()
+        page.get_by_role("group", name="项目建设地点在青羊区吗？").get_by_label("是", exact=True).check()
+        page.get_by_role("group", name="审批部门给出的风险分类是低风险（含简易低风险）吗？").get_by_label(
+            "是", exact=True).check()
         page.get_by_label("总建筑面积", exact=True).fill("１２００㎡")
         page.get_by_role("button", name="继续").click()
         page.get_by_role("button", name="查看结果").click()

@@ -84,7 +84,7 @@ async def test_the_answer_comes_first_for_the_example_walk_ins(client: httpx.Asy
     answer = page.split('id="g-answer"')[1].split("</section>")[0]
     assert "全区企业均可享受的服务" not in answer
     assert 'data-rule="hotline-96963-24h"' not in answer.split('id="more-eligible"')[0]
-    assert "自2020-11-23起施行" in page and "96963" in page.split('class="plan-line"')[1][:400]
+    assert "2020-11-23起施行" in page and "96963" in page.split('class="plan-line"')[1][:400]
 
 
 async def test_the_checklist_holds_only_materials_of_what_applies(client: httpx.AsyncClient) -> None:
@@ -184,3 +184,20 @@ async def test_a_near_miss_of_a_ticked_topic_is_shown_open_before_the_open_quest
     assert 'data-rule="joint-acceptance-small-industrial"' in near and "需减少300平方米即可符合" in near
     assert "<details" not in near.split('data-rule="joint-acceptance-small-industrial"')[0]
     assert page.index('id="g-near"') < page.index('id="g-open"') < page.index('id="g-checklist"')
+
+
+async def test_badges_follow_the_nature_of_each_measure(client: httpx.AsyncClient) -> None:
+    query = WALK_INS[1].query()
+    page = (await client.get(f"/results?{query}")).text
+    natures = {f["id"]: f for f in (await client.get(f"/results.json?{query}")).json()["findings"]}
+    lines = re.findall(r'<li data-rule="([^"]+)"><strong>[^<]*</strong>(.*?)</li>', page, re.S)
+    assert len(lines) > 20
+    seen = set()
+    for rule, rest in lines:
+        finding = natures[rule]
+        assert ("nature-commitment" in rest) == (finding["nature"] == "commitment" and bool(finding["time_limit"]))
+        if finding["nature"] == "target":
+            assert "方案目标" in rest
+        seen.add(finding["nature"])
+    assert {"commitment", "target"} <= seen
+    assert "方案所定目标期限已过，现行做法以承办部门为准" in page

@@ -62,10 +62,24 @@ def topics_in_play(ticked: list[str], answers: dict[str, Any], catalog: Question
 
 
 def _met_fields(node: dict[str, Any]) -> set[str]:
-    out = {node["field"]} if node["kind"] == "field" and node["result"] == "met" else set()
+    """The fields whose tests carried the condition: only along met paths (a met branch of an "any",
+    never the met tests inside a branch that failed)."""
+    if node["result"] != "met":
+        return set()
+    if node["kind"] == "field":
+        return set() if node["op"] == "answered" else {node["field"]}
+    out: set[str] = set()
     for item in node.get("items", ()):
         out |= _met_fields(item)
     return out
+
+
+def _inferred(node: dict[str, Any]) -> int:
+    """How many met paths rest on a question left unanswered (a fact inferred from other answers)."""
+    if node["result"] != "met":
+        return 0
+    own = 1 if node["kind"] == "field" and node["op"] == "answered" else 0
+    return own + sum(_inferred(item) for item in node.get("items", ()))
 
 
 def specificity(finding: dict[str, Any], used: dict[str, set[str]]) -> float:
@@ -92,11 +106,13 @@ def arrange(document: dict[str, Any], rulebase: RuleBase, ticked: list[str], ans
     def district_wide(finding: dict[str, Any]) -> bool:
         return sections.get(finding["id"], set()) <= {ALWAYS_SECTION}
 
-    def rank(finding: dict[str, Any]) -> tuple[int, float, int]:
+    def rank(finding: dict[str, Any]) -> tuple[int, float, int, int]:
         kind_rank = KIND_RANK.get(finding["kind"], 2)
         if KIND_TOPIC.get(finding["kind"]) in topics:
             kind_rank = 0
-        return kind_rank, -specificity(finding, used), order.get(finding["id"], len(order))
+        # On a tie, a provision the answers meet in the plan's own words comes before one met by inference.
+        return (kind_rank, -round(specificity(finding, used), 9), _inferred(finding["conditions"]),
+                order.get(finding["id"], len(order)))
 
     by_status: dict[str, list[dict[str, Any]]] = {"eligible": [], "undetermined": [], "not_eligible": []}
     for finding in document["findings"]:

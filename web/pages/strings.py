@@ -112,6 +112,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit_working_days": ("个工作日", "working days"),
     "unit_working_hours": ("个工作小时", "working hours"),
     "unit_days": ("日", "days"),
+    "unit_hours": ("小时", "hours"),
     "badge_target": ("方案目标（{by}年底前）", "Plan target (by end of {by})"),
     "badge_target_undated": ("方案目标", "Plan target"),
     "badge_pilot": ("试点", "Pilot"),
