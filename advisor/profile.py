@@ -26,9 +26,17 @@ class ProfileBase(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
+MAX_TEXT = 64  # longer than any credit code; the value is never echoed back, only its length
+
+
 def _credit_code(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("credit_code")
+    # A control character or a lone surrogate cannot be shown in a message (nor stored): name it, never echo it.
+    if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise ValueError("credit_code:含有不允许的控制字符|contains a character that is not allowed")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"credit_code:应为18位，实际{len(value)}位|must be 18 characters, got {len(value)}")
     code = creditcode.normalise(value)
     problem = creditcode.format_error(code)
     if problem:

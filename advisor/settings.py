@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Registry screenings running at once, and worker processes for each (None: every core).
     batch_max_jobs: int = Field(2, ge=1, validation_alias=_env("batch_max_jobs"))
     batch_workers: int | None = Field(None, ge=0, validation_alias=_env("batch_workers"))
+    # Origins that may show the pages in a frame (e.g. the 蓉易享 platform), comma-separated; none by default.
+    frame_ancestors: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("frame_ancestors"))
     # --- Many hosts, one database (README, "Many hosts, one database") ---
     # How many hosts serve this database; above 1, ADVISOR_SECRET_KEY is required (cookies must verify anywhere).
     hosts: int = Field(1, ge=1, validation_alias=_env("hosts"))
@@ -56,7 +58,7 @@ class Settings(BaseSettings):
     # Proxy addresses whose X-Forwarded-For/-Proto headers are believed (uvicorn's --forwarded-allow-ips).
     forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=_env("forwarded_allow_ips"))
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -28,6 +28,7 @@ from .logs import AccessLog
 from .metrics import router as metrics_router
 from .problems import install_handlers
 from .ratelimit import ApiRateLimiter, RateLimitHeaders
+from .security_headers import SecurityHeaders
 from .staff.apikeys import flushing, install_key_registry
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_methods=["GET", "POST"], allow_headers=["*"],
                            expose_headers=["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
                                            "RateLimit-Reset", "Retry-After"])
+    # Inside the access log: security headers on every answer, an escaped error answered as a plain 500.
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(AccessLog)  # outermost: every answer gets a request id, a log line and metrics
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,4 +1,4 @@
-"""`advisor db upgrade` and `advisor staff create NAME [--admin]`.
+"""`advisor db upgrade` and `advisor staff create|list|unlock|deactivate|activate|reset-password`.
 
 The password is prompted with getpass (never echoed) or read from stdin with --password-stdin
 for scripts; it is never printed or logged.
@@ -49,6 +49,45 @@ def _cmd_staff_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_staff_list(args: argparse.Namespace) -> int:
+    from ..storage import session_scope, upgrade
+    from ..storage.staff import list_staff
+
+    upgrade()
+    with session_scope() as session:
+        rows = list_staff(session)
+    for row in rows:
+        state = ", ".join(word for word, on in (("inactive", not row.active), ("locked", row.locked)) if on)
+        print(f"{row.name}\t{row.role}\t{state or 'active'}")
+    return 0
+
+
+def _staff_change(args: argparse.Namespace) -> int:
+    """unlock, deactivate, activate and reset-password: one change, audited, by the operator (no actor)."""
+    from ..storage import session_scope, upgrade
+    from ..storage import staff as accounts
+
+    password = None
+    if args.staff_command == "reset-password":
+        password = _read_password(args.password_stdin)
+        if password is None:
+            return 1
+    upgrade()
+    try:
+        with session_scope() as session:
+            if args.staff_command == "unlock":
+                accounts.unlock(session, args.name)
+            elif args.staff_command == "reset-password":
+                accounts.reset_password(session, args.name, password or "")
+            else:
+                accounts.set_active(session, args.name, args.staff_command == "activate")
+    except accounts.StaffError as error:
+        print(f"staff {args.staff_command}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.staff_command}: {args.name}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the db and staff commands to the advisor command."""
     db = subparsers.add_parser("db", help="the service-window database")
@@ -62,3 +101,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--admin", action="store_true", help="may delete records, see the audit log, manage keys")
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin (scripts)")
     create.set_defaults(func=_cmd_staff_create)
+    staff_commands.add_parser("list", help="every account: role, active, locked out").set_defaults(
+        func=_cmd_staff_list)
+    for command, text in (("unlock", "clear a locked-out name"), ("deactivate", "stop an account logging in"),
+                          ("activate", "let a deactivated account log in again"),
+                          ("reset-password", "set a new password (prompted) and end its sessions")):
+        change = staff_commands.add_parser(command, help=text)
+        change.add_argument("name")
+        if command == "reset-password":
+            change.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        change.set_defaults(func=_staff_change)

@@ -5,17 +5,29 @@ PostgreSQL when DATABASE_URL says so. The schema changes only through the Alembi
 migrations/; `advisor db upgrade` applies them. Nothing from the web layer is imported here.
 """
 
-from .db import database_url, get_engine, make_engine, reset_engine, session_scope
+from .db import database_url, get_engine, make_engine, reset_engine, session_scope, write_with_retry
 from .migrate import upgrade
-from .models import ApiClient, AuditEvent, Consultation, ConsultationFinding, ConsultationGap, LoginThrottle, StaffUser
+from .models import (
+    AdviceBase,
+    ApiClient,
+    AuditEvent,
+    Consultation,
+    ConsultationFinding,
+    ConsultationGap,
+    LoginThrottle,
+    Provision,
+    StaffUser,
+)
 
 __all__ = [
+    "AdviceBase",
     "ApiClient",
     "AuditEvent",
     "Consultation",
     "ConsultationFinding",
     "ConsultationGap",
     "LoginThrottle",
+    "Provision",
     "StaffUser",
     "database_url",
     "get_engine",
@@ -23,4 +35,5 @@ __all__ = [
     "reset_engine",
     "session_scope",
     "upgrade",
+    "write_with_retry",
 ]

@@ -1,18 +1,27 @@
 """The database engine: SQLite in the data folder by default, PostgreSQL through DATABASE_URL.
 
 SQLite runs in WAL mode with synchronous=FULL: a commit that returned has reached the disk, so
-an acknowledged consultation survives a killed process or a power cut.
+an acknowledged consultation survives a killed process or a power cut. Writers wait for the
+lock (busy timeout) and a write that still meets a busy database is retried (`write_with_retry`).
+Engines never put SQL parameters into error messages (hide_parameters): answers, names and
+contacts must not reach a log through a traceback.
 """
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, create_engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine
 
 from ..settings import read_settings
+
+T = TypeVar("T")
 
 
 def data_dir() -> Path:
@@ -39,7 +48,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -50,7 +59,10 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        # A connection per request thread (the server's thread pool has 40): a writer waiting for the
+        # SQLite lock holds its connection, so a small pool would time out the others first.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True, pool_size=20, max_overflow=40, pool_timeout=60)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # hide_parameters: an error message never carries the values of a statement (names, profiles) into a log.
@@ -86,3 +98,33 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignoring_duplicates(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows, skipping any whose primary key exists (ON CONFLICT DO NOTHING, both databases)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = model.__table__  # type: ignore[attr-defined]
+    session.execute(dialect.insert(table).on_conflict_do_nothing(), list(rows))
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether an error is SQLite's "database is locked/busy" (worth retrying), not a real fault."""
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def write_with_retry(session: Session, write: Callable[[Session], T], attempts: int = 6) -> T:
+    """Run `write` on `session` and commit; when SQLite reports a busy database even after its busy
+    timeout (a read snapshot that cannot be upgraded to a write fails at once), roll back and run
+    the whole write again after a short random pause, so no save is lost to contention."""
+    for attempt in range(attempts):
+        try:
+            result = write(session)
+            session.commit()
+            return result
+        except OperationalError as error:
+            session.rollback()
+            if attempt == attempts - 1 or not is_busy(error):
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")

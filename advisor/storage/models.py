@@ -1,16 +1,17 @@
-"""The tables. Each consultation keeps the findings snapshot it was advised with, so its slip
-prints the same advice after the rules change; findings and gaps are also kept as rows so the
-statistics and the search are plain SQL."""
+"""The tables. Each consultation keeps the advice it was given, compressed against a base document
+of its rule-base version stored once (advice_base, content-addressed), so its slip prints the same
+advice after the rules change; findings and gaps are also kept as small rows (a provision number
+instead of its texts) so the statistics and the search are plain SQL."""
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
 class StaffUser(SQLModel, table=True):
-    """A window staff member; role is staff or admin. The password is stored as an scrypt hash."""
+    """A window staff member; role is staff or admin. The password is stored as an argon2id hash."""
 
     __tablename__ = "staff_user"
 
@@ -25,18 +26,19 @@ class StaffUser(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per login name, existing or not, so the lockout reveals nothing about who exists."""
+    """Login attempts per key ("name:" + login name, existing or not, or "addr:" + client address),
+    counted before the password is checked; a row older than the lockout window is stale and deleted."""
 
     __tablename__ = "login_throttle"
 
-    name: str = Field(primary_key=True, max_length=80)
-    failures: int = 0
-    locked_until: datetime | None = None
-    last_failure: datetime | None = None
+    key: str = Field(primary_key=True, max_length=160)
+    attempts: int = 0
+    last_attempt: datetime = Field(index=True)
 
 
 class Consultation(SQLModel, table=True):
-    """One window consultation: the profile, the advice given (both languages), who gave it and when."""
+    """One window consultation: the answers, the advice given (both languages, compressed against
+    its advice_base), who gave it and when. The list and the export read only the small columns."""
 
     __tablename__ = "consultation"
 
@@ -54,9 +56,33 @@ class Consultation(SQLModel, table=True):
     eligible: int = 0
     undetermined: int = 0
     not_eligible: int = 0
+    eligible_rules: str = Field(default="", sa_column=Column(Text, nullable=False))  # space-separated rule ids
     profile: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    snapshot_zh: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    snapshot_en: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    advice_base: str = Field(foreign_key="advice_base.hash", max_length=64)
+    # zstd of the JSON {"zh": document, "en": document}, with the advice_base text as its dictionary
+    advice: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class AdviceBase(SQLModel, table=True):
+    """The advice documents (both languages) of the first consultation advised with one rule-base
+    version, stored once under the SHA-256 of their JSON: the static texts of that version, against
+    which every later record's advice is compressed to a few kilobytes."""
+
+    __tablename__ = "advice_base"
+
+    hash: str = Field(primary_key=True, max_length=64)
+    rulebase_version: str = Field(max_length=64, index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Provision(SQLModel, table=True):
+    """A rule id and its article, numbered once, so a finding row holds a number rather than texts."""
+
+    __tablename__ = "provision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: str = Field(max_length=80, unique=True)
+    article: str = Field(max_length=16, index=True)
 
 
 class ConsultationFinding(SQLModel, table=True):
@@ -65,23 +91,20 @@ class ConsultationFinding(SQLModel, table=True):
     __tablename__ = "consultation_finding"
 
     consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
-    rule_id: str = Field(primary_key=True, max_length=80, index=True)
-    article: str = Field(max_length=16)
-    status: str = Field(max_length=16, index=True)
-    week: date = Field(index=True)
+    provision_id: int = Field(foreign_key="provision.id", primary_key=True)
+    status: str = Field(max_length=16)
 
 
 class ConsultationGap(SQLModel, table=True):
-    """A failing condition (kind failing) or an unanswered question (kind missing) of one finding."""
+    """A failing condition (kind failing) or an unanswered question (kind missing) in one
+    consultation, with how many of its findings it affected: one row per field, not per finding."""
 
     __tablename__ = "consultation_gap"
 
-    id: int | None = Field(default=None, primary_key=True)
-    consultation_id: int = Field(foreign_key="consultation.id", index=True, ondelete="CASCADE")
-    rule_id: str = Field(max_length=80)
-    kind: str = Field(max_length=8)
-    key: str = Field(max_length=120, index=True)  # the field path or concept id
-    week: date = Field(index=True)
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8, primary_key=True)
+    key: str = Field(max_length=120, primary_key=True)  # the field path or concept id
+    findings: int = 1
 
 
 class ApiClient(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """Statistics for the district: per provision outcomes, the most common gaps, per week.
 
-Computed with GROUP BY on the finding and gap rows; nothing here reads the profiles.
+Computed with GROUP BY on the finding and gap rows (joined to their consultation for its week and
+to the provision for its rule id); nothing here reads the profiles or the advice.
 """
 
 from collections import defaultdict
@@ -10,7 +11,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import Consultation, ConsultationFinding, ConsultationGap
+from .models import Consultation, ConsultationFinding, ConsultationGap, Provision
 
 
 @dataclass(slots=True)
@@ -32,10 +33,11 @@ def _since(query, column, since: date | None):  # type: ignore[no-untyped-def]
 
 def provision_counts(session: Session, since: date | None = None) -> list[ProvisionCounts]:
     """Per provision (rule), the consultations by status; most eligible first."""
-    query = select(ConsultationFinding.rule_id, ConsultationFinding.article, ConsultationFinding.status,
-                   func.count()).group_by(col(ConsultationFinding.rule_id), col(ConsultationFinding.article),
-                                          col(ConsultationFinding.status))
-    rows = session.exec(_since(query, ConsultationFinding.week, since)).all()
+    query = (select(Provision.rule_id, Provision.article, ConsultationFinding.status, func.count())
+             .join(Provision, col(Provision.id) == ConsultationFinding.provision_id)
+             .join(Consultation, col(Consultation.id) == ConsultationFinding.consultation_id)
+             .group_by(col(Provision.rule_id), col(Provision.article), col(ConsultationFinding.status)))
+    rows = session.exec(_since(query, Consultation.week, since)).all()
     table: dict[str, ProvisionCounts] = {}
     for rule_id, article, status, count in rows:
         table.setdefault(rule_id, ProvisionCounts(rule_id, article)).counts[status] = int(count)
@@ -45,9 +47,10 @@ def provision_counts(session: Session, since: date | None = None) -> list[Provis
 def top_gaps(session: Session, kind: str, limit: int = 10, since: date | None = None) -> list[tuple[str, int, int]]:
     """The most common failing conditions (kind failing) or unanswered questions (kind missing):
     (field or concept, findings it affected, consultations it occurred in)."""
-    query = (select(ConsultationGap.key, func.count(), func.count(func.distinct(ConsultationGap.consultation_id)))
+    query = (select(ConsultationGap.key, func.sum(ConsultationGap.findings), func.count())
+             .join(Consultation, col(Consultation.id) == ConsultationGap.consultation_id)
              .where(ConsultationGap.kind == kind).group_by(col(ConsultationGap.key)))
-    rows = session.exec(_since(query, ConsultationGap.week, since)).all()
+    rows = session.exec(_since(query, Consultation.week, since)).all()
     ranked = sorted(((key, int(n), int(c)) for key, n, c in rows), key=lambda row: (-row[2], -row[1], row[0]))
     return ranked[:limit]
 
@@ -67,8 +70,9 @@ def weekly(session: Session, since: date | None = None) -> list[Week]:
     query = select(Consultation.week, func.count()).group_by(col(Consultation.week))
     for week, count in session.exec(_since(query, Consultation.week, since)).all():
         weeks.setdefault(week, Week(week)).consultations = int(count)
-    query = select(ConsultationFinding.week, ConsultationFinding.status, func.count()).group_by(
-        col(ConsultationFinding.week), col(ConsultationFinding.status))
-    for week, status, count in session.exec(_since(query, ConsultationFinding.week, since)).all():
+    query = (select(Consultation.week, ConsultationFinding.status, func.count())
+             .join(Consultation, col(Consultation.id) == ConsultationFinding.consultation_id)
+             .group_by(col(Consultation.week), col(ConsultationFinding.status)))
+    for week, status, count in session.exec(_since(query, Consultation.week, since)).all():
         weeks.setdefault(week, Week(week)).statuses[status] = int(count)
     return [weeks[key] for key in sorted(weeks)]

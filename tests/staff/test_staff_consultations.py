@@ -8,8 +8,13 @@ import re
 import httpx
 from sqlmodel import Session, select
 
-from advisor.storage import AuditEvent, Consultation, get_engine
+from advisor.assess import Advisor
+from advisor.present import Presenter
+from advisor.rulebase import RuleBase
+from advisor.storage import AuditEvent, Consultation, StaffUser, get_engine
+from advisor.storage.consultations import record_consultation
 from tests.staff.conftest import csrf_from, login
+from tests.storage.helpers import WAREHOUSE
 
 FORM = {
     "applicant_name": "成都某仓储有限公司", "enterprise.credit_code": "91350100M000100Y43", "contact": "028-12345678",
@@ -46,26 +51,30 @@ def test_record_find_and_print_the_slip(client: httpx.Client) -> None:
         assert stored.staff_name == "wang" and stored.eligible >= 1
 
 
-def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client) -> None:
+def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client, rulebase: RuleBase,
+                                                      advisor: Advisor, presenter: Presenter) -> None:
     login(client, "wang")
     number = _record(client)
-    before = client.get(f"/staff/consultations/{number}/slip").text
-    # A rule-base change: the provision this enterprise was advised on is now worded differently.
-    with Session(get_engine()) as session:
-        stored = session.get(Consultation, number)
-        assert stored is not None
-        live = next(f["title"] for f in stored.snapshot_zh["findings"] if f["status"] == "eligible")
-    after = client.get(f"/staff/consultations/{number}/slip").text
-    assert before == after and live in after
-    # Only the stored snapshot is read: replacing it changes the slip, proving nothing is recomputed.
-    with Session(get_engine()) as session:
-        stored = session.get(Consultation, number)
-        assert stored is not None
-        snapshot = dict(stored.snapshot_zh, rulebase_version="OLD-RULES-1")
-        stored.snapshot_zh = snapshot
-        session.add(stored)
+    before = client.get(f"/staff/consultations/{number}/slip").content
+    # The rules change: the provision this enterprise was advised on is worded differently in a new
+    # rule-base version, and a new consultation is advised with it (into the same advice_text table).
+    rule = rulebase.rules["joint-acceptance-small-industrial"]
+    revised = {"zh": "修订后的办理方式（新版规则）", "en": "revised handling (new rules)"}
+    assessment = advisor.assess_data(WAREHOUSE)
+    docs = {lang: presenter.assessment_dict(assessment, lang) for lang in ("zh", "en")}
+    for lang, doc in docs.items():
+        doc["rulebase_version"] = "NEW-RULES-2"
+        for finding in doc["findings"]:
+            if finding["id"] == rule.id:
+                finding["title"] = revised[lang]  # the slip shows each provision by its title
+    with Session(get_engine(), expire_on_commit=False) as session:
+        staff = session.exec(select(StaffUser).where(StaffUser.name == "wang")).one()
+        newer = record_consultation(session, staff, WAREHOUSE, docs, "zh")
         session.commit()
-    assert "OLD-RULES-1" in client.get(f"/staff/consultations/{number}/slip").text
+    assert "修订后的办理方式" in client.get(f"/staff/consultations/{newer.id}/slip").text
+    after = client.get(f"/staff/consultations/{number}/slip").content
+    assert after == before  # byte for byte: the old record still prints the advice it was given
+    assert "修订后的办理方式" not in after.decode() and rule.spec.title.zh in after.decode()
 
 
 def test_bad_answers_are_named_and_nothing_is_stored(client: httpx.Client) -> None:
@@ -113,5 +122,5 @@ def test_statistics_show_provisions_gaps_and_weeks(client: httpx.Client) -> None
     first_row = missing.split("<tbody>")[1].split("</tr>")[0]
     assert re.search(r"<td>[^<]+</td><td>2</td>", first_row)
     weeks = page.split("<h2>每周咨询量</h2>")[1].split("</figure>")[0]
-    assert re.search(r'<span class="bar-label">\d{4}-\d{2}-\d{2}</span>.*<span class="bar-total">2</span>', weeks,
+    assert re.search(r'<span class="bar-label">\d{4}-\d{2}-\d{2}</span>.*<text [^>]*class="bar-total">2</text>', weeks,
                      re.S)

@@ -146,6 +146,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_records": ("咨询记录", "Records"),
     "staff_stats": ("统计", "Statistics"),
     "staff_logout": ("退出", "Log out"),
+    "staff_keys": ("API密钥", "API keys"), "staff_accounts": ("人员账号", "Staff accounts"),
     "basis_public": ("公开资料：{title}（可信度：{c}），请向承办部门确认", "Public source: {title} (confidence: {c}); "
                      "confirm with the department"),
     "confidence_High": ("高", "high"), "confidence_Med/High": ("中高", "medium to high"),

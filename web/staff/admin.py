@@ -1,11 +1,15 @@
-"""Admin pages: partner API keys (create, revoke, request counts) and the audit log."""
+"""Admin pages: partner API keys (create, revoke, request counts), staff accounts (unlock,
+deactivate, activate, reset a password; each audited) and the audit log."""
 
 from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from advisor.storage import audit
+from advisor.storage import staff as accounts
 from advisor.storage.apikeys import create_key, list_keys, revoke_key
+from advisor.storage.consultations import MAX_ID
+from advisor.storage.fields import text_problem
 
 from .deps import AdminDep, DbDep, FormDep, render
 
@@ -20,7 +24,11 @@ def keys_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
 
 @router.post("/staff/admin/keys", include_in_schema=False)
 def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
-    client, key = create_key(db, str(form.get("name") or ""), admin)
+    name = str(form.get("name") or "")
+    problem = text_problem(name, 120)
+    if problem:  # a NUL or an over-long name is a field error, never a database error
+        raise HTTPException(422, f"name: {problem[0]} / {problem[1]}")
+    client, key = create_key(db, name, admin)
     db.commit()
     # The key is shown on this one response and never again; only its hash is stored.
     return render(request, "keys.html", {"keys": list_keys(db), "new_key": key, "new_name": client.name},
@@ -29,7 +37,7 @@ def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> 
 
 @router.post("/staff/admin/keys/{client_id}/revoke", include_in_schema=False)
 def keys_revoke(request: Request, client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
-    if not revoke_key(db, client_id, admin):
+    if not 0 < client_id <= MAX_ID or not revoke_key(db, client_id, admin):
         raise HTTPException(404, "没有这个有效密钥 / no such active key")
     db.commit()
     request.app.state.api_keys.invalidate()  # refused here at once; on other workers and hosts within the cache time
@@ -39,3 +47,33 @@ def keys_revoke(request: Request, client_id: int, form: FormDep, db: DbDep, admi
 @router.get("/staff/admin/audit", include_in_schema=False)
 def audit_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
     return render(request, "audit.html", {"events": audit.recent(db, 200)}, user=admin)
+
+
+@router.get("/staff/admin/accounts", include_in_schema=False)
+def accounts_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
+    return render(request, "accounts.html", {"accounts": accounts.list_staff(db)}, user=admin)
+
+
+_DONE = {"unlock": "已解锁 / unlocked", "deactivate": "已停用 / deactivated", "activate": "已启用 / activated",
+         "reset-password": "密码已重设 / password reset"}
+
+
+@router.post("/staff/admin/accounts/{action}", include_in_schema=False)
+def accounts_change(request: Request, action: str, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
+    if action not in _DONE:
+        raise HTTPException(404, "没有这个操作 / no such action")
+    name = str(form.get("name") or "")
+    try:
+        if action == "unlock":
+            accounts.unlock(db, name, admin)
+        elif action == "reset-password":
+            accounts.reset_password(db, name, str(form.get("password") or ""), admin)
+        else:
+            accounts.set_active(db, name, action == "activate", admin)
+    except accounts.StaffError as error:
+        db.rollback()
+        return render(request, "accounts.html", {"accounts": accounts.list_staff(db), "error": str(error)},
+                      status=422, user=admin)
+    db.commit()
+    return render(request, "accounts.html", {"accounts": accounts.list_staff(db),
+                                             "message": f"{name}: {_DONE[action]}"}, user=admin)

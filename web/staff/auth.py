@@ -15,7 +15,7 @@ from .deps import DbDep, FormDep, optional_staff, render, set_cookie
 router = APIRouter()
 
 FAILED = "登录名或密码不正确 / Wrong name or password"
-LOCKED = "失败次数过多，请15分钟后再试 / Too many failed attempts: try again in 15 minutes"
+LOCKED = "尝试次数过多，请15分钟后再试 / Too many attempts: try again in 15 minutes"
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,8 +43,8 @@ def login(request: Request, form: FormDep, db: DbDep) -> Response:
     name = str(form.get("name") or "")
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or ""))
-    result = authenticate(db, name, password)
-    db.commit()
+    address = request.client.host if request.client else None
+    result = authenticate(db, name, password, address)
     if result.user is None:
         return render(request, "login.html", {"next": target, "error": LOCKED if result.locked else FAILED},
                       status=401)

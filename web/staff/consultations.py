@@ -2,29 +2,37 @@
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException
+from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
-from advisor.storage import Consultation, StaffUser, audit
+from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
 from advisor.storage.clock import local
 from advisor.storage.consultations import (
+    MAX_ID,
     STATUSES,
     Applicant,
     Search,
+    advice_document,
+    applicant_problems,
     count_consultations,
     delete_consultation,
+    get_consultation,
+    iter_consultations,
     record_consultation,
     search_consultations,
+    search_problems,
 )
 from advisor.text import Lang
 
@@ -66,14 +74,17 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
             errors.append(f"{name}: 应为日期 YYYY-MM-DD / must be a date YYYY-MM-DD")
             return None
 
+    texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
+    for name, (zh, en) in search_problems(texts).items():
+        errors.append(f"{name}: {zh} / {en}")
+        texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
         errors.append(f"status: 应为 {', '.join(STATUSES)} / must be one of {', '.join(STATUSES)}")
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
-                    credit_code=params.get("credit_code", "").strip() or None,
-                    applicant=params.get("applicant", "").strip() or None,
-                    provision=params.get("provision", "").strip() or None, status=status)
+                    credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
+                    provision=texts["provision"].strip() or None, status=status)
     return search, errors
 
 
@@ -84,6 +95,7 @@ def consultation_list(request: Request, db: DbDep, user: StaffDep) -> Response:
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         page = 1
+    page = min(page, MAX_ID // PAGE)  # an offset past the integer range would be a database error
     rows = search_consultations(db, search, limit=PAGE, offset=(page - 1) * PAGE)
     total = count_consultations(db, search)
     query = request.url.query
@@ -185,6 +197,8 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
             as_of = date.fromisoformat(applicant["as_of"])
         except ValueError:
             errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
+    for name, problem in applicant_problems(applicant).items():
+        errors[name] = problem[0] if lang == "zh" else problem[1]
     assessment = None
     if not errors:
         try:
@@ -201,14 +215,14 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
     snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
-    consultation = record_consultation(db, user, stored_profile, snapshots, lang, Applicant(
-        applicant["applicant_name"], code, applicant["contact"]))
-    db.commit()
+    details = Applicant(applicant["applicant_name"], code, applicant["contact"])
+    consultation = write_with_retry(db, lambda session: record_consultation(
+        session, user, stored_profile, snapshots, lang, details))
     return RedirectResponse(f"/staff/consultations/{consultation.id}", status_code=303)
 
 
 def _get(db: DbDep, consultation_id: int) -> Consultation:
-    consultation = db.get(Consultation, consultation_id)
+    consultation = get_consultation(db, consultation_id)
     if consultation is None:
         raise HTTPException(404, "没有这条咨询记录 / no such consultation")
     return consultation
@@ -221,7 +235,7 @@ def consultation_record(request: Request, consultation_id: int, db: DbDep, user:
     consultation = _get(db, consultation_id)
     advisor, _ = _advisor(request)
     lang = page_lang(request)
-    doc = consultation.snapshot_en if lang == "en" else consultation.snapshot_zh
+    doc = advice_document(db, consultation, lang)
     answers = form_values(consultation.profile)
     history = []
     if consultation.credit_code or consultation.applicant_name:
@@ -249,7 +263,7 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
     """The advice slip, drawn only from the stored snapshot: it prints the advice as it was given."""
     consultation = _get(db, consultation_id)
     lang: Lang = "en" if (request.query_params.get("lang") or consultation.lang) == "en" else "zh"
-    doc = consultation.snapshot_en if lang == "en" else consultation.snapshot_zh
+    doc = advice_document(db, consultation, lang)
     advisor, _ = _advisor(request)
     answers = form_values(consultation.profile)
     response = render_page(request, "slip.html", lang=lang, doc=doc, staff=_slip_staff(consultation),
@@ -277,20 +291,29 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     search, errors = _search_from(request)
     if errors:
         raise HTTPException(400, "; ".join(errors))
-    rows = search_consultations(db, search, limit=100_000)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(_CSV_COLUMNS)
-    for c in rows:
-        eligible = " ".join(f["id"] for f in c.snapshot_zh["findings"] if f["status"] == "eligible")
-        writer.writerow([safe_cell(v) for v in (
-            c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name, c.credit_code,
-            c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined, c.not_eligible,
-            eligible)])
     # Which filters were used, never their values: the log holds no applicant or profile data.
     used = ",".join(sorted(key for key, value in request.query_params.items() if value)) or "none"
-    audit.record(db, "export", admin, f"{len(rows)} consultations; filters: {used}")
+    audit.record(db, "export", admin, f"{count_consultations(db, search)} consultations; filters: {used}")
     db.commit()
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+    return StreamingResponse(_csv_lines(search), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="consultations.csv"', "Cache-Control": "no-store"})
+
+
+def _csv_lines(search: Search) -> Iterator[str]:
+    """The export, a few hundred rows at a time: only the list columns are read, memory stays flat.
+    Its own session: the request's may be closed before the last row is sent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
+    writer.writerow(_CSV_COLUMNS)
+    with Session(get_engine()) as session:
+        for number, c in enumerate(iter_consultations(session, search), 1):
+            writer.writerow([safe_cell(v) for v in (
+                c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,
+                c.credit_code, c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined,
+                c.not_eligible, c.eligible_rules)])
+            if number % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()

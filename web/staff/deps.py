@@ -67,10 +67,11 @@ AdminDep = Annotated[StaffUser, Depends(require_admin)]
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, refused (403) unless its CSRF token matches the CSRF cookie."""
+    """The posted form, refused (403) unless its CSRF token matches the CSRF cookie and the session."""
     form = await request.form()
     token = form.get("csrf_token")
-    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None):
+    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None,
+                            request.cookies.get(security.SESSION_COOKIE)):
         raise HTTPException(403, "CSRF token missing or wrong; reload the page / 表单已过期，请刷新页面后重试")
     return form
 
@@ -82,9 +83,11 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
            user: StaffUser | None = None) -> Response:
     """A staff page; sets the CSRF cookie when the browser has none and puts its token in the context."""
     cookie = request.cookies.get(security.CSRF_COOKIE)
-    fresh = cookie is None
-    cookie = cookie or security.new_csrf_cookie()
-    context = {"user": user, "csrf_token": security.csrf_token(cookie), **context}
+    fresh = cookie is None or not cookie.isascii()  # a mangled cookie is replaced, never an error
+    cookie = security.new_csrf_cookie() if fresh else cookie
+    session = request.cookies.get(security.SESSION_COOKIE)
+    session = session if session and session.isascii() else None
+    context = {"user": user, "csrf_token": security.csrf_token(cookie, session), **context}
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
     if fresh:

@@ -57,7 +57,8 @@ def sign(purpose: str, data: dict[str, Any]) -> str:
 
 def unsign(purpose: str, token: str | None) -> dict[str, Any] | None:
     """The data of a token made by sign() for the same purpose, or None if it was altered."""
-    if not token or "." not in token:
+    # Only ASCII can be ours; anything else (hmac.compare_digest refuses non-ASCII str) is altered.
+    if not token or "." not in token or not token.isascii():
         return None
     payload, mac = token.rsplit(".", 1)
     if not hmac.compare_digest(mac, _mac(purpose, payload)):
@@ -89,11 +90,14 @@ def new_csrf_cookie() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_token(cookie: str) -> str:
-    """The form token that goes with a CSRF cookie (double submit, signed)."""
-    return _mac("csrf", cookie)
+def csrf_token(cookie: str, session: str | None = None) -> str:
+    """The form token that goes with a CSRF cookie and the session cookie (signed double submit,
+    bound to the session: a token from before a login or from another session does not fit)."""
+    return _mac("csrf", f"{cookie}|{session or ''}")
 
 
-def csrf_ok(cookie: str | None, token: str | None) -> bool:
-    """Whether a posted form token matches the CSRF cookie."""
-    return bool(cookie and token) and hmac.compare_digest(csrf_token(cookie or ""), token or "")
+def csrf_ok(cookie: str | None, token: str | None, session: str | None = None) -> bool:
+    """Whether a posted form token matches the CSRF cookie and the session cookie."""
+    if not (cookie and token and cookie.isascii() and token.isascii() and (session or "").isascii()):
+        return False
+    return hmac.compare_digest(csrf_token(cookie, session), token)

@@ -1,0 +1,9 @@
+// Page actions without inline handlers (the Content-Security-Policy allows no inline script):
+// a button with data-print prints the page; a form with data-confirm asks before it is sent.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
