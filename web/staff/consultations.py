@@ -109,11 +109,13 @@ STAFF_FORM = {"base": "/staff/consultations/new", "start_url": "/staff/consultat
 
 def staff_page(request: Request, name: str, user: StaffUser, status: int = 200, **context: Any) -> Response:
     """A staff page drawn with the public pages' templates and style, one language at a time."""
+    # The CSRF cookie and token exactly as deps.render makes them (signed, bound to the session).
     cookie = request.cookies.get(security.CSRF_COOKIE)
-    fresh = cookie is None
-    cookie = cookie or security.new_csrf_cookie()
-    response = render_page(request, name, status_code=status, user=user, csrf_token=security.csrf_token(cookie),
-                           **context)
+    fresh = cookie is None or not cookie.isascii()
+    cookie = security.new_csrf_cookie() if fresh else cookie
+    session = request.cookies.get(security.SESSION_COOKIE)
+    token = security.csrf_token(cookie, session if session and session.isascii() else None)  # type: ignore[arg-type]
+    response = render_page(request, name, status_code=status, user=user, csrf_token=token, **context)
     response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
     if fresh:
         set_cookie(request, response, security.CSRF_COOKIE, cookie, max_age=None, samesite="strict")
