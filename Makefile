@@ -3,13 +3,18 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Pinned versions: requirements.lock (what the service runs on, with hashes: deploy/Dockerfile installs
+# it with --require-hashes) and requirements-dev.lock (that plus the test tools), both for Python 3.11
+# and 3.12 on any platform. `make lock` writes them again after pyproject.toml changes.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test bench lint check setup system-deps clean
+.PHONY: run test bench lint check setup system-deps clean lock wheel
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[dev,postgres]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -31,6 +36,15 @@ bench: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check advisor web tests bench
+
+# Not through $(STAMP): installing with the old lock as constraints may be what a pyproject change broke.
+lock:
+	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv; }
+	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres -o $(LOCK)
+	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra dev -o $(DEV_LOCK)
+
+wheel: $(STAMP)
+	$(PY) -m pip wheel -q --no-deps -w dist .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

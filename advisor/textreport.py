@@ -4,9 +4,12 @@ from .checklist import material_line
 from .present import DISCLAIMER, INFERRED_LABEL, STATUS_LABEL
 from .text import Lang, tidy_cjk
 
+STATUSES = ("eligible", "undetermined", "not_eligible")
 
-def render_text(document: dict, lang: Lang) -> str:
-    """The assessment JSON document (present.Presenter.assessment_dict) as readable text."""
+
+def render_text(document: dict, lang: Lang, statuses: tuple[str, ...] = STATUSES) -> str:
+    """The assessment JSON document (present.Presenter.assessment_dict) as readable text, with a group for
+    each of `statuses` (all by default)."""
     zh = lang == "zh"
     lines = [
         ("青羊惠企政策顾问 · 评估结果" if zh else "Qingyang Enterprise Policy Advisor: assessment"),
@@ -23,7 +26,7 @@ def render_text(document: dict, lang: Lang) -> str:
         lines.append(f"~ {document['size_by_standard']['text']}")
     for warning in document["warnings"]:
         lines.append(f"! {warning['path']}: {warning['message']}")
-    for status in ("eligible", "undetermined", "not_eligible"):
+    for status in statuses:
         group = [f for f in document["findings"] if f["status"] == status]
         label = STATUS_LABEL[status][0 if zh else 1]
         lines.append(f"== {label} ({len(group)}) ==")

@@ -22,16 +22,24 @@ from advisor.settings import UPLOAD_PATH, Settings, read_settings
 
 from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
+from .caching import CatalogCache
 from .docs import install_docs
+from .headers import ApiHeaders
 from .limits import BodySizeLimit
 from .logs import AccessLog
 from .metrics import router as metrics_router
+from .openapi import TITLE, complete, operation_id
 from .problems import install_handlers
 from .ratelimit import ApiRateLimiter, RateLimitHeaders
 from .security_headers import SecurityHeaders
 from .staff.apikeys import flushing, install_key_registry
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Bodies smaller than this go out as they are: compressing them would save too little to pay for itself.
+GZIP_MINIMUM_BYTES = 1024
+# zlib level 1: the full assessment (~270 KB) becomes ~55 KB in about a third of level 5's time (46 KB) and a
+# fifth of level 9's (45 KB); on a busy server the CPU matters more than those last kilobytes.
+GZIP_LEVEL = 1
 
 DESCRIPTION = """Eligibility advice for Qingyang District's business-environment plan 青委办字〔2020〕55号.
 
@@ -56,11 +64,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings (from the environment by default)."""
     settings = settings or read_settings()
-    app = FastAPI(title="青羊惠企政策顾问 Qingyang Policy Advisor API", version="1", description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, lifespan=_lifespan)
+    app = FastAPI(title=TITLE, version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=_lifespan, generate_unique_id_function=operation_id)
     app.state.settings = settings
     app.state.advisor = advisor = Advisor()
     app.state.presenter = Presenter(advisor.rulebase)
+    app.state.catalog_cache = CatalogCache()
     install_key_registry(app, settings)
     app.state.rate_limiter = ApiRateLimiter(settings)
 
@@ -75,9 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
 
     app.add_middleware(RateLimitHeaders)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)  # pages and documents compress 5-10x
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(ApiHeaders, rulebase_version=advisor.rulebase.version)  # outside: a 413 carries them too
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"],
@@ -91,10 +101,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with a worked example of an assessment computed by this rule base."""
+    """The OpenAPI document (completed by web.openapi), with a worked example of an assessment computed by
+    this rule base."""
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
+                         separate_input_output_schemas=False)
+    complete(schema, app.state.presenter.rulebase.questions, app.state.settings.api_keys_required)
     document = app.state.presenter.assessment_dict(app.state.advisor.assess_data(WAREHOUSE), "en")
     keep = [f for f in document["findings"] if f["id"] == "joint-acceptance-small-industrial"]
     keep += [f for f in document["findings"] if f["status"] == "undetermined"][:1]

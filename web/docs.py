@@ -13,6 +13,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
+from .openapi import NAME_ZH
+
 
 def swagger_assets() -> Path | None:
     """The folder with swagger-ui-bundle.js and swagger-ui.css, if the package is installed."""
@@ -41,7 +43,7 @@ def install_docs(app: FastAPI) -> None:
     async def docs() -> HTMLResponse:
         if folder is None:
             return HTMLResponse(_FALLBACK)
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} – API",
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} – {NAME_ZH}",
                                    swagger_js_url="/static-docs/swagger-ui-bundle.js",
                                    swagger_css_url="/static-docs/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")

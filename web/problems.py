@@ -1,28 +1,33 @@
 """Errors as application/problem+json (RFC 9457), with one entry per bad field."""
 
+import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Scope
 
 from advisor.profile import FieldIssue, ProfileError
 from advisor.text import Lang, Text
 
-from .i18n import request_lang
+from .i18n import accept_language, request_lang
 
 PROBLEM_TYPE = "application/problem+json"
 
 _TITLES: dict[int, tuple[str, str]] = {
     400: ("请求格式错误", "Malformed request"),
+    401: ("需要有效的API密钥", "API key required"),
     404: ("未找到", "Not found"),
     405: ("不支持该请求方法", "Method not allowed"),
     413: ("请求内容过大", "Request body too large"),
     415: ("不支持的内容类型", "Unsupported media type"),
     422: ("输入有误", "Invalid input"),
     429: ("请求过于频繁", "Too many requests"),
+    500: ("服务器内部错误", "Internal server error"),
     503: ("服务暂不可用", "Service unavailable"),
 }
 
@@ -41,7 +46,7 @@ def problem(status: int, lang: Lang, detail: str, errors: list[dict[str, str]] |
                             "title": zh if lang == "zh" else en, "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
-    return ProblemResponse(body, status_code=status, headers=headers)
+    return ProblemResponse(body, status_code=status, headers={"Content-Language": lang, **(headers or {})})
 
 
 def issues_problem(issues: list[FieldIssue], lang: Lang) -> ProblemResponse:
@@ -85,6 +90,38 @@ def _validation_issue(item: dict[str, Any]) -> FieldIssue:
         return FieldIssue(path, message)
 
 
+def scope_lang(scope: Scope) -> Lang:
+    """The language of an answer made outside a route (middleware): ?lang=, then Accept-Language, then zh."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
+    if query in ("zh", "en"):
+        return "zh" if query == "zh" else "en"
+    header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    return accept_language(header) or "zh"
+
+
+def server_error_content(path: str, accept: str, lang: Lang, request_id: str | None = None) -> tuple[str, bytes]:
+    """Media type and body of a 500: a short page for a browser asking for a page, else problem+json.
+    Never the cause (it may quote values): that goes to the log, found again by the request id."""
+    reference = f" (request {request_id})" if request_id else ""
+    if not path.startswith("/api/") and "text/html" in accept:
+        title = "服务器内部错误，请稍后再试" if lang == "zh" else "Internal error: please try again later"
+        page = (f'<!doctype html><meta charset="utf-8"><title>{title}</title><h1>{title}</h1>'
+                f'<p>{reference.strip(" ()")}</p><p><a href="/">青羊惠企政策顾问</a></p>')
+        return "text/html; charset=utf-8", page.encode()
+    zh, en = _TITLES[500]
+    detail = ("服务器内部错误，请稍后再试；如仍出错，请联系运维人员" if lang == "zh"
+              else "an internal error occurred; try again, and tell the operators if it persists") + reference
+    body = {"type": "/problems/internal-error", "title": zh if lang == "zh" else en, "status": 500, "detail": detail}
+    return PROBLEM_TYPE, json.dumps(body, ensure_ascii=False).encode()
+
+
+def _not_json(request: Request, items: list[dict[str, Any]]) -> bool:
+    """The whole body was refused because it was not sent as JSON (FastAPI then keeps it as bytes)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return (not media_type.endswith("json") and len(items) == 1 and tuple(items[0].get("loc", ())) == ("body",)
+            and items[0].get("type") in ("model_attributes_type", "dict_type"))
+
+
 def install_handlers(app: FastAPI) -> None:
     """Every error of the API as problem+json in the request's language; pages get a short HTML page."""
 
@@ -92,6 +129,10 @@ def install_handlers(app: FastAPI) -> None:
         body = getattr(error, "body", None)  # a body that parsed but did not validate may still name its lang
         lang = request_lang(request, body.get("lang") if isinstance(body, dict) else None)
         items = list(error.errors())
+        if _not_json(request, items):
+            detail = ("请求体应以 application/json 发送" if lang == "zh"
+                      else "send the request body as application/json")
+            return problem(415, lang, detail, [{"path": "(body)", "message": detail}], kind="unsupported-media-type")
         if any(item.get("type") == "json_invalid" for item in items):
             detail = "请求体不是有效的JSON" if lang == "zh" else "the request body is not valid JSON"
             return problem(400, lang, detail, [{"path": "(body)", "message": detail}], kind="malformed-json")
@@ -109,6 +150,13 @@ def install_handlers(app: FastAPI) -> None:
                                 f'<h1>{title}</h1><p><a href="/">青羊惠企政策顾问</a></p>', status_code=404)
         return problem(error.status_code, lang, detail, headers=getattr(error, "headers", None))
 
+    async def on_server_error(request: Request, error: Exception) -> Response:
+        # Starlette's outermost middleware calls this, then re-raises so the server still logs the traceback.
+        lang = request_lang(request)
+        media_type, body = server_error_content(request.url.path, request.headers.get("accept", ""), lang)
+        return Response(body, status_code=500, media_type=media_type, headers={"Content-Language": lang})
+
+    app.add_exception_handler(Exception, on_server_error)
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(ProfileError, on_profile)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .problems import scope_lang, server_error_content
+
 log = logging.getLogger("advisor.errors")
 
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
@@ -78,12 +80,14 @@ class SecurityHeaders:
         except Exception as error:  # logged without its message (it may quote values), answered with 500
             log.error("request %s %s %s failed: %s", request_id, scope.get("method"), scope["path"],
                       type(error).__name__)
-            if not started:
+            if not started:  # as every other error: problem+json, or a short page for a browser's page
+                lang = scope_lang(scope)
+                accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
+                media_type, body = server_error_content(scope["path"], accept, lang, request_id)
                 await send({"type": "http.response.start", "status": 500,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            "headers": [(b"content-type", media_type.encode()), (b"content-language", lang.encode()),
                                         *self._headers(request_id if own_id else None, self.default_policy)]})
-                await send({"type": "http.response.body",
-                            "body": f"服务器内部错误 / internal error (request {request_id})".encode()})
+                await send({"type": "http.response.body", "body": body})
 
     def _headers(self, request_id: str | None, csp: str) -> list[tuple[bytes, bytes]]:
         headers = [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),

@@ -8,6 +8,8 @@ import argparse
 import getpass
 import sys
 
+from .exitcodes import EXIT_DATA
+
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ..storage import database_url, upgrade
@@ -36,7 +38,7 @@ def _cmd_staff_create(args: argparse.Namespace) -> int:
 
     password = _read_password(args.password_stdin)
     if password is None:
-        return 1
+        return EXIT_DATA
     upgrade()
     try:
         with session_scope() as session:
@@ -44,7 +46,7 @@ def _cmd_staff_create(args: argparse.Namespace) -> int:
             role = user.role
     except StaffError as error:
         print(f"staff create: {error}", file=sys.stderr)
-        return 1
+        return EXIT_DATA
     print(f"created {role} {args.name}")
     return 0
 

@@ -33,18 +33,19 @@ class ActiveKey:
     name: str
 
 
-def create_key(session: Session, name: str, admin: StaffUser) -> tuple[ApiClient, str]:
-    """A new key for a partner; returns the record and the key, which is shown once and never stored."""
+def create_key(session: Session, name: str, admin: StaffUser | None) -> tuple[ApiClient, str]:
+    """A new key for a partner; returns the record and the key, which is shown once and never stored.
+    `admin` is None when an operator creates it on the command line."""
     key = PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(name=name.strip()[:120] or "partner", prefix=key[:10], key_hash=digest(key),
-                       created_at=now(), created_by=admin.id)
+                       created_at=now(), created_by=admin.id if admin else None)
     session.add(client)
     session.flush()
     audit.record(session, "apikey_create", admin, f"key {client.id} ({client.prefix}…) for {client.name}")
     return client, key
 
 
-def revoke_key(session: Session, client_id: int, admin: StaffUser) -> bool:
+def revoke_key(session: Session, client_id: int, admin: StaffUser | None) -> bool:
     """Revoke a key; False when there is no such active key. Caller commits."""
     client = session.get(ApiClient, client_id)
     if client is None or client.revoked_at is not None:

@@ -31,7 +31,7 @@ def test_upgrade_then_create_the_first_admin(db_url: str) -> None:
     assert "created admin chief" in created.stdout
     assert SECRET not in created.stdout + created.stderr
     again = _advisor("staff", "create", "chief", "--password-stdin", url=db_url, stdin=SECRET + "\n")
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 3 and "already exists" in again.stderr  # a data error
     with Session(engine) as session:
         user = authenticate(session, "chief", SECRET).user
         assert user is not None and user.role == "admin"

@@ -200,3 +200,102 @@ async def test_unknown_method_is_a_problem(client: httpx.AsyncClient) -> None:
     response = await client.delete("/api/v1/assessments")
     assert response.status_code == 405
     assert response.headers["content-type"].startswith(PROBLEM)
+
+
+async def test_api_answers_carry_the_rule_base_version_and_their_language(client: httpx.AsyncClient) -> None:
+    health = (await client.get("/healthz")).json()
+    english = await client.post("/api/v1/assessments", json={"profile": {}, "lang": "en"},
+                                headers={"accept-language": "zh"})
+    assert english.headers["rulebase-version"] == health["rulebase_version"]
+    assert english.headers["content-language"] == "en"  # the body's lang wins over the header
+    problem = await client.post("/api/v1/assessments", json={"profile": {"x": {}}}, params={"lang": "en"})
+    assert problem.status_code == 422 and problem.headers["content-language"] == "en"
+    assert problem.headers["rulebase-version"] == health["rulebase_version"]
+    missing = await client.get("/api/v1/provisions/nothing", headers={"accept-language": "en"})
+    assert missing.headers["content-language"] == "en"
+    assert (await client.get("/api/v1/questions")).headers["content-language"] == "zh, en"
+    too_large = await client.post("/api/v1/assessments", json={"profile": {}, "pad": "x" * 30_000})
+    assert too_large.status_code == 413 and too_large.headers["rulebase-version"] == health["rulebase_version"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/provisions", "/api/v1/provisions/joint-acceptance-small-industrial",
+                                  "/api/v1/questions", "/api/v1/schemas/profile"])
+async def test_catalog_endpoints_answer_304_to_a_current_etag(client: httpx.AsyncClient, path: str) -> None:
+    first = await client.get(path, params={"lang": "en"})
+    assert first.status_code == 200 and first.content
+    etag = first.headers["etag"]
+    assert "max-age" in first.headers["cache-control"] and "accept-language" in first.headers["vary"].lower()
+    again = await client.get(path, params={"lang": "en"}, headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    listed = await client.get(path, params={"lang": "en"}, headers={"if-none-match": f'"other", {etag}'})
+    assert listed.status_code == 304
+    stale = await client.get(path, params={"lang": "en"}, headers={"if-none-match": 'W/"stale"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+async def test_each_language_and_article_has_its_own_etag(client: httpx.AsyncClient) -> None:
+    zh = await client.get("/api/v1/provisions")
+    en = await client.get("/api/v1/provisions", params={"lang": "en"})
+    article = await client.get("/api/v1/provisions", params={"article": "（四）", "lang": "en"})
+    assert len({zh.headers["etag"], en.headers["etag"], article.headers["etag"]}) == 3
+    other_language = await client.get("/api/v1/provisions", params={"lang": "en"},
+                                      headers={"if-none-match": zh.headers["etag"]})
+    assert other_language.status_code == 200 and other_language.content == en.content
+
+
+async def test_the_full_document_is_gzipped_when_accepted(client: httpx.AsyncClient) -> None:
+    body = {"profile": WAREHOUSE, "lang": "en"}
+    plain = await client.post("/api/v1/assessments", json=body, headers={"accept-encoding": "identity"})
+    zipped = await client.post("/api/v1/assessments", json=body, headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) * 4 < len(plain.content)
+    assert zipped.json() == plain.json()  # httpx decodes it: the same document
+
+
+async def test_catalog_answers_are_gzipped_once_and_equal_the_plain_ones(client: httpx.AsyncClient) -> None:
+    plain = await client.get("/api/v1/provisions", headers={"accept-encoding": "identity"})
+    zipped = await client.get("/api/v1/provisions", headers={"accept-encoding": "gzip, deflate"})
+    assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) * 4 < len(plain.content)
+    assert zipped.content == plain.content  # httpx decodes it
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert "accept-encoding" in zipped.headers["vary"].lower() and "accept-encoding" in plain.headers["vary"].lower()
+
+
+async def test_a_body_not_sent_as_json_is_415(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/assessments", content=b'{"profile": {}}',
+                                 headers={"content-type": "text/plain"}, params={"lang": "en"})
+    assert response.status_code == 415
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert "application/json" in response.json()["detail"]
+
+
+async def test_a_server_error_is_a_problem_not_plain_text() -> None:
+    from fastapi import APIRouter
+
+    from advisor.settings import Settings
+    from web.app import create_app
+
+    app = create_app(Settings())
+    broken = APIRouter()
+
+    @broken.get("/api/v1/broken", include_in_schema=False)
+    @broken.get("/broken-page", include_in_schema=False)
+    async def broken_route() -> None:
+        raise RuntimeError("a bug")
+
+    app.include_router(broken)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get("/api/v1/broken", headers={"accept-language": "en"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(PROBLEM)
+    problem = response.json()
+    assert problem["status"] == 500 and problem["title"] == "Internal server error"
+    assert "a bug" not in response.text  # the cause goes to the log, not to the caller
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        page = await http.get("/broken-page", headers={"accept": "text/html"})
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "服务器内部错误" in page.text and "a bug" not in page.text

@@ -1,15 +1,122 @@
-"""The OpenAPI document validates against the OpenAPI specification, with every endpoint documented."""
+"""The OpenAPI document validates and is a contract a generated client can rely on."""
 
 import httpx
 import pytest
 from openapi_spec_validator import validate
 
+from advisor.questions import load_questions
+from web.api.models import NextQuestions, Provision, ProvisionList, QuestionCatalogDocument
+
 pytestmark = pytest.mark.anyio
+PROBLEM = "application/problem+json"
 
 
-async def test_the_openapi_document_is_valid(client: httpx.AsyncClient) -> None:
-    spec = (await client.get("/openapi.json")).json()
+@pytest.fixture
+async def spec(client: httpx.AsyncClient) -> dict:
+    return (await client.get("/openapi.json")).json()  # type: ignore[no-any-return]
+
+
+def _operations(spec: dict) -> list[tuple[str, str, dict]]:
+    return [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+
+
+async def test_the_openapi_document_is_valid(spec: dict) -> None:
     validate(spec)  # raises on any violation of the OpenAPI 3.1 schema
     paths = set(spec["paths"])
     assert {"/api/v1/assessments", "/api/v1/provisions", "/api/v1/provisions/{provision_id}", "/api/v1/questions",
             "/api/v1/questions/next", "/api/v1/schemas/profile", "/healthz"} <= paths
+
+
+async def test_operation_ids_are_the_route_functions_in_camel_case(spec: dict) -> None:
+    ids = {(method, path): op["operationId"] for path, method, op in _operations(spec)}
+    assert ids[("post", "/api/v1/assessments")] == "createAssessment"
+    assert ids[("get", "/api/v1/provisions")] == "listProvisions"
+    assert ids[("get", "/api/v1/provisions/{provision_id}")] == "getProvision"
+    assert ids[("get", "/api/v1/questions")] == "listQuestions"
+    assert ids[("post", "/api/v1/questions/next")] == "nextQuestions"
+    assert ids[("get", "/api/v1/schemas/profile")] == "getProfileSchema"
+    assert len(set(ids.values())) == len(ids)
+    assert all(value.isascii() and value.isalnum() for value in ids.values())
+
+
+async def test_title_is_ascii_with_the_chinese_name_as_metadata(spec: dict) -> None:
+    assert spec["info"]["title"] == "Qingyang Policy Advisor API"
+    assert spec["info"]["x-name-zh"] == "青羊惠企政策顾问"
+
+
+async def test_every_error_is_a_problem_under_its_real_media_type(spec: dict) -> None:
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, method, op in _operations(spec):
+        errors = {status: response for status, response in op["responses"].items() if status[0] in "45"}
+        assert "500" in errors, (method, path)
+        for status, response in errors.items():
+            assert list(response["content"]) == [PROBLEM], (method, path, status)
+            assert response["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
+        if path.startswith("/api/"):
+            assert {"401", "429"} <= set(errors), (method, path)
+        if "requestBody" in op:
+            assert {"400", "413", "415", "422"} <= set(errors), (method, path)
+    assert "404" in spec["paths"]["/api/v1/provisions/{provision_id}"]["get"]["responses"]
+    assert "503" in spec["paths"]["/api/v1/batches"]["post"]["responses"]
+    problem = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem["required"])
+
+
+async def test_the_profile_is_a_typed_component_with_labels_units_and_options(spec: dict) -> None:
+    schemas = spec["components"]["schemas"]
+    for request in ("AssessmentRequest", "NextQuestionsRequest"):
+        assert schemas[request]["properties"]["profile"]["$ref"] == "#/components/schemas/Profile"
+    profile = schemas["Profile"]
+    catalog = load_questions()
+    assert set(profile["properties"]) == {section.id for section in catalog.sections}
+    project = schemas["ProjectSection"]
+    assert project["additionalProperties"] is False
+    area = project["properties"]["floor_area_m2"]
+    assert area["anyOf"][0]["type"] == "number" and area["anyOf"][0]["minimum"] == 0
+    assert area["x-unit"] == {"zh": "平方米", "en": "m²"} and area["x-label"]["zh"]
+    funding = project["properties"]["funding"]
+    enum = next(item["enum"] for item in funding["anyOf"] if "enum" in item)
+    assert [option["value"] for option in funding["x-options"]] == enum
+    question = catalog.by_path["project.funding"]
+    assert funding["x-options"][0] == {"value": question.options[0].value, "zh": question.options[0].zh,
+                                       "en": question.options[0].en}
+    assert {"type": "boolean"} in project["properties"]["low_risk"]["anyOf"]
+
+
+async def test_catalog_answers_are_typed_and_match_their_schemas(spec: dict, client: httpx.AsyncClient) -> None:
+    def schema_of(path: str, method: str = "get") -> str:
+        return spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+
+    assert schema_of("/api/v1/provisions").endswith("/ProvisionList")
+    assert schema_of("/api/v1/provisions/{provision_id}").endswith("/Provision")
+    assert schema_of("/api/v1/questions").endswith("/QuestionCatalogDocument")
+    assert schema_of("/api/v1/questions/next", "post").endswith("/NextQuestions")
+    ProvisionList.model_validate((await client.get("/api/v1/provisions")).json())
+    Provision.model_validate((await client.get("/api/v1/provisions/joint-acceptance-small-industrial")).json())
+    QuestionCatalogDocument.model_validate((await client.get("/api/v1/questions")).json())
+    NextQuestions.model_validate((await client.post("/api/v1/questions/next", json={"profile": {}})).json())
+
+
+async def test_the_served_profile_schema_carries_the_same_labels(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/api/v1/schemas/profile")).json()
+    reference = schema["properties"]["project"]["anyOf"][0]["$ref"]
+    project = schema["$defs"][reference.rsplit("/", 1)[1]]
+    assert project["properties"]["floor_area_m2"]["x-unit"]["en"] == "m²"
+
+
+async def test_the_api_key_is_a_security_scheme(spec: dict) -> None:
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["apiKey"] == {**schemes["apiKey"], "type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert schemes["bearer"]["scheme"] == "bearer"
+    security = spec["paths"]["/api/v1/assessments"]["post"]["security"]
+    assert {"apiKey": []} in security and {} in security  # keys are not required by this app's settings
+    assert "security" not in spec["paths"]["/healthz"]["get"]
+
+
+def test_with_keys_required_the_key_is_not_optional() -> None:
+    from advisor.settings import Settings
+    from web.app import create_app
+
+    spec = create_app(Settings(api_keys_required=True)).openapi()
+    security = spec["paths"]["/api/v1/questions"]["get"]["security"]
+    assert security == [{"apiKey": []}, {"bearer": []}]

@@ -12,7 +12,7 @@ from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
 from ..problems import issues_problem
 from ..responses import FastJSONResponse
-from .models import PROBLEM_RESPONSES, WAREHOUSE, AssessmentDocument, AssessmentRequest, CompactAssessmentDocument
+from .models import WAREHOUSE, AssessmentDocument, AssessmentRequest, CompactAssessmentDocument
 
 router = APIRouter(tags=["assessments"])
 
@@ -28,8 +28,7 @@ _EXAMPLES = {
 
 
 @router.post("/assessments", response_model=AssessmentDocument | CompactAssessmentDocument,
-             response_class=FastJSONResponse,
-             responses=PROBLEM_RESPONSES, summary="Assess an enterprise profile")
+             response_class=FastJSONResponse, summary="Assess an enterprise profile")
 async def create_assessment(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
                             body: Annotated[AssessmentRequest, Body(openapi_examples=_EXAMPLES)]) -> Response:
     """Every provision of the plan judged for the profile: eligible, undetermined (with the questions
@@ -41,6 +40,7 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # Returned as the presenter's dict directly: validating it against the model again costs time.
+    headers = {"Content-Language": lang}
     if body.view == "compact":
-        return FastJSONResponse(presenter.compact_dict(assessment, lang))
-    return Response(presenter.assessment_json(assessment, lang), media_type="application/json")
+        return FastJSONResponse(presenter.compact_dict(assessment, lang), headers=headers)
+    return Response(presenter.assessment_json(assessment, lang), media_type="application/json", headers=headers)

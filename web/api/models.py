@@ -5,9 +5,9 @@ is (fast); AssessmentDocument describes its shape for OpenAPI and clients.
 """
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Status = Literal["eligible", "undetermined", "not_eligible"]
 Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
@@ -28,14 +28,19 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# Validated by the advisor (advisor.profile), which names each bad field by its profile path; documented
+# as the Profile component that web.openapi adds from the same model (and puts in place of this marker).
+ProfileData = Annotated[dict[str, Any], WithJsonSchema({"type": "object", "x-component": "Profile"})]
+
+
 class ProfileRequest(BaseModel):
     """A profile to assess, the language of the answer and the date to assess for."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"profile": WAREHOUSE, "lang": "zh"}]})
 
-    profile: dict[str, Any] = Field(description="The enterprise profile: see GET /api/v1/schemas/profile. "
-                                                "Every field is optional; an unanswered field is unknown, never no.")
+    profile: ProfileData = Field(description="The enterprise profile (also at GET /api/v1/schemas/profile). "
+                                             "Every field is optional; an unanswered field is unknown, never no.")
     lang: Literal["zh", "en"] | None = Field(None, description="Language of texts (default: ?lang=, "
                                                                 "Accept-Language, then zh)")
     as_of: date | None = Field(None, description="Assess for this date (default today; not before 2020-11-23)")
@@ -295,6 +300,99 @@ class CompactAssessmentDocument(BaseModel):
     disclaimer: str
 
 
+class OptionInfo(BaseModel):
+    """One allowed value of a choice question, with its labels."""
+
+    value: str
+    zh: str
+    en: str
+
+
+class QuestionInfo(BaseModel):
+    """A profile field with everything a form needs, in both languages."""
+
+    field: str = Field(description="SECTION.FIELD path of the profile field")
+    section: str
+    type: Literal["bool", "enum", "integer", "number", "credit_code"]
+    label: LocalText
+    help: LocalText | None
+    unit: LocalText | None = Field(description="The unit of a number, e.g. 平方米 / m²")
+    term: str | None = Field(description="The plan's own wording, where it matters")
+    min: float | None
+    max: float | None
+    options: list[OptionInfo] = Field(description="The allowed values of an enum question")
+    affects: list[str] = Field(description="Provisions whose conditions read this field")
+
+
+class TopicInfo(BaseModel):
+    """What an enterprise is planning; selects the sections a form shows."""
+
+    id: str
+    label: LocalText
+    sections: list[str]
+
+
+class SectionInfo(BaseModel):
+    id: str
+    label: LocalText
+
+
+class QuestionCatalogDocument(BaseModel):
+    """Every profile question, the sections they belong to and the topics that select sections."""
+
+    topics: list[TopicInfo]
+    sections: list[SectionInfo]
+    questions: list[QuestionInfo]
+
+
+class NextQuestion(QuestionRef):
+    """An unanswered question, with the undetermined provisions it can settle."""
+
+    type: Literal["bool", "enum", "integer", "number", "credit_code"]
+    settles: list[str] = Field(description="Undetermined provisions an answer can settle, most first")
+    affects: list[str] = Field(description="Every provision whose conditions read this field")
+
+
+class NextQuestions(BaseModel):
+    """The questions to ask next, those that settle the most undetermined provisions first."""
+
+    undetermined: int = Field(description="How many provisions the partial profile leaves undetermined")
+    questions: list[NextQuestion]
+
+
+class Provision(BaseModel):
+    """One provision of the plan as an encoded rule: what it gives, its article and quote, how to apply."""
+
+    id: str
+    article: str
+    article_title: str
+    title: str
+    title_zh: str
+    title_en: str
+    kind: Literal["fast_track", "subsidy", "financing", "service"]
+    nature: Nature = Field(description=_NATURE)
+    target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
+    scope: Scope = Field(description=_SCOPE)
+    reviewed: date | None = Field(description="When the rule was last reviewed against the plan's sentence")
+    benefit: str
+    time_limit: TimeLimit | None
+    quote: str = Field(description="The plan's text, verbatim")
+    handled_by: list[Office]
+    channels: list[Office]
+    materials: list[Material]
+    public_facts: list[dict[str, Any]] = Field(description="Facts from outside the plan: shown, never deciding")
+    notes: list[str]
+    theme: str
+    fields: list[str] = Field(description="Profile fields its conditions read")
+
+
+class ProvisionList(BaseModel):
+    """Every provision (or those of one article)."""
+
+    rulebase_version: str
+    provisions: list[Provision]
+
+
 class FieldError(BaseModel):
     path: str = Field(description="The bad field: a profile path (SECTION.FIELD) or a request member")
     message: str = Field(description="Why, in the request's language")
@@ -308,16 +406,3 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[FieldError] | None = None
-
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": Problem, "description": "Bad input: one entry per bad field",
-          "content": {"application/problem+json": {"example": {
-              "type": "/problems/invalid-input", "title": "Invalid input", "status": 422,
-              "detail": "1 field(s) need correcting",
-              "errors": [{"path": "project.floor_area_m2", "message": "must be a number"}]}}}},
-    400: {"model": Problem, "description": "The body is not valid JSON",
-          "content": {"application/problem+json": {}}},
-    413: {"model": Problem, "description": "The body is over the size limit",
-          "content": {"application/problem+json": {}}},
-}

@@ -4,14 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 
 from advisor.present import Presenter
 from advisor.rulebase import Rule, fields_used
 from advisor.text import Lang
 
+from ..caching import cached_json
 from ..deps import PresenterDep
 from ..i18n import request_lang
-from .models import Problem
+from .models import Provision, ProvisionList
 
 router = APIRouter(tags=["provisions"])
 
@@ -35,25 +37,36 @@ _EXAMPLE = {"id": "joint-acceptance-small-industrial", "article": "（四）", "
             "kind": "fast_track", "quote": "推行验收登记同步办理,...", "fields": ["project.floor_area_m2"]}
 
 
-@router.get("/provisions", summary="List the provisions",
-            responses={200: {"content": {"application/json": {"example": {"provisions": [_EXAMPLE]}}}}})
-async def list_provisions(request: Request, presenter: PresenterDep, article: str | None = None) -> dict[str, Any]:
-    """Every provision (one encoded rule of the plan), optionally only those of one article, e.g. （四）."""
+@router.get("/provisions", summary="List the provisions", response_model=ProvisionList,
+            responses={200: {"content": {"application/json": {"example": {"provisions": [_EXAMPLE]}}}},
+                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
+async def list_provisions(request: Request, presenter: PresenterDep, article: str | None = None) -> Response:
+    """Every provision (one encoded rule of the plan), optionally only those of one article, e.g. （四）.
+    Send the ETag back in If-None-Match to get 304 while the rule base is unchanged."""
     lang = request_lang(request)
-    fields = _fields_by_rule(presenter)
-    rules = [rule for rule in presenter.rulebase.rules.values() if article is None or rule.spec.article == article]
-    return {"rulebase_version": presenter.rulebase.version,
-            "provisions": [provision_dict(presenter, rule, lang, fields.get(rule.id, [])) for rule in rules]}
+
+    def build() -> dict[str, Any]:
+        fields = _fields_by_rule(presenter)
+        rules = [rule for rule in presenter.rulebase.rules.values()
+                 if article is None or rule.spec.article == article]
+        return {"rulebase_version": presenter.rulebase.version,
+                "provisions": [provision_dict(presenter, rule, lang, fields.get(rule.id, [])) for rule in rules]}
+
+    articles = {rule.spec.article for rule in presenter.rulebase.rules.values()}
+    # Every unknown article gives the same empty list: one cache entry for them all, however many are tried.
+    key = article if article is None or article in articles else "(no such article)"
+    return cached_json(request, (lang, key), build, languages=lang)
 
 
-@router.get("/provisions/{provision_id}", summary="One provision",
-            responses={404: {"model": Problem, "content": {"application/problem+json": {}}},
-                       200: {"content": {"application/json": {"example": _EXAMPLE}}}})
-async def get_provision(request: Request, presenter: PresenterDep, provision_id: str) -> dict[str, Any]:
+@router.get("/provisions/{provision_id}", summary="One provision", response_model=Provision,
+            responses={200: {"content": {"application/json": {"example": _EXAMPLE}}},
+                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
+async def get_provision(request: Request, presenter: PresenterDep, provision_id: str) -> Response:
     """One provision by its id, e.g. joint-acceptance-small-industrial."""
     lang = request_lang(request)
     rule = presenter.rulebase.rules.get(provision_id)
     if rule is None:
         raise HTTPException(404, f"没有编号为 {provision_id} 的政策条目" if lang == "zh"
                             else f"no provision with id {provision_id}")
-    return provision_dict(presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, []))
+    return cached_json(request, (lang,), lambda: provision_dict(
+        presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, [])), languages=lang)

@@ -6,15 +6,16 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advisor.next_questions import next_questions
+from advisor.next_questions import next_questions as rank_questions
 from advisor.profile import ProfileError
 from advisor.questions import Question
 from advisor.rulebase import fields_used
 
+from ..caching import cached_json
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
 from ..problems import issues_problem
-from .models import PROBLEM_RESPONSES, NextQuestionsRequest
+from .models import NextQuestions, NextQuestionsRequest, QuestionCatalogDocument
 
 router = APIRouter(tags=["questions"])
 
@@ -37,38 +38,45 @@ _QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "ty
                      "affects": ["joint-acceptance-small-industrial"]}
 
 
-@router.get("/questions", summary="Every profile question",
+@router.get("/questions", summary="Every profile question", response_model=QuestionCatalogDocument,
             responses={200: {"content": {"application/json": {"example": {
                 "topics": [{"id": "project", "sections": ["project"],
                             "label": {"zh": "建设或投资项目", "en": "Building or investing in a project"}}],
-                "questions": [_QUESTION_EXAMPLE]}}}}})
-async def list_questions(presenter: PresenterDep) -> dict[str, Any]:
+                "sections": [{"id": "project", "label": {"zh": "项目", "en": "Project"}}],
+                "questions": [_QUESTION_EXAMPLE]}}}},
+                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
+async def list_questions(request: Request, presenter: PresenterDep) -> Response:
     """Every profile field: type, unit, zh/en label and help, allowed values, the provisions it affects;
     and the topics that select sections of a form."""
-    catalog = presenter.rulebase.questions
-    used = fields_used(presenter.rulebase)
-    return {
-        "topics": [{"id": t.id, "label": t.label.model_dump(), "sections": list(t.sections)} for t in catalog.topics],
-        "sections": [{"id": s.id, "label": s.label.model_dump()} for s in catalog.sections],
-        "questions": [question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
-    }
+    def build() -> dict[str, Any]:
+        catalog = presenter.rulebase.questions
+        used = fields_used(presenter.rulebase)
+        return {
+            "topics": [{"id": t.id, "label": t.label.model_dump(), "sections": list(t.sections)}
+                       for t in catalog.topics],
+            "sections": [{"id": s.id, "label": s.label.model_dump()} for s in catalog.sections],
+            "questions": [question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
+        }
+
+    return cached_json(request, (), build, languages="zh, en")
 
 
-@router.post("/questions/next", summary="The questions to ask next", response_model=None,
-             responses=PROBLEM_RESPONSES | {
-    200: {"content": {"application/json": {"example": {"undetermined": 89, "questions": [
-        {"field": "finance.needs_financing", "label": "Do you need financing?", "help": None, "term": None,
-         "type": "bool", "settles": ["bank-tax-loans-small-micro"], "affects": ["bank-tax-loans-small-micro"]}]}}}}})
-async def ask_next(request: Request, advisor: AdvisorDep, presenter: PresenterDep,
-                   body: NextQuestionsRequest) -> dict[str, Any] | Response:
+@router.post("/questions/next", summary="The questions to ask next", response_model=NextQuestions,
+             responses={200: {"content": {"application/json": {"example": {"undetermined": 89, "questions": [
+                 {"field": "finance.needs_financing", "label": "Do you need financing?", "help": None, "term": None,
+                  "type": "bool", "settles": ["bank-tax-loans-small-micro"],
+                  "affects": ["bank-tax-loans-small-micro"]}]}}}}})
+async def next_questions(request: Request, response: Response, advisor: AdvisorDep, presenter: PresenterDep,
+                         body: NextQuestionsRequest) -> Any:
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
     try:
         assessment = advisor.assess_data(body.profile, body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
-    ranked = next_questions(assessment, advisor.rulebase, body.limit)
+    ranked = rank_questions(assessment, advisor.rulebase, body.limit)
     by_path = advisor.rulebase.questions.by_path
+    response.headers["Content-Language"] = lang
     return {
         "undetermined": len(assessment.by_status("undetermined")),
         "questions": [dict(presenter.question_ref(q.path, lang), type=by_path[q.path].type,
