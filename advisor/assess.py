@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import PLAN_IN_FORCE
+from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
-from .findings import Assessment, ChecklistItem, Finding, Inferred
+from .findings import Assessment, Finding, Inferred
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .sizing import size_by_standard
@@ -74,7 +75,7 @@ class Advisor:
         inferred, contradictions = self._inferences(flat, concepts)
         by_standard = size_by_standard(flat)
         warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
-        return Assessment(tuple(findings), concepts, flat, warnings, merge_checklist(findings),
+        return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
                           self.rulebase.version, as_of, inferred, by_standard)
 
     def _inferences(self, flat: dict[str, Any], concepts: dict[str, Any]
@@ -117,16 +118,3 @@ def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldI
            f"{_SIZES[by_standard][1]} enterprise, not {_SIZES[declared][1]} as declared: please check. "
            "The declared size is used."), level="warning"),)
 
-
-def merge_checklist(findings: list[Finding]) -> tuple[ChecklistItem, ...]:
-    """One de-duplicated materials list for the findings that apply or may apply."""
-    needed: dict[str, list[str]] = {}
-    for finding in findings:
-        if finding.status != "not_eligible":
-            rule_id = finding.rule.id
-            for material in finding.rule.spec.materials:
-                if material in needed:
-                    needed[material].append(rule_id)
-                else:
-                    needed[material] = [rule_id]
-    return tuple([ChecklistItem(material, tuple(rules)) for material, rules in needed.items()])

@@ -97,6 +97,7 @@ class Material(BaseModel):
     name: Text
     note: Text | None = None
     basis: Basis
+    alternative_to: tuple[str, ...] = ()  # materials that may be brought instead of this one
 
 
 class ArticleEntry(BaseModel):
@@ -213,5 +214,8 @@ def load_catalog() -> Catalog:
         _check_basis(office.basis, f"catalog/offices.yaml: {office.id}", articles, sources)
     for material in materials.values():
         _check_basis(material.basis, f"catalog/materials.yaml: {material.id}", articles, sources)
+        unknown = set(material.alternative_to) - set(materials)
+        if unknown:
+            raise ValueError(f"catalog/materials: {material.id} names unknown alternatives {sorted(unknown)}")
     return Catalog(plan_text=plan_text, articles=dict(sorted(articles.items(), key=lambda kv: kv[1].number)),
                   offices=offices, materials=materials, sources=sources)

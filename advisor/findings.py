@@ -21,10 +21,12 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
-    """A material needed by one or more findings (eligible or undetermined)."""
+    """A material needed by one or more findings; `when` says whether they apply or may apply."""
 
     material: str
     needed_by: tuple[str, ...]
+    when: str = "eligible"  # "eligible" | "if_confirmed" (only undetermined findings need it)
+    alternatives: tuple[str, ...] = ()  # materials that may be brought instead ("其一即可")
 
 
 @dataclass(frozen=True, slots=True)

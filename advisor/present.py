@@ -344,7 +344,8 @@ class Presenter:
                 for path, rules in assessment.questions_to_settle()
             ],
             "checklist": [
-                dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by))
+                dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
+                     alternatives=[self.material_dict(other, lang) for other in item.alternatives])
                 for item in assessment.checklist
             ],
             "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
@@ -403,7 +404,7 @@ class Presenter:
             "findings": findings,
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
-            "checklist": [{"material": item.material, "needed_by": list(item.needed_by)}
+            "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
                           for item in assessment.checklist],
             "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
             "size_by_standard": assessment.size_by_standard,

@@ -1,7 +1,8 @@
 """A plain-text rendering of an assessment, for the terminal."""
 
+from .checklist import material_line
 from .present import DISCLAIMER, INFERRED_LABEL, STATUS_LABEL
-from .text import Lang
+from .text import Lang, tidy_cjk
 
 STATUSES = ("eligible", "undetermined", "not_eligible")
 
@@ -34,7 +35,7 @@ def render_text(document: dict, lang: Lang, statuses: tuple[str, ...] = STATUSES
             lines.append(f"    {finding['benefit']}")
             if finding["time_limit"]:
                 lines.append(f"    {finding['time_limit']['text']}")
-            lines.append(f"    「{finding['quote']}」")
+            lines.append(f"    「{tidy_cjk(finding['quote'])}」")
             for missing in finding["missing"]:
                 lines.append(f"    ? {missing['label']} ({missing['field']})")
             for failing in finding["failing"]:
@@ -46,10 +47,22 @@ def render_text(document: dict, lang: Lang, statuses: tuple[str, ...] = STATUSES
                 ", ".join(o["name"] for o in finding["handled_by"] + finding["channels"])
             lines.append(f"    {'办理' if zh else 'Where'}: {offices}")
         lines.append("")
-    if document["checklist"]:
-        lines.append("== 材料清单 ==" if zh else "== Materials checklist ==")
-        for item in document["checklist"]:
-            lines.append(f"- {item['name']} [{item['basis']['text']}] <- {', '.join(item['needed_by'])}")
-        lines.append("")
+    lines.extend(checklist_lines(document, zh))
     lines.append(DISCLAIMER[0 if zh else 1])
     return "\n".join(lines)
+
+
+def checklist_lines(document: dict, zh: bool) -> list[str]:
+    """The checklist: materials of the eligible provisions, then apart those only undetermined ones need."""
+    lines: list[str] = []
+    for when, title in (("eligible", ("== 材料清单 ==", "== Materials checklist ==")),
+                        ("if_confirmed", ("== 如确认符合，还需 ==", "== If confirmed eligible, also =="))):
+        items = [item for item in document["checklist"] if item["when"] == when]
+        if not items:
+            continue
+        lines.append(title[0] if zh else title[1])
+        for item in items:
+            lines.append(f"- {material_line(item, 'zh' if zh else 'en')} [{item['basis']['text']}]")
+        lines.append("")
+    return lines
+

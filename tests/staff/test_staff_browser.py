@@ -1,54 +1,166 @@
-"""In real Chromium: a staff member logs in, records a consultation, finds it in the list, opens the slip."""
+"""In real Chromium: a routine window consultation (pages and clicks counted), the same stepped form
+as the self-check, the record that prints as the slip on at most two A4 pages, re-assessment with
+history, axe-core on the staff pages, screenshots."""
 
-from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
+from tests.browser import (
+    VIEWPORTS,
+    launch,
+    needs_chromium,
+    pdf_pages,
+    screenshot,
+    serious_violations,
+    small_tap_targets,
+)
 from tests.staff.conftest import PASSWORD
+from tests.walkins import WALK_INS
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="system Chromium not installed: run make system-deps")
+pytestmark = needs_chromium
 
 
-def test_staff_records_a_consultation_and_prints_the_slip(server_url: str, database: str) -> None:
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-            "--disable-component-update", "--disable-sync"])
-        try:
-            page = browser.new_page()
-            page.goto(f"{server_url}/staff/consultations")
-            assert "/staff/login" in page.url  # anonymous: sent to the login page
-            page.fill("input[name=name]", "wang")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/staff/consultations")
-            page.click("text=新建咨询 New")
-            page.fill("input[name=applicant_name]", "成都浏览器测试仓储有限公司")
-            page.fill("input[name=credit_code]", "91350100M000100Y43")
-            page.select_option("select[name='enterprise.in_qingyang']", "true")
-            page.select_option("select[name='enterprise.size']", "small")
-            page.select_option("select[name='project.in_qingyang']", "true")
-            page.select_option("select[name='project.has_project']", "true")
-            page.select_option("select[name='project.type']", "warehouse")
-            page.select_option("select[name='project.low_risk']", "true")
-            page.fill("input[name='project.floor_area_m2']", "1200")
-            page.click("text=评估并保存 Assess and save")
-            page.wait_for_url("**/staff/consultations/*")
-            record_url = page.url
-            page.click("text=咨询记录 Records")
-            page.fill("input[name=applicant]", "浏览器测试")
-            page.click("text=查询 Search")
-            rows = page.locator("tr.consultation")
-            assert rows.count() == 1
-            assert "成都浏览器测试仓储有限公司" in rows.first.inner_text()
-            rows.first.locator("text=意见书 Slip").click()
-            page.wait_for_url("**/slip")
-            assert page.url.startswith(record_url)
-            slip = page.locator("article.slip")
-            assert "政策咨询意见书" in slip.inner_text()
-            assert slip.locator("li.finding").count() >= 1
-        finally:
-            browser.close()
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def logged_in(browser, server_url: str, name: str = "wang", viewport: str = "desktop"):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server_url, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    page.goto("/staff/consultations")
+    assert "/staff/login" in page.url  # anonymous: sent to the login page
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff/consultations")
+    return page
+
+
+class Counter:
+    """Clicks made and pages loaded, as a routine consultation is timed at the window."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page, self.clicks, self.pages = page, 0, 0
+        page.on("framenavigated", lambda frame: self._loaded(frame))
+
+    def _loaded(self, frame) -> None:  # type: ignore[no-untyped-def]
+        if frame == self.page.main_frame:
+            self.pages += 1
+
+    def click(self, locator) -> None:  # type: ignore[no-untyped-def]
+        self.clicks += 1
+        locator.click()
+
+
+def test_a_routine_consultation_takes_three_pages_and_few_clicks(browser, server_url: str,
+                                                                  database: str) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in(browser, server_url)
+    walk_in = WALK_INS[0]
+    selfcheck_link = f"{server_url}/results?{walk_in.query()}"
+    count = Counter(page)
+    count.click(page.get_by_role("link", name="新建咨询"))
+    page.get_by_label("自查结果链接").fill(selfcheck_link)
+    count.click(page.get_by_role("button", name="导入"))
+    page.wait_for_url("**/new/review?**")
+    assert "1,200平方米" in page.locator("main").inner_text()
+    page.get_by_label("申请人/企业名称").fill("成都浏览器测试仓储有限公司")
+    count.click(page.get_by_role("button", name="评估并保存"))
+    page.wait_for_url("**/staff/consultations/*")
+    slip = page.locator("article.slip")
+    assert slip.locator(f'[data-rule="{walk_in.expected_first}"]').count() == 1
+    assert "经办人：wang" in slip.inner_text() and "成都浏览器测试仓储有限公司" in slip.inner_text()
+    assert page.get_by_role("button", name="打印意见书").is_visible()
+    count.clicks += 1  # the print button is the last click
+    assert count.pages <= 3 and count.clicks <= 10, (count.pages, count.clicks)
+    screenshot(page, "staff-record-zh-desktop")
+
+
+def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, server_url: str,
+                                                                       database: str) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in(browser, server_url)
+    page.get_by_role("link", name="新建咨询").click()
+    page.get_by_label("建设或投资项目").check()
+    page.get_by_role("button", name="开始回答").click()
+    assert page.locator("#progress").inner_text() == "第1步，共3步"
+    page.get_by_label("统一社会信用代码").fill("91350100M000100Y43")
+    page.get_by_label("企业规模", exact=True).select_option("small")
+    page.get_by_role("button", name="继续").click()
+    page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("是", exact=True).check()
+    page.get_by_label("项目投资主体", exact=True).select_option("enterprise")
+    page.get_by_label("项目类型", exact=True).select_option("warehouse")
+    page.get_by_role("group", name="项目建设地点在青羊区吗？").get_by_label("是", exact=True).check()
+    page.get_by_role("group", name="审批部门给出的风险分类是低风险（含简易低风险）吗？").get_by_label(
+        "是", exact=True).check()
+    page.get_by_label("总建筑面积", exact=True).fill("1，200")
+    page.get_by_role("button", name="继续").click()
+    page.get_by_role("button", name="评估并保存").click()
+    page.wait_for_url("**/staff/consultations/*")
+    answers = page.locator("section.review").inner_text()
+    assert "1,200平方米" in answers and "小型" in answers and "是" in answers
+    assert "True" not in answers and "small" not in answers
+    first = page.url
+    # More answers later: a new record, the earlier one kept and listed as history.
+    page.get_by_role("link", name="补充回答并重新评估").click()
+    page.get_by_role("link", name="更改 总建筑面积").click()
+    page.get_by_role("group", name="是否属于小型项目").get_by_label("是", exact=True).check()
+    page.get_by_role("button", name="继续").click()
+    page.get_by_role("button", name="评估并保存").click()
+    page.wait_for_url("**/staff/consultations/*")
+    assert page.url != first
+    history = page.locator("#r-history").locator("..")
+    assert first.rsplit("/", 1)[1] in history.inner_text()
+    page.get_by_role("link", name="English").click()
+    assert "Consultation #" in page.locator("h1").inner_text() and "咨询记录" not in page.locator("h1").inner_text()
+    screenshot(page, "staff-record-en-desktop")
+
+
+@pytest.mark.parametrize("walk_in", WALK_INS, ids=lambda w: w.name)
+def test_each_walk_in_slip_prints_on_at_most_two_a4_pages(browser, server_url: str, database: str,
+                                                          walk_in) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in(browser, server_url)
+    page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{walk_in.query()}"}))
+    page.get_by_label("申请人/企业名称").fill(f"{walk_in.name} 测试企业")
+    page.get_by_role("button", name="评估并保存").click()
+    page.wait_for_url("**/staff/consultations/*")
+    page.goto(page.url + "/slip")
+    slip = page.locator("article.slip")
+    text = slip.inner_text()
+    for part in ("编号", "评估日期", "申请人", "材料清单", "待确认的问题", "96963", "规则库版本", "不是行政决定",
+                 "经办人", "盖章", "2020-11-23"):
+        assert part in text, part
+    assert slip.locator(f'[data-rule="{walk_in.expected_first}"]').count() == 1
+    assert "在税 务" not in text and slip.locator("blockquote").count() == 0
+    screenshot(page, f"staff-slip-{walk_in.name}-zh-desktop")
+    assert pdf_pages(page) <= 2
+
+
+STAFF_PAGES = ("/staff/consultations", "/staff/consultations/new",
+               "/staff/consultations/new/check?topic=project&step=2",
+               f"/staff/consultations/new/review?{WALK_INS[0].query()}", "/staff/stats")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_staff_pages_pass_axe_with_large_tap_targets(browser, server_url: str, database: str,
+                                                     viewport: str) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in(browser, server_url, "chief", viewport)
+    page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{WALK_INS[0].query()}"}))
+    page.get_by_role("button", name="评估并保存").click()
+    page.wait_for_url("**/staff/consultations/*")
+    record = page.url
+    problems = []
+    for lang in ("zh", "en"):
+        for url in (*STAFF_PAGES, record, record + "/slip", "/staff/admin/keys"):
+            page.goto(url + ("&" if "?" in url else "?") + "lang=en" if lang == "en" else url)
+            name = url.split("?")[0].strip("/").replace("/", "-")
+            screenshot(page, f"{name}-{lang}-{viewport}")
+            problems += [f"{url} {lang}: {v}" for v in serious_violations(page)]
+            if viewport == "mobile":
+                problems += [f"{url} {lang}: small tap target {t}" for t in small_tap_targets(page)]
+    assert not problems, "\n".join(problems)

@@ -17,7 +17,7 @@ from tests.staff.conftest import csrf_from, login
 from tests.storage.helpers import WAREHOUSE
 
 FORM = {
-    "applicant_name": "成都某仓储有限公司", "credit_code": "91350100M000100Y43", "contact": "028-12345678",
+    "applicant_name": "成都某仓储有限公司", "enterprise.credit_code": "91350100M000100Y43", "contact": "028-12345678",
     "lang": "zh", "enterprise.in_qingyang": "true", "enterprise.size": "small", "enterprise.ownership": "private",
     "project.in_qingyang": "true", "project.has_project": "true", "project.funding": "enterprise",
     "project.type": "warehouse",
@@ -66,7 +66,7 @@ def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client, rul
         doc["rulebase_version"] = "NEW-RULES-2"
         for finding in doc["findings"]:
             if finding["id"] == rule.id:
-                finding["benefit"] = revised[lang]
+                finding["title"] = revised[lang]  # the slip shows each provision by its title
     with Session(get_engine(), expire_on_commit=False) as session:
         staff = session.exec(select(StaffUser).where(StaffUser.name == "wang")).one()
         newer = record_consultation(session, staff, WAREHOUSE, docs, "zh")
@@ -74,14 +74,14 @@ def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client, rul
     assert "修订后的办理方式" in client.get(f"/staff/consultations/{newer.id}/slip").text
     after = client.get(f"/staff/consultations/{number}/slip").content
     assert after == before  # byte for byte: the old record still prints the advice it was given
-    assert "修订后的办理方式" not in after.decode() and rule.spec.benefit.zh in after.decode()
+    assert "修订后的办理方式" not in after.decode() and rule.spec.title.zh in after.decode()
 
 
 def test_bad_answers_are_named_and_nothing_is_stored(client: httpx.Client) -> None:
     login(client, "wang")
     token = csrf_from(client.get("/staff/consultations/new").text)
     response = client.post("/staff/consultations", data={**FORM, "project.floor_area_m2": "lots",
-                                                         "credit_code": "123", "csrf_token": token})
+                                                         "enterprise.credit_code": "123", "csrf_token": token})
     assert response.status_code == 422
     assert "应为18位" in response.text
     with Session(get_engine()) as session:
@@ -113,13 +113,14 @@ def test_statistics_show_provisions_gaps_and_weeks(client: httpx.Client) -> None
     _record(client)
     _record(client, **{"project.floor_area_m2": "", "project.small_scale": ""})
     page = client.get("/staff/stats").text
-    assert page.count("<svg") == 2
+    assert page.count('<figure class="bars"') == 2
     assert "验收登记同步办理" in page
     provisions = page.split('id="provisions"')[1].split("</table>")[0]
     assert re.search(r"<td>\d+</td>", provisions)
     missing = page.split('id="missing"')[1].split("</table>")[0]
     # Both consultations left the same questions open: the top one counts 2 consultations.
     first_row = missing.split("<tbody>")[1].split("</tr>")[0]
-    assert re.search(r"</span></td><td>2</td>", first_row)
-    weeks = page.split("Consultations per week")[1].split("</table>")[0]
-    assert re.search(r"<td>\d{4}-\d{2}-\d{2}</td><td>2</td>", weeks)
+    assert re.search(r"<td>[^<]+</td><td>2</td>", first_row)
+    weeks = page.split("<h2>每周咨询量</h2>")[1].split("</figure>")[0]
+    assert re.search(r'<span class="bar-label">\d{4}-\d{2}-\d{2}</span>.*<text [^>]*class="bar-total">2</text>', weeks,
+                     re.S)

@@ -72,11 +72,13 @@ def test_forty_parallel_logins_check_at_most_five_passwords(server_url: str, bot
 def test_text_no_database_stores_is_a_field_error(client_on: httpx.Client) -> None:
     login(client_on, "wang")
     token = csrf_from(client_on.get("/staff/consultations/new").text)
-    for field, value in (("applicant_name", "名" * 201), ("contact", "028\x001234"), ("applicant_name", "a\x00b"),
-                         ("credit_code", "9135\x00")):
+    for field, value, anchor in (("applicant_name", "名" * 201, "a-applicant_name"),
+                                 ("contact", "028\x001234", "a-contact"),
+                                 ("applicant_name", "a\x00b", "a-applicant_name"),
+                                 ("enterprise.credit_code", "9135\x00", "f-enterprise-credit_code")):
         response = client_on.post("/staff/consultations", data={**FORM, field: value, "csrf_token": token})
         assert response.status_code == 422, (field, response.status_code)
-        assert f"<li>{field}: " in response.text  # the error is at the field, by name
+        assert f'<a href="#{anchor}">' in response.text  # the error links to its field
     for name in ("applicant", "credit_code", "provision"):
         page = client_on.get("/staff/consultations", params={name: "a\x00b"})
         assert page.status_code == 200 and "不允许的控制字符" in page.text

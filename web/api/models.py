@@ -167,6 +167,9 @@ class SettlingQuestion(QuestionRef):
 
 class ChecklistItem(Material):
     needed_by: list[str]
+    when: Literal["eligible", "if_confirmed"] = Field(
+        description="eligible: needed by provisions that apply; if_confirmed: only by provisions that may apply")
+    alternatives: list[Material] = Field(description="Materials that may be brought instead (either one)")
 
 
 class Warning_(BaseModel):
@@ -275,6 +278,7 @@ class CompactSettling(BaseModel):
 class CompactChecklistItem(BaseModel):
     material: str
     needed_by: list[str]
+    when: Literal["eligible", "if_confirmed"]
 
 
 class CompactAssessmentDocument(BaseModel):

@@ -1,6 +1,5 @@
 """Template rendering with the page language, its strings and a link to the other language."""
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -8,23 +7,41 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from advisor.text import Lang
+from advisor.checklist import material_line
+from advisor.present import format_value
+from advisor.questions import Question
+from advisor.storage.clock import local
+from advisor.text import Lang, tidy_cjk
 
-from .forms import field_id
+from .forms import GATES, field_id, gated_by, parse_number
 from .strings import translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
-templates.env.globals["field_id"] = field_id
-_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
-
-
-def tidy_cjk(text: str) -> str:
-    """The plan's text without the spaces its PDF left between Chinese characters (display only)."""
-    return _CJK_GAP.sub("", text)
-
-
+templates.env.globals.update(field_id=field_id, gated_by=gated_by, gate_ids=frozenset(GATES))
 templates.env.filters["cjk"] = tidy_cjk
+templates.env.filters["local"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def answer_text(lang: Lang):  # type: ignore[no-untyped-def]
+    """answer_text(question, text): an answer as people read it (是/否, 小型, 1,200平方米)."""
+
+    def text_of(question: Question, text: str) -> str:
+        value: object = text
+        if question.type == "bool":
+            value = {"true": True, "false": False}.get(text, text)
+        elif question.type in ("integer", "number"):
+            try:
+                value = float(parse_number(text))
+            except ValueError:
+                return text
+        return format_value(question, value, lang)
+
+    return text_of
+
+
+def material_name(lang: Lang):  # type: ignore[no-untyped-def]
+    """material_name(item): a checklist item's name, with its alternatives as one either/or line."""
+    return lambda item: material_line(item, lang)
 
 
 def page_lang(request: Request) -> Lang:
@@ -43,10 +60,12 @@ def with_lang(request: Request, lang: Lang) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, lang: Lang | None = None,
+           **context: Any) -> HTMLResponse:
     """Render a template with lang, t(), the language switch link and the lang query suffix."""
-    lang = page_lang(request)
+    lang = lang or page_lang(request)
     other: Lang = "en" if lang == "zh" else "zh"
-    context.update(lang=lang, t=translator(lang), switch_url=with_lang(request, other),
+    context.update(lang=lang, t=translator(lang), answer_text=answer_text(lang), material_name=material_name(lang),
+                   switch_url=with_lang(request, other),
                    lang_q="&lang=en" if lang == "en" else "", lang_q1="?lang=en" if lang == "en" else "")
     return templates.TemplateResponse(request, name, context, status_code=status_code)

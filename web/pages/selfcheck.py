@@ -1,89 +1,150 @@
-"""The self-check: choose topics, answer the form, read the results, print the slip.
+"""The self-check: choose topics, answer one topic a step, check the answers, read the advice, print.
 
-Every step is a GET, so it works without JavaScript and a result is a link with the answers in it.
+Every step is a GET carrying every answer so far, so it works without JavaScript and a result is
+a link with the answers in it. Anonymous answers are never stored.
 """
 
 import json
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from advisor.profile import ProfileError
+from advisor.questions import QuestionCatalog
 
 from ..deps import AdvisorDep, PresenterDep
-from .forms import FormState, read_form, sections_shown, to_profile, topics_for
+from .advice import arrange
+from .forms import FormState, contradictions, read_form, steps_for, to_profile, topics_for
+from .qr import qr_svg
 from .render import page_lang, render
 
 router = APIRouter()
-SETTLE_MAX = 5  # questions offered in the "answer these to settle more" box
+SECONDS_PER_QUESTION = 12  # for the start line's "about N minutes"
+
+
+def _validate(state: FormState, advisor: AdvisorDep, lang: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """Errors per field (in the page's language) and warnings per field, without assessing."""
+    catalog = advisor.rulebase.questions
+    profile, warnings = to_profile(state.answers, catalog)
+    errors: dict[str, str] = {}
+    try:
+        advisor.assess_data(profile)
+    except ProfileError as error:
+        errors = {issue.path: issue.message.get(lang) for issue in error.issues}  # type: ignore[arg-type]
+    return errors, {path: text.get(lang) for path, text in warnings.items()}  # type: ignore[arg-type]
+
+
+def _question_count(state: FormState, catalog: QuestionCatalog) -> int:
+    return sum(len(section.fields) for section in steps_for(state, catalog))
 
 
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request, advisor: AdvisorDep) -> Response:
-    """What are you planning? Topics to tick."""
-    state = read_form(request.query_params, advisor.rulebase.questions)
-    return render(request, "start.html", catalog=advisor.rulebase.questions, state=state)
-
-
-def _form(request: Request, advisor: AdvisorDep, state: FormState, errors: dict[str, str],
-          status_code: int = 200) -> Response:
+    """What are you planning? Topics to tick; answers already given travel along."""
     catalog = advisor.rulebase.questions
-    shown = sections_shown(state, catalog)
-    sections = [section for section in catalog.sections if section.id in shown]
-    return render(request, "form.html", status_code=status_code, catalog=catalog, sections=sections,
-                  state=state, errors=errors)
+    state = read_form(request.query_params, catalog)
+    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
+              for topic in catalog.topics}
+    base = sum(len(s.fields) for s in catalog.sections if s.id == "enterprise")
+    return render(request, "start.html", catalog=catalog, state=state, counts=counts, base=base,
+                  minutes=max(1, round(base * SECONDS_PER_QUESTION / 60)))
+
+
+PUBLIC = {"base": "", "start_url": "/"}  # where the form's pages live; the staff pages reuse them
 
 
 @router.get("/check", response_class=HTMLResponse)
 async def check(request: Request, advisor: AdvisorDep) -> Response:
-    """The form: the enterprise section and the sections of the ticked topics."""
-    return _form(request, advisor, read_form(request.query_params, advisor.rulebase.questions), {})
+    """One step of the form (?step=N), or only the asked questions (?ask=...)."""
+    return step_page(request, advisor, PUBLIC)
+
+
+def step_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **context: Any) -> Response:
+    """One step of the form, or the asked questions; a step past a wrong answer shows the step
+    holding it, with the error beside the field."""
+    catalog = advisor.rulebase.questions
+    state = read_form(request.query_params, catalog)
+    lang = page_lang(request)
+    errors, warnings = _validate(state, advisor, lang)
+    steps = steps_for(state, catalog)
+    review = request.query_params.get("return") == "review"
+    if state.asked and not errors:
+        questions = [catalog.by_path[path] for path in state.asked]
+        return render(request, "ask.html", catalog=catalog, state=state, questions=questions,
+                      errors={}, warnings=warnings, **where, **context)
+    try:
+        number = min(max(1, int(request.query_params.get("step", "1"))), len(steps))
+    except ValueError:
+        number = 1
+    status = 200
+    if errors:
+        first = next(i for i, s in enumerate(steps, 1) if any(p.startswith(s.id + ".") for p in errors))
+        if first <= number:
+            number, status = first, 422
+        else:
+            errors = {}
+    section = steps[number - 1]
+    shown = {q.path for q in section.fields}
+    return render(request, "step.html", status_code=status, catalog=catalog, state=state, steps=steps,
+                  number=number, section=section, errors={p: m for p, m in errors.items() if p in shown},
+                  warnings=warnings, hidden=state.hidden(without=shown), review=review, **where, **context)
+
+
+@router.get("/review", response_class=HTMLResponse)
+async def review(request: Request, advisor: AdvisorDep) -> Response:
+    """Check your answers: every answer with a link to change it, and any contradiction."""
+    return review_page(request, advisor, PUBLIC, errors={})
+
+
+def review_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **context: Any) -> Response:
+    """The check-your-answers page (the staff's adds the applicant and a save button)."""
+    catalog = advisor.rulebase.questions
+    state = read_form(request.query_params, catalog)
+    return render(request, "review.html", catalog=catalog, state=state, steps=steps_for(state, catalog),
+                  conflicts=contradictions(state.answers, catalog), **where, **context)
 
 
 def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> tuple[FormState, dict | Response]:
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
     lang = page_lang(request)
+    profile, warnings = to_profile(state.answers, catalog)
     try:
-        assessment = advisor.assess_data(to_profile(state.answers, catalog))
+        assessment = advisor.assess_data(profile)
     except ProfileError as error:
         errors = {issue.path: issue.message.get(lang) for issue in error.issues}
-        return state, _form(request, advisor, state, errors, status_code=422)
-    return state, presenter.assessment_dict(assessment, lang)
-
-
-def _met(node: dict) -> int:
-    """How many field tests of a condition tree the enterprise's answers met."""
-    own = 1 if node["kind"] == "field" and node["result"] == "met" else 0
-    return own + sum(_met(item) for item in node.get("items", ()))
+        paths = [path for path in errors if path in catalog.by_path]
+        bad = FormState(state.topics, state.answers, paths)
+        return state, render(request, "ask.html", status_code=422, catalog=catalog, state=bad,
+                             questions=[catalog.by_path[p] for p in paths], errors=errors,
+                             warnings={p: t.get(lang) for p, t in warnings.items()})
+    document = presenter.assessment_dict(assessment, lang)
+    document["form_warnings"] = [{"path": p, "message": t.get(lang)} for p, t in warnings.items()]
+    return state, document
 
 
 @router.get("/results", response_class=HTMLResponse)
 async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
-    """The three groups, the questions that would settle more, the checklist; ?view=print for the slip."""
+    """The advice, answer first; ?view=print for the slip."""
     state, document = _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
     catalog = advisor.rulebase.questions
-    findings = document["findings"]
-    groups = {status: [f for f in findings if f["status"] == status]
-              for status in ("eligible", "undetermined", "not_eligible")}
-    # Most specific first: a fast track the enterprise met on four answers before a district-wide
-    # service met on one; among the open ones, those fewest answers away first.
-    groups["eligible"].sort(key=lambda f: -_met(f["conditions"]))
-    groups["undetermined"].sort(key=lambda f: (len(f["missing"]), -_met(f["conditions"])))
-    settle = document["questions_to_settle"][:SETTLE_MAX]
-    settled = {rule for question in settle for rule in question["settles"]}
-    asked = [question["field"] for question in settle]
+    advice = arrange(document, advisor.rulebase, state.topics, state.answers)
+    asked = [question["field"] for question in advice.settle]
     topics = list(dict.fromkeys([*state.topics, *topics_for(asked, catalog)]))
-    settle_state = FormState(topics, state.answers, asked)
-    titles = {f["id"]: f["title"] for f in findings}
-    return render(request, "results.html", doc=document, groups=groups, settle=settle, settled=len(settled),
-                  settle_query=settle_state.query([("ask", path) for path in asked]), query=state.query(),
-                  titles=titles, printing=request.query_params.get("view") == "print",
-                  articles=advisor.rulebase.catalog.articles)
+    settle_query = FormState(topics, state.answers).query([("ask", path) for path in asked])
+    printing = request.query_params.get("view") == "print"
+    lang = page_lang(request)
+    qr = qr_svg(f"{request.base_url}results?{state.query()}",
+                "自查结果二维码" if lang == "zh" else "Self-check QR code")
+    return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice, catalog=catalog,
+                  settle_query=settle_query, query=state.query(), staff=None, qr=qr,
+                  conflicts=contradictions(state.answers, catalog), titles={f["id"]: f["title"] for f in
+                                                                            document["findings"]})
 
 
 @router.get("/results.json")
@@ -92,6 +153,7 @@ async def results_json(request: Request, advisor: AdvisorDep, presenter: Present
     _, document = _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
+    document.pop("form_warnings", None)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     name = f"qingyang-advice-{date.today().isoformat()}.json"
     return Response(body, media_type="application/json",

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException
 from sqlmodel import Session
@@ -16,7 +17,7 @@ from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
-from advisor.storage import Consultation, audit, get_engine, write_with_retry
+from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
 from advisor.storage.clock import local
 from advisor.storage.consultations import (
     MAX_ID,
@@ -33,9 +34,16 @@ from advisor.storage.consultations import (
     search_consultations,
     search_problems,
 )
+from advisor.text import Lang
 
-from .deps import AdminDep, DbDep, FormDep, StaffDep, render
-from .form import form_sections, form_values, profile_from_form
+from ..pages.advice import arrange
+from ..pages.forms import FormState, contradictions, read_form, steps_for, to_profile
+from ..pages.render import page_lang
+from ..pages.render import render as render_page
+from ..pages.selfcheck import step_page
+from . import security
+from .deps import AdminDep, DbDep, FormDep, StaffDep, set_cookie
+from .form import form_values
 
 router = APIRouter()
 PAGE = 50
@@ -90,41 +98,109 @@ def consultation_list(request: Request, db: DbDep, user: StaffDep) -> Response:
     page = min(page, MAX_ID // PAGE)  # an offset past the integer range would be a database error
     rows = search_consultations(db, search, limit=PAGE, offset=(page - 1) * PAGE)
     total = count_consultations(db, search)
-    advisor, _ = _advisor(request)
     query = request.url.query
-    return render(request, "list.html", {
-        "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE)), "search": search,
-        "errors": errors, "statuses": STATUSES, "query": query, "rules": advisor.rulebase.rules,
-    }, user=user)
+    return staff_page(request, "staff_list.html", user, rows=rows, total=total, page=page,
+                      pages=max(1, -(-total // PAGE)), search=search, errors=errors, statuses=STATUSES,
+                      query=query)
+
+
+STAFF_FORM = {"base": "/staff/consultations/new", "start_url": "/staff/consultations/new"}
+
+
+def staff_page(request: Request, name: str, user: StaffUser, status: int = 200, **context: Any) -> Response:
+    """A staff page drawn with the public pages' templates and style, one language at a time."""
+    # The CSRF cookie and token exactly as deps.render makes them (signed, bound to the session).
+    cookie = request.cookies.get(security.CSRF_COOKIE)
+    fresh = cookie is None or not cookie.isascii()
+    cookie = security.new_csrf_cookie() if fresh else cookie
+    session = request.cookies.get(security.SESSION_COOKIE)
+    token = security.csrf_token(cookie, session if session and session.isascii() else None)  # type: ignore[arg-type]
+    response = render_page(request, name, status_code=status, user=user, csrf_token=token, **context)
+    response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
+    if fresh:
+        set_cookie(request, response, security.CSRF_COOKIE, cookie, max_age=None, samesite="strict")
+    return response
 
 
 @router.get("/staff/consultations/new", include_in_schema=False)
 def new_consultation(request: Request, user: StaffDep) -> Response:
-    return render(request, "new.html", {"sections": form_sections(), "values": {}, "errors": {},
-                                        "applicant": {}, "as_of": date.today().isoformat(), "lang": "zh"}, user=user)
+    """Topics to tick (then the same stepped form as the self-check), or a walk-in's self-check to import."""
+    advisor, _ = _advisor(request)
+    catalog = advisor.rulebase.questions
+    state = read_form(request.query_params, catalog)
+    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
+              for topic in catalog.topics}
+    return staff_page(request, "staff_start.html", user, catalog=catalog, state=state, counts=counts,
+                      import_error=None, **STAFF_FORM)
+
+
+@router.get("/staff/consultations/new/import", include_in_schema=False)
+def import_selfcheck(request: Request, user: StaffDep) -> Response:
+    """A walk-in's self-check link (typed, pasted or scanned from its QR code) opens its answers for review."""
+    source = request.query_params.get("source", "").strip()
+    query = source.split("?", 1)[1] if "?" in source and "/results" in source.split("?", 1)[0] else None
+    if query is None:
+        advisor, _ = _advisor(request)
+        catalog = advisor.rulebase.questions
+        counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
+                  for topic in catalog.topics}
+        return staff_page(request, "staff_start.html", user, status=422, catalog=catalog,
+                          state=read_form(request.query_params, catalog), counts=counts, import_error=True,
+                          **STAFF_FORM)
+    lang = "&lang=en" if page_lang(request) == "en" else ""
+    kept = urlencode([(k, v) for k, v in parse_qsl(query) if k not in ("lang", "view")])
+    return RedirectResponse(f"/staff/consultations/new/review?{kept}{lang}", status_code=303)
+
+
+@router.get("/staff/consultations/new/check", include_in_schema=False)
+def consultation_step(request: Request, user: StaffDep) -> Response:
+    """One step of the consultation form: the self-check's steps, in the staff pages."""
+    advisor, _ = _advisor(request)
+    response = step_page(request, advisor, STAFF_FORM, user=user, csrf_token="")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/staff/consultations/new/review", include_in_schema=False)
+def consultation_review(request: Request, user: StaffDep) -> Response:
+    """Check the answers, add the applicant, assess and save."""
+    advisor, _ = _advisor(request)
+    from_id = request.query_params.get("from_id", "")
+    return staff_page(request, "review.html", user, catalog=advisor.rulebase.questions, errors={},
+                      applicant={"as_of": date.today().isoformat()}, from_id=from_id if from_id.isdigit() else "",
+                      **_review_context(request, advisor), **STAFF_FORM)
+
+
+def _review_context(request: Request, advisor: Advisor, answers: dict[str, str] | None = None) -> dict[str, Any]:
+    catalog = advisor.rulebase.questions
+    state = read_form(request.query_params, catalog) if answers is None else FormState([], answers)
+    return {"state": state, "steps": steps_for(state, catalog), "conflicts": contradictions(state.answers, catalog)}
 
 
 @router.post("/staff/consultations", include_in_schema=False)
 def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffDep) -> Response:
+    """Assess the answers and store the consultation with its advice in both languages."""
     advisor, presenter = _advisor(request)
-    raw = profile_from_form(form)
-    lang = "en" if form.get("lang") == "en" else "zh"
-    applicant = {key: str(form.get(key) or "").strip() for key in ("applicant_name", "credit_code", "contact")}
+    catalog = advisor.rulebase.questions
+    answers = {path: value.strip() for path, value in form.multi_items()
+               if path in catalog.by_path and isinstance(value, str) and value.strip()}
+    topics = [topic for topic in form.getlist("topic") if isinstance(topic, str)]
+    raw, _ = to_profile(answers, catalog)
+    lang: Lang = "en" if form.get("lang") == "en" else "zh"
+    applicant = {key: str(form.get(key) or "").strip() for key in ("applicant_name", "contact", "as_of")}
     errors: dict[str, str] = {}
-    as_of_text = str(form.get("as_of") or "").strip()
+    code = answers.get("enterprise.credit_code")
+    problem = creditcode.format_error(creditcode.normalise(code)) if code else None
+    if problem:  # the record is found by its credit code: at the window a malformed one is an error
+        errors["enterprise.credit_code"] = problem[0] if lang == "zh" else problem[1]
     as_of = None
-    if as_of_text:
+    if applicant["as_of"]:
         try:
-            as_of = date.fromisoformat(as_of_text)
+            as_of = date.fromisoformat(applicant["as_of"])
         except ValueError:
             errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
     for name, problem in applicant_problems(applicant).items():
         errors[name] = problem[0] if lang == "zh" else problem[1]
-    if applicant["credit_code"] and "credit_code" not in errors:
-        applicant["credit_code"] = creditcode.normalise(applicant["credit_code"])
-        problem = creditcode.format_error(applicant["credit_code"])
-        if problem:
-            errors["credit_code"] = problem[0] if lang == "zh" else problem[1]
     assessment = None
     if not errors:
         try:
@@ -133,12 +209,13 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
         except ProfileError as error:
             errors.update({issue.path: issue.message.get(lang) for issue in error.issues})
     if assessment is None:
-        return render(request, "new.html", {"sections": form_sections(), "values": form_values(raw), "errors": errors,
-                                            "applicant": applicant, "as_of": as_of_text, "lang": lang},
-                      status=422, user=user)
+        state = FormState(topics, answers)
+        return staff_page(request, "review.html", user, status=422, catalog=catalog, errors=errors,
+                          applicant=applicant, from_id=str(form.get("from_id") or ""), state=state,
+                          steps=steps_for(state, catalog), conflicts=contradictions(answers, catalog), **STAFF_FORM)
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
-    code = applicant["credit_code"] or (stored_profile.get("enterprise") or {}).get("credit_code")
+    code = (stored_profile.get("enterprise") or {}).get("credit_code")
     snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
     details = Applicant(applicant["applicant_name"], code, applicant["contact"])
     consultation = write_with_retry(db, lambda session: record_consultation(
@@ -155,23 +232,47 @@ def _get(db: DbDep, consultation_id: int) -> Consultation:
 
 @router.get("/staff/consultations/{consultation_id}", include_in_schema=False)
 def consultation_record(request: Request, consultation_id: int, db: DbDep, user: StaffDep) -> Response:
+    """The record: the slip as advised (printable as it stands), the answers as people read them,
+    earlier consultations of the same enterprise, and a way to add answers and re-assess."""
     consultation = _get(db, consultation_id)
     advisor, _ = _advisor(request)
-    questions = advisor.rulebase.questions.by_path
-    answers = [(questions[f"{section}.{field}"].label.zh if f"{section}.{field}" in questions else f"{section}.{field}",
-                value) for section, fields in consultation.profile.items() for field, value in fields.items()]
-    return render(request, "record.html", {"c": consultation, "doc": advice_document(db, consultation, "zh"),
-                                           "answers": answers}, user=user)
+    lang = page_lang(request)
+    doc = advice_document(db, consultation, lang)
+    answers = form_values(consultation.profile)
+    history = []
+    if consultation.credit_code or consultation.applicant_name:
+        search = Search(credit_code=consultation.credit_code) if consultation.credit_code else \
+            Search(applicant=consultation.applicant_name)
+        history = [c for c in search_consultations(db, search, limit=20) if c.id != consultation.id]
+    state = FormState([], answers)
+    reassess = state.query([("from_id", str(consultation.id))])
+    return staff_page(request, "staff_record.html", user, c=consultation, doc=doc, catalog=advisor.rulebase.questions,
+                      state=state, steps=steps_for(state, advisor.rulebase.questions), history=history,
+                      reassess_query=reassess, staff=_slip_staff(consultation),
+                      advice=arrange(doc, advisor.rulebase, [], answers),
+                      titles={f["id"]: f["title"] for f in doc["findings"]})
+
+
+def _slip_staff(consultation: Consultation) -> dict[str, Any]:
+    """What the slip shows of the record: reference, time, applicant, who advised."""
+    return {"id": consultation.id, "created": local(consultation.created_at).strftime("%Y-%m-%d %H:%M"),
+            "applicant": consultation.applicant_name, "credit_code": consultation.credit_code,
+            "staff_name": consultation.staff_name}
 
 
 @router.get("/staff/consultations/{consultation_id}/slip", include_in_schema=False)
 def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: StaffDep) -> Response:
+    """The advice slip, drawn only from the stored snapshot: it prints the advice as it was given."""
     consultation = _get(db, consultation_id)
-    lang = request.query_params.get("lang") or consultation.lang
+    lang: Lang = "en" if (request.query_params.get("lang") or consultation.lang) == "en" else "zh"
     doc = advice_document(db, consultation, lang)
-    # The slip is drawn only from the stored snapshot: it prints the advice as it was given.
-    return render(request, "slip.html", {"c": consultation, "doc": doc, "zh": lang != "en",
-                                         "created": local(consultation.created_at)}, user=user)
+    advisor, _ = _advisor(request)
+    answers = form_values(consultation.profile)
+    response = render_page(request, "slip.html", lang=lang, doc=doc, staff=_slip_staff(consultation),
+                           advice=arrange(doc, advisor.rulebase, [], answers),
+                           titles={f["id"]: f["title"] for f in doc["findings"]})
+    response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
+    return response
 
 
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
