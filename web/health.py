@@ -13,6 +13,7 @@ from advisor.storage import get_engine
 
 from .deps import AdvisorDep
 from .i18n import request_lang
+from .pages.strings import translator
 from .problems import problem
 
 router = APIRouter(tags=["health"])
@@ -43,6 +44,5 @@ async def readyz(request: Request) -> Response:
     except Exception as error:  # any failure to reach the database means: not ready
         log.warning("readiness check failed: database unreachable (%s)", type(error).__name__)
         lang = request_lang(request)
-        return problem(503, lang, "数据库暂时无法访问" if lang == "zh" else "the database cannot be reached",
-                       kind="not-ready", headers={"Retry-After": "5"})
+        return problem(503, lang, translator(lang)("db_unreachable"), kind="not-ready", headers={"Retry-After": "5"})
     return JSONResponse({"status": "ready"})

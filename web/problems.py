@@ -15,21 +15,9 @@ from advisor.profile import FieldIssue, ProfileError
 from advisor.text import Lang, Text
 
 from .i18n import accept_language, request_lang
+from .pages.strings import STRINGS, translator
 
 PROBLEM_TYPE = "application/problem+json"
-
-_TITLES: dict[int, tuple[str, str]] = {
-    400: ("请求格式错误", "Malformed request"),
-    401: ("需要有效的API密钥", "API key required"),
-    404: ("未找到", "Not found"),
-    405: ("不支持该请求方法", "Method not allowed"),
-    413: ("请求内容过大", "Request body too large"),
-    415: ("不支持的内容类型", "Unsupported media type"),
-    422: ("输入有误", "Invalid input"),
-    429: ("请求过于频繁", "Too many requests"),
-    500: ("服务器内部错误", "Internal server error"),
-    503: ("服务暂不可用", "Service unavailable"),
-}
 
 
 class ProblemResponse(JSONResponse):
@@ -38,12 +26,17 @@ class ProblemResponse(JSONResponse):
     media_type = PROBLEM_TYPE
 
 
+def problem_title(status: int, lang: Lang) -> str:
+    """The problem's title for its status, from the message catalog."""
+    key = f"problem_{status}"
+    return translator(lang)(key if key in STRINGS else "problem_other")
+
+
 def problem(status: int, lang: Lang, detail: str, errors: list[dict[str, str]] | None = None,
             kind: str | None = None, headers: dict[str, str] | None = None) -> ProblemResponse:
     """A problem document: type, title, status, detail and, for bad input, errors [{path, message}]."""
-    zh, en = _TITLES.get(status, ("出错了", "Error"))
     body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
-                            "title": zh if lang == "zh" else en, "status": status, "detail": detail}
+                            "title": problem_title(status, lang), "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
     return ProblemResponse(body, status_code=status, headers={"Content-Language": lang, **(headers or {})})
@@ -108,10 +101,10 @@ def server_error_content(path: str, accept: str, lang: Lang, request_id: str | N
         page = (f'<!doctype html><meta charset="utf-8"><title>{title}</title><h1>{title}</h1>'
                 f'<p>{reference.strip(" ()")}</p><p><a href="/">青羊惠企政策顾问</a></p>')
         return "text/html; charset=utf-8", page.encode()
-    zh, en = _TITLES[500]
     detail = ("服务器内部错误，请稍后再试；如仍出错，请联系运维人员" if lang == "zh"
               else "an internal error occurred; try again, and tell the operators if it persists") + reference
-    body = {"type": "/problems/internal-error", "title": zh if lang == "zh" else en, "status": 500, "detail": detail}
+    body = {"type": "/problems/internal-error", "title": problem_title(500, lang), "status": 500,
+            "detail": detail}
     return PROBLEM_TYPE, json.dumps(body, ensure_ascii=False).encode()
 
 

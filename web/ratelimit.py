@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from advisor.settings import Settings
 
 from .i18n import request_lang
+from .pages.strings import translator
 
 STATE_KEY = "rate_limit"
 
@@ -85,8 +86,7 @@ async def enforce_rate_limit(request: Request, key_id: int | None) -> None:
         quota = await limiter.check(key_id, client)
     except RateLimited as error:
         lang = request_lang(request)
-        error.detail = (f"请求过于频繁，请在{error.headers['Retry-After']}秒后重试" if lang == "zh" else
-                        f"too many requests; retry in {error.headers['Retry-After']} s")
+        error.detail = translator(lang)("rate_limited", s=error.headers["Retry-After"])
         raise
     if quota is not None:
         request.state.rate_limit = quota

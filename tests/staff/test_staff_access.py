@@ -65,7 +65,7 @@ def test_wrong_password_and_unknown_name_look_the_same(client: httpx.Client) -> 
         assert response.status_code == 401
         pages.append(response.text.replace(token, "TOKEN"))
     assert pages[0] == pages[1]
-    assert "Wrong name or password" in pages[0]
+    assert "登录名或密码不正确" in pages[0]
     assert "qy_staff" not in client.cookies
 
 

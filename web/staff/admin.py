@@ -11,6 +11,8 @@ from advisor.storage.apikeys import create_key, list_keys, revoke_key
 from advisor.storage.consultations import MAX_ID
 from advisor.storage.fields import text_problem
 
+from ..pages.render import page_lang
+from ..pages.strings import translator
 from .deps import AdminDep, DbDep, FormDep, render
 
 router = APIRouter()
@@ -19,7 +21,7 @@ router = APIRouter()
 @router.get("/staff/admin/keys", include_in_schema=False)
 def keys_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
     request.app.state.api_keys.flush()  # this worker's counts so far; other workers' within their flush interval
-    return render(request, "keys.html", {"keys": list_keys(db), "new_key": None}, user=admin)
+    return render(request, "staff_keys.html", {"keys": list_keys(db), "new_key": None}, user=admin)
 
 
 @router.post("/staff/admin/keys", include_in_schema=False)
@@ -27,11 +29,13 @@ def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> 
     name = str(form.get("name") or "")
     problem = text_problem(name, 120)
     if problem:  # a NUL or an over-long name is a field error, never a database error
-        raise HTTPException(422, f"name: {problem[0]} / {problem[1]}")
+        lang = page_lang(request)
+        message = problem[0 if lang == "zh" else 1]
+        raise HTTPException(422, translator(lang)("field_problem", field="name", problem=message))
     client, key = create_key(db, name, admin)
     db.commit()
     # The key is shown on this one response and never again; only its hash is stored.
-    return render(request, "keys.html", {"keys": list_keys(db), "new_key": key, "new_name": client.name},
+    return render(request, "staff_keys.html", {"keys": list_keys(db), "new_key": key, "new_name": client.name},
                   user=admin)
 
 
@@ -41,26 +45,26 @@ def keys_revoke(request: Request, client_id: int, form: FormDep, db: DbDep, admi
         raise HTTPException(404, "没有这个有效密钥 / no such active key")
     db.commit()
     request.app.state.api_keys.invalidate()  # refused here at once; on other workers and hosts within the cache time
-    return RedirectResponse("/staff/admin/keys", status_code=303)
+    return RedirectResponse("/staff/admin/keys" + ("?lang=en" if page_lang(request) == "en" else ""),
+                            status_code=303)
 
 
 @router.get("/staff/admin/audit", include_in_schema=False)
 def audit_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
-    return render(request, "audit.html", {"events": audit.recent(db, 200)}, user=admin)
+    return render(request, "staff_audit.html", {"events": audit.recent(db, 200)}, user=admin)
 
 
 @router.get("/staff/admin/accounts", include_in_schema=False)
 def accounts_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
-    return render(request, "accounts.html", {"accounts": accounts.list_staff(db)}, user=admin)
+    return render(request, "staff_accounts.html", {"accounts": accounts.list_staff(db)}, user=admin)
 
 
-_DONE = {"unlock": "已解锁 / unlocked", "deactivate": "已停用 / deactivated", "activate": "已启用 / activated",
-         "reset-password": "密码已重设 / password reset"}
+_ACTIONS = ("unlock", "deactivate", "activate", "reset-password")
 
 
 @router.post("/staff/admin/accounts/{action}", include_in_schema=False)
 def accounts_change(request: Request, action: str, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
-    if action not in _DONE:
+    if action not in _ACTIONS:
         raise HTTPException(404, "没有这个操作 / no such action")
     name = str(form.get("name") or "")
     try:
@@ -72,8 +76,9 @@ def accounts_change(request: Request, action: str, form: FormDep, db: DbDep, adm
             accounts.set_active(db, name, action == "activate", admin)
     except accounts.StaffError as error:
         db.rollback()
-        return render(request, "accounts.html", {"accounts": accounts.list_staff(db), "error": str(error)},
+        return render(request, "staff_accounts.html", {"accounts": accounts.list_staff(db), "error": str(error)},
                       status=422, user=admin)
     db.commit()
-    return render(request, "accounts.html", {"accounts": accounts.list_staff(db),
-                                             "message": f"{name}: {_DONE[action]}"}, user=admin)
+    done = translator(page_lang(request))(f"done_{action}", name=name)
+    return render(request, "staff_accounts.html", {"accounts": accounts.list_staff(db), "message": done},
+                  user=admin)

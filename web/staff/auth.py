@@ -14,8 +14,9 @@ from .deps import DbDep, FormDep, optional_staff, render, set_cookie
 
 router = APIRouter()
 
-FAILED = "登录名或密码不正确 / Wrong name or password"
-LOCKED = "尝试次数过多，请15分钟后再试 / Too many attempts: try again in 15 minutes"
+# Keys of the message catalog (web/pages/strings.py), shown in the page's language.
+FAILED = "login_failed"
+LOCKED = "login_locked"
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,7 +36,7 @@ def login_page(request: Request, user: Annotated[StaffUser | None, Depends(optio
                next: Annotated[str | None, Query()] = None) -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+    return render(request, "staff_login.html", {"next": _safe_next(next), "error": None})
 
 
 @router.post("/staff/login", include_in_schema=False)
@@ -46,7 +47,7 @@ def login(request: Request, form: FormDep, db: DbDep) -> Response:
     address = request.client.host if request.client else None
     result = authenticate(db, name, password, address)
     if result.user is None:
-        return render(request, "login.html", {"next": target, "error": LOCKED if result.locked else FAILED},
+        return render(request, "staff_login.html", {"next": target, "error": LOCKED if result.locked else FAILED},
                       status=401)
     assert result.user.id is not None
     response = RedirectResponse(target, status_code=303)

@@ -41,8 +41,7 @@ from ..pages.forms import FormState, contradictions, read_form, steps_for, to_pr
 from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
-from . import security
-from .deps import AdminDep, DbDep, FormDep, StaffDep, set_cookie
+from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_values
 
 router = APIRouter()
@@ -109,17 +108,7 @@ STAFF_FORM = {"base": "/staff/consultations/new", "start_url": "/staff/consultat
 
 def staff_page(request: Request, name: str, user: StaffUser, status: int = 200, **context: Any) -> Response:
     """A staff page drawn with the public pages' templates and style, one language at a time."""
-    # The CSRF cookie and token exactly as deps.render makes them (signed, bound to the session).
-    cookie = request.cookies.get(security.CSRF_COOKIE)
-    fresh = cookie is None or not cookie.isascii()
-    cookie = security.new_csrf_cookie() if fresh else cookie
-    session = request.cookies.get(security.SESSION_COOKIE)
-    token = security.csrf_token(cookie, session if session and session.isascii() else None)  # type: ignore[arg-type]
-    response = render_page(request, name, status_code=status, user=user, csrf_token=token, **context)
-    response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
-    if fresh:
-        set_cookie(request, response, security.CSRF_COOKIE, cookie, max_age=None, samesite="strict")
-    return response
+    return render(request, name, context, status=status, user=user)
 
 
 @router.get("/staff/consultations/new", include_in_schema=False)

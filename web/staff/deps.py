@@ -2,25 +2,21 @@
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException
-from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from advisor.storage import StaffUser, get_engine
-from advisor.storage.clock import local
 
+from ..pages.render import render as render_page
 from . import security
 
 log = logging.getLogger("web.staff")
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
-templates.env.filters["local"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def get_db() -> Iterator[Session]:
@@ -51,7 +47,8 @@ def require_staff(request: Request, user: Annotated[StaffUser | None, Depends(op
     """The logged-in staff member; an anonymous visitor is sent to the login page."""
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise HTTPException(303, "login required", headers={"Location": f"/staff/login?next={quote(target)}"})
+        lang = "&lang=en" if request.query_params.get("lang") == "en" else ""  # the login page in the same language
+        raise HTTPException(303, "login required", headers={"Location": f"/staff/login?next={quote(target)}{lang}"})
     return user
 
 
@@ -81,14 +78,15 @@ FormDep = Annotated[FormData, Depends(checked_form)]
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
            user: StaffUser | None = None) -> Response:
-    """A staff page; sets the CSRF cookie when the browser has none and puts its token in the context."""
+    """A staff page in the public pages' templates, one language at a time (?lang=en); sets the CSRF cookie
+    when the browser has none and puts its token in the context."""
     cookie = request.cookies.get(security.CSRF_COOKIE)
     fresh = cookie is None or not cookie.isascii()  # a mangled cookie is replaced, never an error
     cookie = security.new_csrf_cookie() if fresh else cookie
     session = request.cookies.get(security.SESSION_COOKIE)
     session = session if session and session.isascii() else None
     context = {"user": user, "csrf_token": security.csrf_token(cookie, session), **context}
-    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response = render_page(request, name, status_code=status, **context)
     response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
     if fresh:
         set_cookie(request, response, security.CSRF_COOKIE, cookie, max_age=None, samesite="strict")
