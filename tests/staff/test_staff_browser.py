@@ -2,7 +2,7 @@
 as the self-check, the record that prints as the slip on at most two A4 pages, re-assessment with
 history, axe-core on the staff pages, screenshots."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -141,9 +141,12 @@ def test_each_walk_in_slip_prints_on_at_most_two_a4_pages(browser, server_url: s
     assert pdf_pages(page) <= 2
 
 
-STAFF_PAGES = ("/staff/consultations", "/staff/consultations/new",
-               "/staff/consultations/new/check?topic=project&step=2",
-               f"/staff/consultations/new/review?{WALK_INS[0].query()}", "/staff/stats")
+# Screenshot name → page; the record and its slip are added once saved (their URL holds the record number).
+STAFF_PAGES = {"staff-list": "/staff/consultations", "staff-new": "/staff/consultations/new",
+               "staff-step-2": "/staff/consultations/new/check?topic=project&step=2",
+               "staff-review": f"/staff/consultations/new/review?{WALK_INS[0].query()}", "staff-stats": "/staff/stats",
+               "staff-keys": "/staff/admin/keys", "staff-accounts": "/staff/admin/accounts",
+               "staff-audit": "/staff/admin/audit"}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -153,14 +156,21 @@ def test_staff_pages_pass_axe_with_large_tap_targets(browser, server_url: str, d
     page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{WALK_INS[0].query()}"}))
     page.get_by_role("button", name="评估并保存").click()
     page.wait_for_url("**/staff/consultations/*")
-    record = page.url
+    record = urlsplit(page.url).path
+    pages = {**STAFF_PAGES, "staff-record": record, "staff-record-slip": record + "/slip"}
+    anonymous = browser.new_context(base_url=server_url, viewport=VIEWPORTS[viewport]).new_page()
     problems = []
     for lang in ("zh", "en"):
-        for url in (*STAFF_PAGES, record, record + "/slip", "/staff/admin/keys"):
+        anonymous.goto("/staff/login" + ("?lang=en" if lang == "en" else ""))
+        screenshot(anonymous, f"staff-login-{lang}-{viewport}")
+        problems += [f"/staff/login {lang}: {v}" for v in serious_violations(anonymous)]
+        if viewport == "mobile":
+            problems += [f"/staff/login {lang}: small tap target {t}" for t in small_tap_targets(anonymous)]
+        for name, url in pages.items():
             page.goto(url + ("&" if "?" in url else "?") + "lang=en" if lang == "en" else url)
-            name = url.split("?")[0].strip("/").replace("/", "-")
             screenshot(page, f"{name}-{lang}-{viewport}")
             problems += [f"{url} {lang}: {v}" for v in serious_violations(page)]
             if viewport == "mobile":
                 problems += [f"{url} {lang}: small tap target {t}" for t in small_tap_targets(page)]
+    anonymous.context.close()
     assert not problems, "\n".join(problems)
