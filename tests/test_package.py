@@ -57,7 +57,7 @@ def test_the_wheel_holds_every_file_of_the_packages_and_their_data(wheel: Path) 
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     }
     assert expected - names == set()
-    assert "advisor/data/catalog/plan.txt" in names and "web/templates/step.html" in names
+    assert "advisor/data/catalog/plan.txt" in names and "web/templates/results.html" in names
 
 
 def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
