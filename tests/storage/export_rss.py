@@ -66,7 +66,8 @@ def main(url: str, rows: int) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     while not server.started:
         time.sleep(0.05)
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
@@ -83,6 +84,9 @@ def main(url: str, rows: int) -> None:
                 if received % 1000 == 0:
                     highest = max(highest, _rss_mb())
     server.should_exit = True
+    # A daemon thread still serving while the interpreter finalizes can crash it (seen: SIGSEGV after the
+    # result was printed), so the server stops before this process ends.
+    thread.join(timeout=60)
     print(json.dumps({"rows": received - 1, "rss_mb_before": round(before, 1),
                       "rss_mb_max_during": round(max(highest, _rss_mb()), 1)}))
 
