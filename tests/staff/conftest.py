@@ -62,7 +62,11 @@ def keys_required(server_app: tuple[str, FastAPI]) -> Iterator[None]:
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A migrated empty SQLite database with a staff member `wang` and an admin `chief`."""
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    yield from seeded(f"sqlite:///{tmp_path / 'advisor.db'}", monkeypatch)
+
+
+def seeded(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the server at `url`, migrate it and add `wang` (staff) and `chief` (admin); for fixtures."""
     monkeypatch.setenv("DATABASE_URL", url)
     reset_engine()
     upgrade()

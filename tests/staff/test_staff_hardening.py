@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from advisor.storage import AuditEvent, get_engine, reset_engine, upgrade
+from advisor.storage import AuditEvent, get_engine
 from advisor.storage import staff as staff_module
-from advisor.storage.staff import MAX_PER_NAME, authenticate, create_staff
+from advisor.storage.staff import MAX_PER_NAME, authenticate
 from tests.pgserver import PgServer
-from tests.staff.conftest import PASSWORD, csrf_from, login
+from tests.staff.conftest import PASSWORD, csrf_from, login, seeded
 from tests.staff.test_staff_consultations import FORM
 
 
@@ -28,15 +28,7 @@ def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: 
     else:
         server: PgServer = request.getfixturevalue("pg_server")
         url = server.create_database()
-    monkeypatch.setenv("DATABASE_URL", url)
-    reset_engine()
-    upgrade()
-    with Session(get_engine()) as session:
-        create_staff(session, "wang", PASSWORD, "staff")
-        create_staff(session, "chief", PASSWORD, "admin")
-        session.commit()
-    yield url
-    reset_engine()
+    yield from seeded(url, monkeypatch)
 
 
 def test_forty_parallel_logins_check_at_most_five_passwords(server_url: str, both_databases: str,
