@@ -15,6 +15,7 @@ from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
 from .findings import Assessment, Finding, Inferred
+from .memo import MAX_FINDINGS, FindingMemo
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .sizing import size_by_standard
@@ -34,13 +35,16 @@ def check_as_of(as_of: date) -> None:
 
 
 class Advisor:
-    """One engine and one explainer over a rule base; assess() one profile at a time."""
+    """One engine and one explainer over a rule base; assess() one profile at a time.
 
-    def __init__(self, rulebase: RuleBase | None = None) -> None:
+    Findings are remembered by the answers they depend on (memo.py, at most `memo_size`)."""
+
+    def __init__(self, rulebase: RuleBase | None = None, memo_size: int = MAX_FINDINGS) -> None:
         self.rulebase = rulebase or load_rulebase()
         self.engine = Engine(self.rulebase)
         self.explainer = Explainer(self.rulebase)
         self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
+        self.memo = FindingMemo(self.rulebase, memo_size)
 
     def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
         """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
@@ -58,25 +62,27 @@ class Advisor:
             if result.concepts.get(concept_id) != check.result:
                 raise DisagreementError(f"concept {concept_id}: engine {result.concepts.get(concept_id)}, "
                                         f"explainer {check.result}")
-        findings = []
-        fired = result.fired
-        explain = self.explainer.rule
-        for rule_id, rule in self.rulebase.rules.items():
-            check = explain(rule_id, flat, concepts)
-            if (check.result is True) != (rule_id in fired):
-                raise DisagreementError(f"rule {rule_id}: engine fired={rule_id in fired}, "
-                                        f"explainer {check.result}")
-            if check.result:
-                findings.append(Finding(rule, "eligible", check, (), ()))
-            elif check.result is None:
-                findings.append(Finding(rule, "undetermined", check, tuple(missing_fields(check)), ()))
-            else:
-                findings.append(Finding(rule, "not_eligible", check, (), tuple(failing_checks(check))))
+        findings = self.memo.findings(flat, lambda rule_id: self._explain(rule_id, flat, concepts))
+        eligible = {finding.rule.id for finding in findings if finding.status == "eligible"}
+        if eligible != result.fired:
+            rule_id = min(eligible ^ result.fired)
+            raise DisagreementError(f"rule {rule_id}: engine fired={rule_id in result.fired}, "
+                                    f"explainer {'eligible' if rule_id in eligible else 'not eligible'}")
         inferred, contradictions = self._inferences(flat, concepts)
         by_standard = size_by_standard(flat)
         warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
         return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
                           self.rulebase.version, as_of, inferred, by_standard)
+
+    def _explain(self, rule_id: str, flat: dict[str, Any], concepts: dict[str, Any]) -> Finding:
+        """One rule's finding, explained: its evaluated condition, and what is missing or failing."""
+        rule = self.rulebase.rules[rule_id]
+        check = self.explainer.rule(rule_id, flat, concepts)
+        if check.result:
+            return Finding(rule, "eligible", check, (), ())
+        if check.result is None:
+            return Finding(rule, "undetermined", check, tuple(missing_fields(check)), ())
+        return Finding(rule, "not_eligible", check, (), tuple(failing_checks(check)))
 
     def _inferences(self, flat: dict[str, Any], concepts: dict[str, Any]
                     ) -> tuple[tuple[Inferred, ...], tuple[FieldIssue, ...]]:

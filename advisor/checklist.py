@@ -19,26 +19,29 @@ When = Literal["eligible", "if_confirmed"]
 def build_checklist(findings: Iterable[Finding], catalog: Catalog) -> tuple[ChecklistItem, ...]:
     """The eligible findings' materials, then those only undetermined findings need, each once."""
     findings = list(findings)
-    items: list[ChecklistItem] = []
-    placed: dict[str, int] = {}  # material id (or an alternative of it) -> index in items
-    for when, status in (("eligible", "eligible"), ("if_confirmed", "undetermined")):
+    # (material, needed_by, when, alternatives), made ChecklistItems at the end.
+    entries: list[tuple[str, list[str], When, tuple[str, ...]]] = []
+    placed: dict[str, int] = {}  # material id (or an alternative of it) -> index in entries
+    passes: tuple[tuple[When, str], ...] = (("eligible", "eligible"), ("if_confirmed", "undetermined"))
+    for when, status in passes:
         for finding in findings:
             if finding.status != status:
                 continue
+            rule_id = finding.rule.id
             for material in finding.rule.spec.materials:
                 index = placed.get(material)
                 if index is not None:
-                    item = items[index]
-                    if item.when == when and finding.rule.id not in item.needed_by:
-                        items[index] = ChecklistItem(item.material, (*item.needed_by, finding.rule.id),
-                                                     item.when, item.alternatives)
+                    entry = entries[index]
+                    if entry[2] == when and rule_id not in entry[1]:
+                        entry[1].append(rule_id)
                     continue
-                alternatives = catalog.materials[material].alternative_to
-                placed[material] = len(items)
+                alternatives = tuple(catalog.materials[material].alternative_to)
+                placed[material] = len(entries)
                 for other in alternatives:
-                    placed.setdefault(other, len(items))
-                items.append(ChecklistItem(material, (finding.rule.id,), when, tuple(alternatives)))
-    return tuple(items)
+                    placed.setdefault(other, len(entries))
+                entries.append((material, [rule_id], when, alternatives))
+    return tuple(ChecklistItem(material, tuple(needed_by), when, alternatives)
+                 for material, needed_by, when, alternatives in entries)
 
 
 def material_line(item: dict[str, Any], lang: Lang) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as dre
+import orjson
 
 from .compiler import ANCHOR, CompiledRuleset, compile_rulebase
 from .rulebase import RuleBase
@@ -58,7 +59,7 @@ def _checked(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return nested
 
 
-_ID_MARK = '"id": "'
+_ID_MARK = '"id":'
 
 
 class _Ruleset:
@@ -86,7 +87,7 @@ class _Ruleset:
                 try:
                     # The message is {"<rule name>":{"m":{"sid": "...", "id": "N", ...}}}, the fact
                     # echoed as we wrote it; rule names and session ids hold no quotes.
-                    start = message.index(_ID_MARK) + len(_ID_MARK)
+                    start = message.index('"', message.index(_ID_MARK) + len(_ID_MARK)) + 1
                     fired[int(message[start : message.index('"', start)])].append(message[2 : message.index('"', 2)])
                 except Exception:
                     dre.abandon_action(self.handle, state)
@@ -155,5 +156,6 @@ class Engine:
             if concepts is not None:
                 fact["concept"] = concepts[index]
             facts.append(fact)
-        fired = ruleset.run(sid, json.dumps(facts, ensure_ascii=False), len(block))
+        # orjson: a fifth of json.dumps's time.
+        fired = ruleset.run(sid, orjson.dumps(facts).decode(), len(block))
         return [[name for name in names if name != ANCHOR] for names in fired]

@@ -1,7 +1,8 @@
 """The result of an assessment: one finding per rule, the merged materials checklist, warnings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .explainer import Check
 from .profile import FieldIssue
@@ -17,6 +18,9 @@ class Finding:
     check: Check
     missing: tuple[str, ...]  # fields to answer to settle an undetermined finding
     failing: tuple[Check, ...]  # the failed tests of a not_eligible finding
+    # Where a presenter keeps this finding's JSON: the advisor remembers findings and meets them again
+    # (memo.py), and the finding itself never changes.
+    renderings: dict[Any, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ Everything user-facing is rendered in one language here, from the rule base and 
 JSON shape is documented by the models in report.py.
 """
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,9 @@ from .findings import Assessment, Finding, Inferred
 from .questions import Question
 from .rulebase import Rule, RuleBase
 from .text import Lang
+
+# A finding keeps its JSON for this many (view, language, date) at most: a date is nearly always today.
+MAX_RENDERINGS = 8
 
 _OPS = {
     "zh": {"eq": "为", "neq": "不为", "lt": "小于", "lte": "不超过", "gt": "大于", "gte": "不低于", "in": "属于"},
@@ -322,17 +326,34 @@ class Presenter:
         encoded once per rule and language, so a request only encodes what the profile changed.
         """
         memo: dict[int, dict[str, Any]] = {}
-        findings = b",".join(
-            self._rule_static_json(finding, lang) + b","
-            + orjson.dumps(self._finding_dynamic(finding, lang, memo, assessment.as_of))[1:]
-            for finding in assessment.findings
-        )
+        as_of = assessment.as_of
+        findings = b",".join(self._rendered_finding(finding, lang, as_of, memo) for finding in assessment.findings)
         return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
+
+    def _rendered_finding(self, finding: Finding, lang: Lang, as_of: date,
+                          memo: dict[int, dict[str, Any]]) -> bytes:
+        """One finding's JSON, rendered once for each language and date (findings are remembered and
+        met again: memo.py)."""
+        key = ("full", lang, as_of)
+        rendered = finding.renderings.get(key)
+        if rendered is None:
+            rendered = (self._rule_static_json(finding, lang) + b","
+                        + orjson.dumps(self._finding_dynamic(finding, lang, memo, as_of))[1:])
+            _keep(finding, key, rendered)
+        return rendered
+
+    def _compact_finding(self, finding: Finding, as_of: date) -> bytes:
+        """One finding of the compact view as JSON (kept like _rendered_finding)."""
+        key = ("compact", None, as_of)
+        rendered = finding.renderings.get(key)
+        if rendered is None:
+            rendered = orjson.dumps(_compact(finding, target_passed(finding.rule, as_of)))
+            _keep(finding, key, rendered)
+        return rendered
 
     def _document_head(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
         """Everything of the document but the findings."""
-        counts = {status: sum(1 for f in assessment.findings if f.status == status)
-                  for status in ("eligible", "undetermined", "not_eligible")}
+        counts = _counts(assessment)
         return {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(assessment.as_of),
@@ -372,36 +393,23 @@ class Presenter:
                     concept=item.concept, basis=concept.basis.get(lang),
                     text=_pick(INFERRED_LABEL, lang))
 
-    def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
-        """The assessment without texts, for systems that cache the provisions and questions.
+    def compact_json(self, assessment: Assessment, lang: Lang) -> bytes:
+        """The assessment without texts, for systems that cache the provisions and questions (UTF-8 JSON).
 
         Each finding gives its status, the questions that would settle it and the failed tests with
         the enterprise's value and the smallest change; the texts (title, quote, offices, materials)
         of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
         """
-        findings = []
         as_of = assessment.as_of
-        for finding in assessment.findings:
-            spec = finding.rule.spec
-            out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status, "article": spec.article,
-                                   "nature": spec.nature,
-                                   "target_by": spec.target_by.isoformat() if spec.target_by else None,
-                                   "target_passed": target_passed(finding.rule, as_of), "scope": spec.scope}
-            if finding.missing:
-                out["missing"] = list(finding.missing)
-            if finding.failing:
-                out["failing"] = [_failing_compact(check) for check in finding.failing]
-            findings.append(out)
-        counts = {status: sum(1 for f in assessment.findings if f.status == status)
-                  for status in ("eligible", "undetermined", "not_eligible")}
-        return {
+        findings = b",".join([self._compact_finding(finding, as_of) for finding in assessment.findings])
+        counts = _counts(assessment)
+        head = {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(as_of),
             "as_of": as_of.isoformat(),
             "lang": lang,
             "view": "compact",
             "counts": counts,
-            "findings": findings,
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
@@ -411,6 +419,34 @@ class Presenter:
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
             "disclaimer": _pick(DISCLAIMER, lang),
         }
+        return orjson.dumps(head)[:-1] + b',"findings":[' + findings + b"]}"
+
+    def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+        """compact_json() as a dict."""
+        return orjson.loads(self.compact_json(assessment, lang))  # type: ignore[no-any-return]
+
+
+def _counts(assessment: Assessment) -> dict[str, int]:
+    counted = Counter(finding.status for finding in assessment.findings)
+    return {status: counted[status] for status in ("eligible", "undetermined", "not_eligible")}
+
+
+def _keep(finding: Finding, key: tuple[str, Lang | None, date], rendered: bytes) -> None:
+    if len(finding.renderings) >= MAX_RENDERINGS:
+        finding.renderings.clear()
+    finding.renderings[key] = rendered
+
+
+def _compact(finding: Finding, passed: bool) -> dict[str, Any]:
+    spec = finding.rule.spec
+    out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status, "article": spec.article,
+                           "nature": spec.nature, "target_by": spec.target_by.isoformat() if spec.target_by else None,
+                           "target_passed": passed, "scope": spec.scope}
+    if finding.missing:
+        out["missing"] = list(finding.missing)
+    if finding.failing:
+        out["failing"] = [_failing_compact(check) for check in finding.failing]
+    return out
 
 
 def _failing_compact(check: Check) -> dict[str, Any]:

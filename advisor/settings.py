@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     hosts: int = Field(1, ge=1, validation_alias=_env("hosts"))
     # Seconds a worker trusts its copy of the API keys: a key revoked on another host stops working within it.
     api_key_cache_seconds: float = Field(5.0, ge=0, le=3600, validation_alias=_env("api_key_cache_seconds"))
+    # Findings each worker process remembers by the answers they depend on (advisor/memo.py), about
+    # 10 KB each: more saves CPU for a district's many similar enterprises, fewer saves memory.
+    memo_findings: int = Field(8000, ge=1, le=1_000_000, validation_alias=_env("memo_findings"))
     # Seconds between writes of the per-key request counts (and at shutdown): no write per request.
     api_key_flush_seconds: float = Field(10.0, gt=0, le=3600, validation_alias=_env("api_key_flush_seconds"))
     # Requests to /api/v1 per partner key and per client address without a key, e.g. "600/minute"

@@ -3,10 +3,18 @@
 The floor (bench/floor.py) is a bare FastAPI endpoint that parses the same JSON body and returns a
 small document, under the same uvicorn settings (2 workers, uvloop/httptools, no access log) and the
 same wrk load, taking turns with the advisor's loads: the compact view, the compact view with a partner
-key (checked from the cache, counted and rate-limited) and the full document with gzip accepted. wrk
-runs on the same machine, sharing the cores with the servers.
+key (checked from the cache, counted and rate-limited) and the full document with gzip accepted. Beside
+them, the ceiling (bench/ceiling.py): the floor's endpoint that also validates the profile and runs
+durable-rules on it, which every view must do before explaining anything. wrk runs on the same
+machine, sharing the cores with the servers.
+
+Each request carries another synthetic enterprise (advisor.synth; PROFILES a run, each run its own
+seed), so the advisor's memo of findings (advisor/memo.py) is measured as it works for a district:
+after a warm-up run on other enterprises, every measured run meets enterprises it has not seen
+(until a run sends more than PROFILES requests and starts again from its first).
 """
 
+import itertools
 import json
 import os
 import re
@@ -22,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROFILE = ROOT / "examples" / "warehouse-1200.json"
+PROFILES = int(os.environ.get("BENCH_HTTP_PROFILES", "20000"))
 DURATION_S = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))
 WORKERS = "2"
+CONNECTIONS = 32
 # High enough never to refuse the load, so the limiter's cost is measured without its 429s.
 UNLIMITED = "1000000000/minute"
 
@@ -74,8 +83,13 @@ def _wait_ready(url: str, timeout: float = 90.0) -> bool:
     return False
 
 
-def _body(view: str) -> str:
-    return json.dumps({"profile": json.loads(PROFILE.read_text(encoding="utf-8")), "view": view}, ensure_ascii=False)
+def _bodies(view: str, seed: int, count: int = PROFILES) -> list[str]:
+    """`count` request bodies of synthetic enterprises drawn with `seed`."""
+    from advisor.rulebase import load_rulebase
+    from advisor.synth import ProfileFactory
+
+    profiles = ProfileFactory(load_rulebase(), seed=seed).profiles(count)
+    return [json.dumps({"profile": profile, "view": view}, ensure_ascii=False) for profile in profiles]
 
 
 def _partner_key(database: str) -> str:
@@ -96,13 +110,20 @@ def _partner_key(database: str) -> str:
     return key
 
 
-def _wrk(wrk: str, work_dir: Path, url: str, load: Load) -> HttpRun:
+def _wrk(wrk: str, work_dir: Path, url: str, load: Load, seed: int) -> HttpRun:
     script = work_dir / f"{load.name.replace(' ', '-').replace(',', '')}.lua"
     headers = {"Content-Type": "application/json", **load.headers}
-    script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(_body(load.view))}\n'
-                      + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items()),
+    # One body a request, in turn; each of wrk's threads starts at its own place in the list.
+    script.write_text('wrk.method = "POST"\n'
+                      + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+                      + "bodies = {" + ",".join(json.dumps(body) for body in _bodies(load.view, seed)) + "}\n"
+                      + "function setup(thread) thread:set('offset', math.random(#bodies)) end\n"
+                      + "local index = nil\n"
+                      + "function request()\n"
+                      + "  index = (index or offset or 0) % #bodies + 1\n"
+                      + "  return wrk.format(nil, nil, nil, bodies[index])\nend\n",
                       encoding="utf-8")
-    command = [wrk, "-t2", "-c32", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
+    command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
@@ -115,7 +136,7 @@ def _wrk(wrk: str, work_dir: Path, url: str, load: Load) -> HttpRun:
 
 def _check(url: str, load: Load) -> str | None:
     """Why the load would measure errors, or None when one request answers 200."""
-    request = urllib.request.Request(url, _body(load.view).encode(),
+    request = urllib.request.Request(url, _bodies(load.view, 0, 1)[0].encode(),
                                      {"Content-Type": "application/json", **load.headers})
     with urllib.request.urlopen(request, timeout=30) as response:
         return None if response.status == 200 else f"POST {url} answered {response.status}"
@@ -145,13 +166,15 @@ def run(work_dir: Path) -> list[HttpRun]:
     env = {**os.environ, "ADVISOR_DATABASE_URL": database, "ADVISOR_DATA_DIR": str(work_dir),
            "ADVISOR_SECRET_KEY": "bench-" + "k" * 32, "ADVISOR_RATE_LIMIT_KEYED": UNLIMITED,
            "ADVISOR_RATE_LIMIT_ANONYMOUS": UNLIMITED}
-    floor_port, advisor_port = _free_port(), _free_port()
+    floor_port, ceiling_port, advisor_port = _free_port(), _free_port(), _free_port()
     commands = {
-        floor_port: [sys.executable, "-m", "uvicorn", "bench.floor:app", "--workers", WORKERS,
-                     "--port", str(floor_port), "--log-level", "warning", "--no-access-log"],
+        port: [sys.executable, "-m", "uvicorn", app, "--workers", WORKERS,
+               "--port", str(port), "--log-level", "warning", "--no-access-log"]
+        for port, app in ((floor_port, "bench.floor:app"), (ceiling_port, "bench.ceiling:app"))} | {
         advisor_port: [sys.executable, "-m", "advisor", "serve", "--workers", WORKERS, "--port", str(advisor_port),
                        "--log-level", "warning", "--no-access-log"]}
-    loads = [(floor_port, Load("floor", "compact", {})), (advisor_port, Load("compact", "compact", {})),
+    loads = [(floor_port, Load("floor", "compact", {})), (ceiling_port, Load("engine only", "compact", {})),
+             (advisor_port, Load("compact", "compact", {})),
              (advisor_port, Load("compact, keyed", "compact", {"X-API-Key": key})),
              (advisor_port, Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"}))]
     servers = [subprocess.Popen(command, cwd=ROOT, start_new_session=True, env=env) for command in commands.values()]
@@ -164,10 +187,13 @@ def run(work_dir: Path) -> list[HttpRun]:
             problem = _check(urls[load.name], load)
             if problem:
                 return [HttpRun(load.name, skipped=problem)]
+        for _, load in loads:  # warm-up, not measured: seed 0's enterprises, never measured
+            _wrk(wrk, work_dir, urls[load.name], load, 0)
         rounds: dict[str, list[HttpRun]] = {load.name: [] for _, load in loads}
+        seeds = itertools.count(1)
         for _ in range(ROUNDS):
             for _, load in loads:
-                rounds[load.name].append(_wrk(wrk, work_dir, urls[load.name], load))
+                rounds[load.name].append(_wrk(wrk, work_dir, urls[load.name], load, next(seeds)))
         return [_combined(runs) for runs in rounds.values()]
     finally:
         for server in servers:

@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
@@ -22,7 +21,9 @@ from advisor.settings import UPLOAD_PATH, Settings, read_settings
 
 from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
+from .background import every, running
 from .caching import CatalogCache
+from .compression import IsalGZipMiddleware
 from .docs import install_docs
 from .headers import ApiHeaders
 from .limits import BodySizeLimit
@@ -37,9 +38,6 @@ from .staff.apikeys import flushing, install_key_registry
 STATIC_DIR = Path(__file__).parent / "static"
 # Bodies smaller than this go out as they are: compressing them would save too little to pay for itself.
 GZIP_MINIMUM_BYTES = 1024
-# zlib level 1: the full assessment (~270 KB) becomes ~55 KB in about a third of level 5's time (46 KB) and a
-# fifth of level 9's (45 KB); on a busy server the CPU matters more than those last kilobytes.
-GZIP_LEVEL = 1
 
 DESCRIPTION = """Eligibility advice for Qingyang District's business-environment plan 青委办字〔2020〕55号.
 
@@ -52,12 +50,24 @@ field, in the request's language (`lang` in the body, `?lang=`, or `Accept-Langu
 """
 
 
+# How often what has lived that long is moved out of the collector's way (see _lifespan).
+GC_FREEZE_SECONDS = 10.0
+
+
+async def _freeze_survivors() -> None:
+    gc.collect()  # only what came since the last freeze: garbage cycles go now, not into the frozen set
+    gc.freeze()
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Everything built at start-up (the rule base, the engine, the caches) lives as long as the
-    # process: moved out of the collector's way, worst-case pauses shrink (research notes).
+    # process: moved out of the collector's way, worst-case pauses shrink (research notes). The
+    # advisor's memo of findings (advisor/memo.py) grows while serving; frozen every few seconds too,
+    # full collections stop walking it. Its findings hold no cycles, so memory still comes back when
+    # the memo starts afresh.
     gc.freeze()
-    async with flushing(app):  # the API keys' request counts, written in batches
+    async with flushing(app), running(every(GC_FREEZE_SECONDS, _freeze_survivors)):
         yield
 
 
@@ -67,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=TITLE, version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=_lifespan, generate_unique_id_function=operation_id)
     app.state.settings = settings
-    app.state.advisor = advisor = Advisor()
+    app.state.advisor = advisor = Advisor(memo_size=settings.memo_findings)
     app.state.presenter = Presenter(advisor.rulebase)
     app.state.catalog_cache = CatalogCache()
     install_key_registry(app, settings)
@@ -87,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
                        max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(ApiHeaders, rulebase_version=advisor.rulebase.version)  # outside: a 413 carries them too
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
+    app.add_middleware(IsalGZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"],

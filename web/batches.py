@@ -50,6 +50,7 @@ from advisor.storage import StaffUser, get_engine, jobs
 from advisor.storage.models import BatchJob
 
 from .api.models import Problem
+from .background import running
 from .deps import AdvisorDep
 from .i18n import request_lang
 from .problems import problem
@@ -65,13 +66,8 @@ _SWEEP_EVERY = 3600.0
 async def _supervise(app: FastAPI) -> AsyncIterator[None]:
     """While the server runs: give up on jobs whose worker died, start a worker when jobs wait
     (after a restart, or a job given another try), remove expired jobs."""
-    task = asyncio.create_task(_supervisor(app))
-    try:
+    async with running(_supervisor(app)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 # Partner keys as for the rest of /api/v1 (enforced when API_KEYS_REQUIRED=true): 蓉易享 submits its registry.

@@ -31,6 +31,7 @@ from advisor.storage import get_engine
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
 from advisor.storage.clock import now
 
+from ..background import every, running
 from ..ratelimit import enforce_rate_limit
 
 log = logging.getLogger("web.apikeys")
@@ -131,19 +132,13 @@ async def flushing(app: FastAPI) -> AsyncIterator[None]:
     """Lifespan part: flush the request counts every flush interval while serving, and at shutdown."""
     registry: KeyRegistry = app.state.api_keys
 
-    async def every_interval() -> None:
-        while True:
-            await asyncio.sleep(registry.flush_seconds)
-            with contextlib.suppress(Exception):  # the database may be away for a moment: counts are kept
-                await run_in_threadpool(registry.flush)
+    async def flush_counts() -> None:  # the database may be away for a moment: the counts are kept
+        await run_in_threadpool(registry.flush)
 
-    task = asyncio.create_task(every_interval())
     try:
-        yield
+        async with running(every(registry.flush_seconds, flush_counts)):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         try:
             await run_in_threadpool(registry.flush)
         except Exception as error:  # the database is gone at shutdown: say what is lost, then stop
