@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     batch_max_output_bytes: int = Field(1 << 30, gt=0, validation_alias=_env("batch_max_output_bytes"))
     # A Dask scheduler (tcp://HOST:PORT) that batch jobs screen on; empty: the worker host's own cores.
     batch_scheduler: str = Field("", validation_alias=_env("batch_scheduler"))
+    # Hosts a job's completion webhook may be sent to, comma-separated ("push.example.cn", or "*.example.cn"
+    # for its subdomains); none by default, so a key holder cannot make the server call into its own network.
+    webhook_hosts: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("webhook_hosts"))
     # Origins that may show the pages in a frame (e.g. the 蓉易享 platform), comma-separated; none by default.
     frame_ancestors: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("frame_ancestors"))
     # --- Many hosts, one database (README, "Many hosts, one database") ---
@@ -76,7 +79,7 @@ class Settings(BaseSettings):
     # Proxy addresses whose X-Forwarded-For/-Proto headers are believed (uvicorn's --forwarded-allow-ips).
     forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=_env("forwarded_allow_ips"))
 
-    @field_validator("cors_origins", "frame_ancestors", mode="before")
+    @field_validator("cors_origins", "frame_ancestors", "webhook_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from advisor.batch import webhook
 from advisor.batch.columns import BatchInputError, ColumnMap
 from advisor.batch.formats import open_reader, parse_block
 from advisor.batch.worker import FILES, batch_root, job_folder, reap, stale_before, sweep_expired
@@ -273,6 +274,10 @@ async def create_batch(
     if webhook_url is not None and (not webhook_url.startswith(("http://", "https://")) or len(webhook_url) > 2000):
         return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
                           "must be an http:// or https:// URL")
+    if webhook_url is not None and not webhook.host_allowed(webhook_url, settings.webhook_hosts):
+        return _bad_field(answer_lang, "webhook_url",
+                          "该网址的主机不在本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）之列",
+                          "this URL's host is not among the webhook hosts this service allows (ADVISOR_WEBHOOK_HOSTS)")
     owner = await _owner(request)
     engine = get_engine()
     ident = jobs.new_job_id()

@@ -15,7 +15,9 @@ import hmac
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from typing import Any
 
 SIGNATURE_HEADER = "X-Advisor-Signature"
@@ -38,6 +40,21 @@ def verify(secret: str, body: bytes, header: str, tolerance_seconds: int = 300, 
     if abs((time.time() if at is None else at) - timestamp) > tolerance_seconds:
         return False
     return hmac.compare_digest(sign(secret, body, timestamp), header)
+
+
+def host_allowed(url: str, hosts: Iterable[str]) -> bool:
+    """Whether an http(s) URL's host is one of `hosts` ("name", or "*.domain" for its subdomains)."""
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        host = (parsed.hostname or "").lower()
+    except ValueError:
+        return False
+    if parsed.scheme not in ("http", "https") or not host:
+        return False
+    for allowed in (entry.lower() for entry in hosts):
+        if host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:])):
+            return True
+    return False
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -66,7 +66,8 @@ def keys(data_dir: Path) -> tuple[str, str]:
 
 
 def _settings(data_dir: Path, **more: object) -> Settings:
-    return Settings(data_dir=data_dir, batch_workers=1, batch_heartbeat_seconds=0.5, **more)  # type: ignore[arg-type]
+    return Settings(data_dir=data_dir, batch_workers=1, batch_heartbeat_seconds=0.5,  # type: ignore[arg-type]
+                    webhook_hosts=("127.0.0.1",), **more)
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +259,27 @@ async def test_a_signed_webhook_tells_when_the_job_ends(client: httpx.AsyncClien
     assert signature == f"t={timestamp},v1={expected}"
     assert not webhook.verify("another secret", body, signature)
     assert not webhook.verify(secret, body + b" ", signature)
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://localhost:5432/",
+                                 "http://127.0.0.1.evil.example/", "http://127.0.0.1@10.0.0.1/"])
+async def test_a_webhook_to_a_host_the_service_does_not_allow_is_refused(client: httpx.AsyncClient, url: str) -> None:
+    response = await client.post("/api/v1/batches", data={"webhook_url": url}, params={"lang": "en"},
+                                 files={"file": ("r.csv", "id,enterprise.in_qingyang\nE1,是\n")})
+    assert response.status_code == 422, response.text
+    error = response.json()["errors"][0]
+    assert error["path"] == "webhook_url" and "ADVISOR_WEBHOOK_HOSTS" in error["message"]
+
+
+def test_webhook_hosts_match_names_and_subdomains_only() -> None:
+    hosts = ["push.example.cn", "*.gov.example"]
+    assert webhook.host_allowed("https://PUSH.example.cn:8443/hook", hosts)
+    assert webhook.host_allowed("https://a.b.gov.example/hook", hosts)
+    assert not webhook.host_allowed("https://gov.example/hook", hosts)  # *.domain: subdomains, not the domain
+    assert not webhook.host_allowed("https://evilgov.example/hook", hosts)
+    assert not webhook.host_allowed("https://push.example.cn@evil.example/hook", hosts)  # the host is evil.example
+    assert not webhook.host_allowed("ftp://push.example.cn/hook", hosts)
+    assert not webhook.host_allowed("https://push.example.cn/hook", [])  # none allowed by default
 
 
 async def test_a_bad_webhook_url_is_refused_naming_the_field(client: httpx.AsyncClient) -> None:

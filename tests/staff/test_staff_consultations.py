@@ -106,6 +106,9 @@ def test_export_and_delete_are_admin_only_and_audited(client: httpx.Client) -> N
     assert {"login", "logout", "export", "delete"} <= set(events)
     assert events["delete"].actor_name == "chief" and str(number) in events["delete"].detail
     assert "仓储" not in events["export"].detail  # filter values are applicant data: not logged
+    log_zh = client.get("/staff/admin/audit").text
+    assert "导出咨询记录" in log_zh and "删除咨询记录" in log_zh and ">export<" not in log_zh
+    assert "Consultations exported" in client.get("/staff/admin/audit", params={"lang": "en"}).text
 
 
 def test_statistics_show_provisions_gaps_and_weeks(client: httpx.Client) -> None:
