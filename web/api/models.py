@@ -128,12 +128,10 @@ class Failing(_Open):
     gap: Gap | None = None
 
 
-class Finding(BaseModel):
-    """What one provision (rule) says about the profile, and why."""
+class ProvisionText(BaseModel):
+    """What a provision (rule) gives, where it stands in the plan and how to apply: the same for every profile."""
 
     id: str
-    status: Status
-    status_text: str
     article: str
     article_title: str
     title: str
@@ -141,24 +139,31 @@ class Finding(BaseModel):
     title_en: str
     kind: Literal["fast_track", "subsidy", "financing", "service"]
     nature: Nature = Field(description=_NATURE)
-    nature_text: str = Field(description="The marker to show: 承诺 / 方案目标（2020年底前） / 试点 / 探索中… / "
-                                         "the target-passed notice")
     target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
-    target_passed: bool = Field(description="A dated target whose date lies before as_of: the handling "
-                                            "department says what applies now")
     scope: Scope = Field(description=_SCOPE)
     reviewed: date | None = Field(description="When the rule was last reviewed against the plan's sentence")
     benefit: str
     time_limit: TimeLimit | None = Field(description="Only on commitments: the time limit the plan commits to")
     quote: str = Field(description="The plan's text, verbatim")
-    conditions: Check
-    missing: list[QuestionRef] = Field(description="Questions that would settle an undetermined finding")
-    failing: list[Failing] = Field(description="Failed conditions of a not_eligible finding")
     handled_by: list[Office]
     channels: list[Office]
     materials: list[Material]
-    public_facts: list[dict[str, Any]]
+    public_facts: list[dict[str, Any]] = Field(description="Facts from outside the plan: shown, never deciding")
     notes: list[str]
+
+
+class Finding(ProvisionText):
+    """What one provision (rule) says about the profile, and why."""
+
+    status: Status
+    status_text: str
+    nature_text: str = Field(description="The marker to show: 承诺 / 方案目标（2020年底前） / 试点 / 探索中… / "
+                                         "the target-passed notice")
+    target_passed: bool = Field(description="A dated target whose date lies before as_of: the handling "
+                                            "department says what applies now")
+    conditions: Check
+    missing: list[QuestionRef] = Field(description="Questions that would settle an undetermined finding")
+    failing: list[Failing] = Field(description="Failed conditions of a not_eligible finding")
 
 
 class SettlingQuestion(QuestionRef):
@@ -360,28 +365,9 @@ class NextQuestions(BaseModel):
     questions: list[NextQuestion]
 
 
-class Provision(BaseModel):
+class Provision(ProvisionText):
     """One provision of the plan as an encoded rule: what it gives, its article and quote, how to apply."""
 
-    id: str
-    article: str
-    article_title: str
-    title: str
-    title_zh: str
-    title_en: str
-    kind: Literal["fast_track", "subsidy", "financing", "service"]
-    nature: Nature = Field(description=_NATURE)
-    target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
-    scope: Scope = Field(description=_SCOPE)
-    reviewed: date | None = Field(description="When the rule was last reviewed against the plan's sentence")
-    benefit: str
-    time_limit: TimeLimit | None
-    quote: str = Field(description="The plan's text, verbatim")
-    handled_by: list[Office]
-    channels: list[Office]
-    materials: list[Material]
-    public_facts: list[dict[str, Any]] = Field(description="Facts from outside the plan: shown, never deciding")
-    notes: list[str]
     theme: str
     fields: list[str] = Field(description="Profile fields its conditions read")
 
