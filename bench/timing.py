@@ -73,12 +73,12 @@ def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
         if eligible != fired:
             raise AssertionError(f"reference and engine disagree on {raw}: {sorted(eligible ^ fired)}")
     # (b) the explained assessment: validation, engine, explainer (reasons, unknowns, gaps), checklist;
-    # then rendering it as the API's full or compact JSON document. The reference is the same
+    # then encoding it as the API sends it, the full or compact JSON document. The reference is the same
     # input path: raw -> validated -> the rules in plain Python.
     stages = {"(b) explained assessment": lambda raw: advisor.assess_data(raw),
-              "(b+) … rendered as the full document": lambda raw: presenter.assessment_dict(
+              "(b+) … rendered as the full document": lambda raw: presenter.assessment_json(
                   advisor.assess_data(raw), "zh"),
-              "(b+) … rendered as the compact document": lambda raw: presenter.compact_dict(
+              "(b+) … rendered as the compact document": lambda raw: presenter.compact_json(
                   advisor.assess_data(raw), "zh")}
     measured: dict[str, list[int]] = {name: [] for name in stages}
     reference_full_ns = []

@@ -21,7 +21,6 @@ from advisor.settings import UPLOAD_PATH, Settings, read_settings
 
 from . import api, batches, health, pages, staff
 from .api.models import WAREHOUSE
-from .background import every, running
 from .caching import CatalogCache
 from .compression import IsalGZipMiddleware
 from .docs import install_docs
@@ -50,24 +49,12 @@ field, in the request's language (`lang` in the body, `?lang=`, or `Accept-Langu
 """
 
 
-# How often what has lived that long is moved out of the collector's way (see _lifespan).
-GC_FREEZE_SECONDS = 10.0
-
-
-async def _freeze_survivors() -> None:
-    gc.collect()  # only what came since the last freeze: garbage cycles go now, not into the frozen set
-    gc.freeze()
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Everything built at start-up (the rule base, the engine, the caches) lives as long as the
-    # process: moved out of the collector's way, worst-case pauses shrink (research notes). The
-    # advisor's memo of findings (advisor/memo.py) grows while serving; frozen every few seconds too,
-    # full collections stop walking it. Its findings hold no cycles, so memory still comes back when
-    # the memo starts afresh.
+    # process: moved out of the collector's way, worst-case pauses shrink (research notes).
     gc.freeze()
-    async with flushing(app), running(every(GC_FREEZE_SECONDS, _freeze_survivors)):
+    async with flushing(app):  # the API keys' request counts, written in batches
         yield
 
 
