@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import clock
 from .catalog import PLAN_IN_FORCE
 from .checklist import build_checklist
 from .engine import Engine
@@ -52,7 +53,7 @@ class Advisor:
 
     def assess(self, profile: BaseModel, as_of: date | None = None) -> Assessment:
         """Assess a validated profile for the date `as_of` (today by default)."""
-        as_of = as_of or date.today()
+        as_of = as_of or clock.today()
         check_as_of(as_of)
         nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
         flat = {f"{section}.{name}": value for section, values in nested.items() for name, value in values.items()}

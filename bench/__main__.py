@@ -10,8 +10,9 @@ import json
 import os
 import platform
 import sys
-from datetime import datetime
 from pathlib import Path
+
+from advisor import clock
 
 from . import batch, http, timing
 
@@ -107,12 +108,12 @@ def main() -> int:
                      + f" (cluster start {dask_run.cluster_start_seconds:.1f} s)"])
     rows += _http_rows(http_runs)
 
-    when = datetime.now().astimezone()
+    when = clock.local(clock.now())
     machine = f"{cores} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     table = "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
                       for row in [header, [("-" * w) for w in widths], *rows])
-    print(f"\nbench {when:%Y-%m-%d %H:%M %Z} on {machine}; reference verified equal to the engine on "
+    print(f"\nbench {clock.shown(when)} on {machine}; reference verified equal to the engine on "
           f"{verified:,} profiles\n{table}")
 
     RESULTS.mkdir(exist_ok=True)

@@ -6,6 +6,8 @@ from advisor.assess import Advisor
 from advisor.present import Presenter
 from advisor.rulebase import RuleBase, load_rulebase
 
+pytest_plugins = ["tests.clocks"]  # the clock fixtures: moment, process_zone
+
 
 @pytest.fixture(scope="session")
 def rulebase() -> RuleBase:

@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ..clock import now
 from ..settings import Settings
 from ..storage import jobs
-from ..storage.clock import now
 from ..storage.models import BatchJob
 from . import webhook
 from .columns import BatchInputError

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import case, or_, update
 from sqlmodel import Session, col, select
 
+from ..clock import now
 from . import audit
-from .clock import now
 from .models import ApiClient, StaffUser
 
 PREFIX = "qyk_"

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, col, select
 
-from .clock import now
+from ..clock import now
 from .models import AuditEvent, StaffUser
 
 

@@ -8,14 +8,14 @@ small rows (provision numbers) for the search and the statistics.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
+from ..clock import day_start, now, week_of
 from .advice import pack, unpack
-from .clock import LOCAL, now, week_of
 from .db import insert_ignoring_duplicates
 from .fields import text_problem
 from .models import Consultation, ConsultationFinding, ConsultationGap, Provision, StaffUser
@@ -133,10 +133,6 @@ class Search:
     status: str | None = None
 
 
-def _local_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL)
-
-
 def _like_literal(text: str) -> str:
     # The search is for the text as typed: % and _ are characters, not wildcards.
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -144,9 +140,9 @@ def _like_literal(text: str) -> str:
 
 def _filtered(query: Any, search: Search) -> Any:
     if search.date_from:
-        query = query.where(Consultation.created_at >= _local_start(search.date_from))
+        query = query.where(Consultation.created_at >= day_start(search.date_from))
     if search.date_to:
-        query = query.where(Consultation.created_at < _local_start(search.date_to + timedelta(days=1)))
+        query = query.where(Consultation.created_at < day_start(search.date_to + timedelta(days=1)))
     if search.credit_code:
         code = _like_literal(search.credit_code.strip().upper())
         query = query.where(col(Consultation.credit_code).like(code + "%", escape="\\"))

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from .clock import now
+from ..clock import now, shown
 from .models import BatchJob
 
 ACTIVE = ("queued", "running")
@@ -181,7 +181,7 @@ def reap_stale(engine: Engine, stale_before: datetime, max_attempts: int) -> lis
 
 
 def _stopped(job: BatchJob) -> str:
-    beat = job.heartbeat_at.strftime("%Y-%m-%d %H:%M:%S UTC") if job.heartbeat_at else "-"
+    beat = shown(job.heartbeat_at, seconds=True) if job.heartbeat_at else "-"
     if job.lang == "en":
         return (f"the batch worker stopped (last heartbeat {beat}) on attempt {job.attempts}; "
                 "no results were kept: submit the file again")

@@ -19,8 +19,8 @@ from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from ..clock import now
 from . import audit
-from .clock import now
 from .fields import text_problem
 from .models import LoginThrottle, StaffUser
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password

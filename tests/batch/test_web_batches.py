@@ -24,11 +24,11 @@ from advisor.assess import Advisor
 from advisor.batch import webhook
 from advisor.batch.synth import write_synthetic
 from advisor.batch.worker import sweep_expired
+from advisor.clock import now
 from advisor.rulebase import RuleBase
 from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.apikeys import create_key
-from advisor.storage.clock import now
 from advisor.storage.models import BatchJob
 from advisor.storage.staff import create_staff
 from advisor.synth import ProfileFactory

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
+from advisor.clock import now
 from advisor.storage import AuditEvent, LoginThrottle, StaffUser, make_engine, upgrade
 from advisor.storage import staff as staff_module
-from advisor.storage.clock import now
 from advisor.storage.staff import LOCKOUT, MAX_PER_ADDRESS, authenticate, create_staff
 
 ROOT = Path(__file__).resolve().parents[2]

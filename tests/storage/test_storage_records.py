@@ -1,13 +1,15 @@
 """Staff accounts, consultations, search, statistics, API keys and the audit log on both databases."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from advisor import clock
 from advisor.assess import Advisor
+from advisor.clock import now
 from advisor.present import Presenter
 from advisor.storage import (
     AuditEvent,
@@ -19,7 +21,6 @@ from advisor.storage import (
     stats,
     upgrade,
 )
-from advisor.storage.clock import now
 from advisor.storage.consultations import (
     Applicant,
     Search,
@@ -92,6 +93,11 @@ def test_staff_names_are_unique_and_passwords_long(engine: Engine) -> None:
 
 
 def test_consultations_are_searchable_and_counted(engine: Engine, advisor: Advisor, presenter: Presenter) -> None:
+    with clock.frozen(clock.now()):  # one moment for the whole test: the district's midnight cannot fall inside
+        _search_and_count(engine, advisor, presenter)
+
+
+def _search_and_count(engine: Engine, advisor: Advisor, presenter: Presenter) -> None:
     staff = _staff(engine)
     docs = snapshots(advisor, presenter, WAREHOUSE)
     bare = snapshots(advisor, presenter, {})
@@ -107,7 +113,7 @@ def test_consultations_are_searchable_and_counted(engine: Engine, advisor: Advis
         assert [c.id for c in search_consultations(session, Search(applicant="仓储"))] == [first.id]
         assert [c.id for c in search_consultations(session, Search(provision=eligible_rule,
                                                                   status="eligible"))] == [first.id]
-        today = date.today()
+        today = clock.today()
         assert count_consultations(session, Search(date_from=today - timedelta(days=1), date_to=today)) == 2
         assert count_consultations(session, Search(date_to=today - timedelta(days=2))) == 0
         stored = session.get(Consultation, first.id)
@@ -164,3 +170,24 @@ def test_search_takes_percent_and_underscore_literally(engine: Engine, advisor: 
         assert [row.id for row in search_consultations(session, Search(applicant="%"))] == [literal.id]
         assert count_consultations(session, Search(applicant="_")) == 1
         assert count_consultations(session, Search(credit_code="%")) == 0
+
+
+def test_a_consultation_counts_on_the_district_day(engine: Engine, advisor: Advisor, presenter: Presenter,
+                                                   moment: tuple[datetime, date], process_zone: str) -> None:
+    """Recorded at a moment where the UTC date (or the process's zone) says another day: the search by
+    the district's day, its week and the default "today" all find it on the district's day."""
+    when, district_day = moment
+    staff = _staff(engine)
+    with clock.frozen(when), Session(engine, expire_on_commit=False) as session:
+        bare = snapshots(advisor, presenter, {})
+        record_consultation(session, staff, {}, bare, "zh", Applicant("Night Co"))
+        session.commit()
+        assert clock.today() == district_day
+        assert count_consultations(session, Search(date_from=district_day, date_to=district_day)) == 1
+        assert count_consultations(session, Search(date_to=district_day - timedelta(days=1))) == 0
+        assert count_consultations(session, Search(date_from=district_day + timedelta(days=1))) == 0
+        [row] = search_consultations(session, Search())
+        assert clock.local(row.created_at).date() == district_day
+        assert row.as_of == district_day  # the assessment's default date is the same day
+        [week] = stats.weekly(session)
+        assert week.week == district_day - timedelta(days=district_day.weekday())

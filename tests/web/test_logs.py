@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from advisor.clock import now
 from advisor.storage import ApiClient, make_engine, upgrade
 from advisor.storage.apikeys import create_key
-from advisor.storage.clock import now
 from advisor.storage.staff import create_staff
 from tests.pgserver import db_url, pg_server  # noqa: F401  (fixtures)
 from tests.scaleout.servers import free_port

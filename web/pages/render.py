@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from advisor.checklist import material_line
+from advisor.clock import shown
 from advisor.present import format_value
 from advisor.questions import Question
-from advisor.storage.clock import local
 from advisor.text import Lang, tidy_cjk
 
 from .forms import GATES, field_id, gated_by, parse_number
@@ -19,7 +19,7 @@ from .strings import translator
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals.update(field_id=field_id, gated_by=gated_by, gate_ids=frozenset(GATES))
 templates.env.filters["cjk"] = tidy_cjk
-templates.env.filters["local"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+templates.env.filters["local"] = shown  # every time a person reads: district time, one format, with the zone
 
 
 def answer_text(lang: Lang):  # type: ignore[no-untyped-def]

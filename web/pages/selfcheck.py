@@ -5,13 +5,13 @@ a link with the answers in it. Anonymous answers are never stored.
 """
 
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from advisor.clock import today
 from advisor.profile import ProfileError
 from advisor.questions import QuestionCatalog
 
@@ -155,6 +155,6 @@ async def results_json(request: Request, advisor: AdvisorDep, presenter: Present
         return document
     document.pop("form_warnings", None)
     body = json.dumps(document, ensure_ascii=False, indent=2)
-    name = f"qingyang-advice-{date.today().isoformat()}.json"
+    name = f"qingyang-advice-{today().isoformat()}.json"
     return Response(body, media_type="application/json",
                     headers={"content-disposition": f'attachment; filename="{name}"'})

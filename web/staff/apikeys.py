@@ -26,10 +26,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from advisor.clock import now
 from advisor.settings import Settings
 from advisor.storage import get_engine
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
-from advisor.storage.clock import now
 
 from ..background import every, running
 from ..ratelimit import enforce_rate_limit

@@ -15,10 +15,10 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
+from advisor.clock import local, shown, today
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
 from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
-from advisor.storage.clock import local
 from advisor.storage.consultations import (
     MAX_ID,
     STATUSES,
@@ -156,7 +156,7 @@ def consultation_review(request: Request, user: StaffDep) -> Response:
     advisor, _ = _advisor(request)
     from_id = request.query_params.get("from_id", "")
     return staff_page(request, "review.html", user, catalog=advisor.rulebase.questions, errors={},
-                      applicant={"as_of": date.today().isoformat()}, from_id=from_id if from_id.isdigit() else "",
+                      applicant={"as_of": today().isoformat()}, from_id=from_id if from_id.isdigit() else "",
                       **_review_context(request, advisor), **STAFF_FORM)
 
 
@@ -244,7 +244,7 @@ def consultation_record(request: Request, consultation_id: int, db: DbDep, user:
 
 def _slip_staff(consultation: Consultation) -> dict[str, Any]:
     """What the slip shows of the record: reference, time, applicant, who advised."""
-    return {"id": consultation.id, "created": local(consultation.created_at).strftime("%Y-%m-%d %H:%M"),
+    return {"id": consultation.id, "created": shown(consultation.created_at),
             "applicant": consultation.applicant_name, "credit_code": consultation.credit_code,
             "staff_name": consultation.staff_name}
 

@@ -1,11 +1,12 @@
 """The statistics page: outcomes per provision, the most common gaps, consultations per week."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor import clock
 from advisor.storage import stats
 
 from ..pages.render import page_lang
@@ -26,7 +27,7 @@ def stats_page(request: Request, db: DbDep, user: StaffDep) -> Response:
         weeks_back = max(1, min(520, int(request.query_params.get("weeks", "26"))))
     except ValueError:
         weeks_back = 26
-    today = date.today()
+    today = clock.today()
     since = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks_back - 1)
     provisions = stats.provision_counts(db, since)
 
