@@ -8,8 +8,10 @@ only its SHA-256 is kept. Changes are written to the audit log without a staff n
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
+from ..clock import shown
 from .exitcodes import EXIT_DATA, EXIT_OK
 
 
@@ -47,11 +49,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{'id':>4}  {'prefix':<12} {'state':<8} {'requests':>9}  {'last used':<19}  name")
+    print(f"{'id':>4}  {'prefix':<12} {'state':<8} {'requests':>9}  {'last used':<22}  name")
     for row in rows:
         state = "revoked" if row["revoked_at"] else "active"
-        print(f"{row['id']:>4}  {row['prefix'] + '…':<12} {state:<8} {row['requests']:>9}  "
-              f"{row['last_used_at'] or '-':<19}  {row['name']}")
+        used = shown(datetime.fromisoformat(row["last_used_at"])) if row["last_used_at"] else "-"
+        print(f"{row['id']:>4}  {row['prefix'] + '…':<12} {state:<8} {row['requests']:>9}  {used:<22}  {row['name']}")
     return EXIT_OK
 
 

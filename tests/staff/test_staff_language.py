@@ -13,7 +13,7 @@ from tests.staff.conftest import PASSWORD, csrf_from, login
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-ZH_ALLOWED = {"API"}  # "API密钥": the term the partners use
+ZH_ALLOWED = {"API", "UTC"}  # "API密钥": the term the partners use; "UTC+8" after every time shown
 SHOWN_ATTRIBUTES = ("placeholder", "data-confirm", "aria-label", "title", "alt")
 PARTNER = "Rong Partner"
 
