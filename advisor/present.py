@@ -273,7 +273,7 @@ class Presenter:
             "kind": spec.kind,
             "nature": spec.nature,
             "target_by": spec.target_by.isoformat() if spec.target_by else None,
-            "scope": spec.scope,
+            "scope": spec.scope_name,
             "reviewed": spec.reviewed.isoformat() if spec.reviewed else None,
             "benefit": spec.benefit.get(lang),
             "time_limit": self.time_limit_dict(rule, lang),
@@ -441,7 +441,7 @@ def _compact(finding: Finding, passed: bool) -> dict[str, Any]:
     spec = finding.rule.spec
     out: dict[str, Any] = {"id": finding.rule.id, "status": finding.status, "article": spec.article,
                            "nature": spec.nature, "target_by": spec.target_by.isoformat() if spec.target_by else None,
-                           "target_passed": passed, "scope": spec.scope}
+                           "target_passed": passed, "scope": spec.scope_name}
     if finding.missing:
         out["missing"] = list(finding.missing)
     if finding.failing:

@@ -12,10 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .catalog import Catalog, load_catalog, squash
-from .conditions import AllOf, Condition, ConditionError, FieldTest, concepts_of, fields_of, parse
+from .conditions import AllOf, AnyOf, Condition, ConditionError, FieldTest, concepts_of, fields_of, parse
 from .datafile import DataFileError, read_yaml
 from .paths import RULES_DIR
 from .questions import QuestionCatalog, load_questions
@@ -26,16 +26,54 @@ Status = Literal["eligible", "undetermined", "not_eligible"]
 # What the plan's sentence binds the district to: a time limit it states as 控制在/压缩至/不超过 is a
 # commitment; 力争 or "2020年底前实现" a target; 试点/试行 a pilot; 探索 an exploration; else a service.
 Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
-# Whose matter the provision is: a project sited in Qingyang (whoever builds it), an enterprise
-# registered or operating there, a case heard by the Qingyang court, a municipal or provincial
-# programme the plan only promotes, or anyone.
-Scope = Literal["project_in_qingyang", "enterprise_in_qingyang", "court_qingyang", "municipal", "provincial", "any"]
-# The question that tests each scope; the rule's own `when` stays the plan's condition.
-SCOPE_FIELDS: dict[str, str] = {
-    "project_in_qingyang": "project.in_qingyang",
-    "enterprise_in_qingyang": "enterprise.in_qingyang",
-    "court_qingyang": "legal.qingyang_court",
+# Whose matter the provision is, as the plan's subject: a test names *what* must be in Qingyang.
+#   enterprise_in_qingyang  the enterprise is registered or operates there (registration, tax, services);
+#   moving_into_qingyang    it is moving in from another Chengdu district (市内迁移);
+#   site_in_qingyang        a site there: the project's, or the premises where water, gas or power is connected;
+#   site_in_function_zone   that site lies in one of the district's industrial function zones;
+#   court_qingyang          the case is heard by the Qingyang court.
+# municipal / provincial: a programme the plan only promotes (no test; a note names its owner); any: anyone.
+# A rule may combine tests: `scope: {any: [site_in_qingyang, enterprise_in_qingyang]}` (or `all:`).
+ScopeTest = Literal["enterprise_in_qingyang", "moving_into_qingyang", "site_in_qingyang", "site_in_function_zone",
+                    "court_qingyang"]
+Scope = Literal[ScopeTest, "municipal", "provincial", "any"]
+# The condition each scope test stands for; the rule's own `when` stays the plan's condition and never reads
+# these fields. A site outside Qingyang is outside its function zones too, so that answer settles the zone.
+SCOPE_TESTS: dict[str, Condition] = {
+    "enterprise_in_qingyang": FieldTest("enterprise.in_qingyang", "eq", True),
+    "moving_into_qingyang": FieldTest("registration.moving_into_qingyang", "eq", True),
+    "site_in_qingyang": FieldTest("project.in_qingyang", "eq", True),
+    "site_in_function_zone": AllOf((FieldTest("project.in_qingyang", "eq", True),
+                                    FieldTest("project.in_function_zone", "eq", True))),
+    "court_qingyang": FieldTest("legal.qingyang_court", "eq", True),
 }
+SCOPE_FIELDS: frozenset[str] = frozenset(path for test in SCOPE_TESTS.values() for path in fields_of(test))
+
+
+class ScopeCombination(BaseModel):
+    """Several scope tests: any of them (the plan's subject may be either) or all of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    any: tuple[ScopeTest, ...] = ()
+    all: tuple[ScopeTest, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_list(self) -> "ScopeCombination":
+        if bool(self.any) == bool(self.all) or len(self.any or self.all) < 2:
+            raise ValueError("a combined scope needs exactly one of any / all, with at least two tests")
+        return self
+
+    @property
+    def tests(self) -> tuple[str, ...]:
+        return self.any or self.all
+
+    @property
+    def name(self) -> str:
+        """As shown in documents: the tests joined by | (any of) or & (all of)."""
+        return ("|" if self.any else "&").join(self.tests)
+
+
 CONCEPTS_FILE = "concepts.yaml"
 
 
@@ -73,7 +111,7 @@ class RuleSpec(BaseModel):
     quote: str
     nature: Nature
     target_by: date | None = None
-    scope: Scope
+    scope: Scope | ScopeCombination
     reviewed: date | None = None  # when the rule was last read against the plan's sentence
     when: dict[str, Any] | None = None  # the plan's condition; absent when the scope alone decides
     benefit: Text
@@ -84,6 +122,18 @@ class RuleSpec(BaseModel):
     public_facts: tuple[str, ...] = ()
     notes: tuple[Text, ...] = ()
     examples: tuple[Example, ...]
+
+    @property
+    def scope_tests(self) -> tuple[str, ...]:
+        """The scope tests the rule applies (none for municipal, provincial and any)."""
+        if isinstance(self.scope, ScopeCombination):
+            return self.scope.tests
+        return (self.scope,) if self.scope in SCOPE_TESTS else ()
+
+    @property
+    def scope_name(self) -> str:
+        """The scope as one word for documents: a test, municipal / provincial / any, or tests joined by | or &."""
+        return self.scope.name if isinstance(self.scope, ScopeCombination) else self.scope
 
 
 class ConceptSpec(BaseModel):
@@ -312,10 +362,13 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
     if missing:
         problems.append(Problem(file, spec.id, f"examples lack a profile that is {', '.join(sorted(missing))}"))
     try:
-        condition = scoped(spec, parse(spec.when, by_path, set(concepts)) if spec.when is not None else None)
+        plan_condition = parse(spec.when, by_path, set(concepts)) if spec.when is not None else None
+        condition = scoped(spec, plan_condition)
     except ConditionError as error:
         problems.append(Problem(file, spec.id, f"when: {error}"))
         return None
+    for path in sorted(fields_of(plan_condition) & SCOPE_FIELDS if plan_condition else ()):
+        problems.append(Problem(file, spec.id, f"`when` reads the scope question {path}: say it in `scope`"))
     for concept_id in sorted(_concepts_deep(condition, concepts)):
         source = concepts[concept_id].spec.source
         if source:
@@ -338,22 +391,27 @@ def _check_nature_and_scope(spec: RuleSpec, file: str, problems: list[Problem]) 
         problems.append(Problem(file, spec.id, f"target_by belongs to a target, the rule's nature is {spec.nature}"))
     if spec.scope in ("municipal", "provincial") and not spec.notes:
         problems.append(Problem(file, spec.id, f"a {spec.scope} programme needs a note naming its owner"))
-    if spec.when is None and spec.scope not in SCOPE_FIELDS:
+    if spec.when is None and not spec.scope_tests:
         problems.append(Problem(file, spec.id, "no `when` and a scope without a test: the rule would always apply"))
 
 
 def scoped(spec: RuleSpec, condition: Condition | None) -> Condition:
     """The rule's condition with the test of its scope first (the plan's condition alone if none)."""
-    path = SCOPE_FIELDS.get(spec.scope)
-    if path is None:
+    tests = [SCOPE_TESTS[name] for name in spec.scope_tests]
+    if not tests:
         if condition is None:
             raise ConditionError("a rule without `when` needs a scope that tests something")
         return condition
-    test = FieldTest(path, "eq", True)
+    if len(tests) == 1:
+        test = tests[0]
+    else:
+        any_of = isinstance(spec.scope, ScopeCombination) and bool(spec.scope.any)
+        test = AnyOf(tuple(tests)) if any_of else AllOf(tuple(tests))
     if condition is None:
         return test
+    heads = test.items if isinstance(test, AllOf) else (test,)
     items = condition.items if isinstance(condition, AllOf) else (condition,)
-    return AllOf((test, *items))
+    return AllOf((*heads, *items))
 
 
 def _concepts_deep(condition: Condition, concepts: dict[str, Concept]) -> set[str]:

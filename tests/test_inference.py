@@ -33,6 +33,7 @@ def test_a_larger_warehouse_is_not_made_small_and_the_question_stays(advisor: Ad
 def test_other_answers_imply_gas_foreign_staff_and_services(advisor: Advisor) -> None:
     assessment = advisor.assess_data({
         "enterprise": {"in_qingyang": True},
+        "project": {"in_qingyang": True},  # the gas is connected at a Qingyang site
         "utilities": {"user_type": "non_residential", "gas_works": "small_micro"},
         "foreign": {"needs_residence_permit": True},
         "registration": {"starting_company": True}})

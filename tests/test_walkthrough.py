@@ -61,7 +61,7 @@ def test_threshold_at_1500_m2(advisor: Advisor, area: float) -> None:
 
 @given(dn=st.integers(min_value=1, max_value=3000))
 def test_water_three_zero_threshold_at_dn50(advisor: Advisor, dn: int) -> None:
-    profile = {"enterprise": {"in_qingyang": True},
+    profile = {"project": {"in_qingyang": True},
                "utilities": {"user_type": "non_residential", "needs_water": True, "water_pipe_dn": dn,
                              "water_external_works": False}}
     result = next(f for f in advisor.assess_data(profile).findings if f.rule.id == "water-three-zero")

@@ -11,11 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Status = Literal["eligible", "undetermined", "not_eligible"]
 Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
-Scope = Literal["project_in_qingyang", "enterprise_in_qingyang", "court_qingyang", "municipal", "provincial", "any"]
+Scope = Annotated[str, Field(pattern=r"^(municipal|provincial|any|[a-z_]+([|&][a-z_]+)*)$", examples=[
+    "site_in_qingyang", "enterprise_in_qingyang|moving_into_qingyang"])]
 _NATURE = ("What the plan's sentence binds the district to: a commitment (a stated time limit), a target "
            "(力争 or dated), a pilot (试点), an exploration (探索) or a service")
-_SCOPE = ("Whose matter it is: a project sited in Qingyang, an enterprise registered or operating there, a case "
-          "heard by the Qingyang court, a municipal or provincial programme, or anyone")
+_SCOPE = ("What must be in Qingyang for the provision to apply: enterprise_in_qingyang (registered or operating "
+          "there), moving_into_qingyang (moving in from another Chengdu district), site_in_qingyang (the project's "
+          "site or the premises connected to water, gas or power), site_in_function_zone (that site in an industrial "
+          "function zone), court_qingyang (a case the Qingyang court hears); several joined by | (any of) or & (all "
+          "of); or municipal / provincial (a programme the plan only promotes) or any")
 
 WAREHOUSE = {
     "enterprise": {"in_qingyang": True, "size": "small", "ownership": "private"},
