@@ -5,15 +5,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Pinned versions: requirements.lock (what the service runs on, with hashes: deploy/Dockerfile installs
 # it with --require-hashes) and requirements-dev.lock (that plus the test tools), both for Python 3.11
-# and 3.12 on any platform. `make lock` writes them again after pyproject.toml changes.
+# to 3.14 on any platform. `make lock` writes them again after pyproject.toml changes.
+# PYTHON may be any interpreter path (`make setup PYTHON=python3.13`). durable-rules is installed from
+# .wheels/, where scripts/build-durable-rules builds it (patched for 3.13+) from the lock's hash-checked sdist.
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
 .PHONY: run test bench lint check setup system-deps clean lock wheel
 
-$(STAMP): pyproject.toml $(DEV_LOCK)
+$(STAMP): pyproject.toml $(DEV_LOCK) scripts/build-durable-rules
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --no-deps "$$(scripts/build-durable-rules $(PY) .wheels)"
 	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[dev,postgres]'
 	touch $(STAMP)
 
@@ -47,4 +50,4 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel -q --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .wheels
