@@ -19,7 +19,7 @@ from advisor.assess import Advisor
 from advisor.present import Presenter
 from advisor.settings import UPLOAD_PATH, Settings, read_settings
 
-from . import api, batches, health, pages, staff
+from . import api, health, pages, staff
 from .api.models import WAREHOUSE
 from .caching import CatalogCache
 from .compression import IsalGZipMiddleware
@@ -77,7 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(staff.router)
-    app.include_router(batches.router)
     app.include_router(metrics_router)
 
     app.add_middleware(RateLimitHeaders)

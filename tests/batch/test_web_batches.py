@@ -152,7 +152,7 @@ async def test_a_mistyped_field_column_is_refused_at_once(client: httpx.AsyncCli
 async def test_wrong_file_type_and_unknown_job(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/batches", files={"file": ("r.txt", "id\n1\n", "text/plain")})
     assert response.status_code == 415
-    assert response.json()["detail"] == "请上传 .csv、.jsonl 或 .xlsx 文件"
+    assert response.json()["detail"] == "请上传以下类型的文件：.csv、.jsonl、.xlsx"
     assert (await client.get("/api/v1/batches/0123456789abcdef0123456789abcdef")).status_code == 404
     assert (await client.get("/api/v1/batches/..%2F..%2Fetc")).status_code == 404
     assert (await client.get("/api/v1/batches/0123456789abcdef/files/results")).status_code == 404

@@ -3,8 +3,9 @@
 Durable jobs: the job's state is a row of the database (advisor/storage/jobs.py) and its files live
 in the batch folder (ADVISOR_BATCH_DIR, shared storage when several hosts serve the API), so any
 host answers for any job and a job survives a server restart. After an upload the server starts
-`advisor batch-worker`, which claims queued jobs and screens them (advisor/batch/worker.py); a
-job whose worker dies is retried from the start or fails with the reason, never "running" forever.
+`advisor batch-worker`, which claims queued jobs and screens them (advisor/batch/worker.py; the server's
+worker processes and their supervision are advisor/batch/supervisor.py's); a job whose worker dies
+is retried from the start or fails with the reason, never "running" forever.
 
 - A job belongs to the partner key (or staff user) that created it: anyone else gets 404.
 - At most ADVISOR_BATCH_MAX_JOBS jobs are queued or running at once (503 with Retry-After beyond);
@@ -17,25 +18,18 @@ job whose worker dies is retried from the start or fails with the reason, never 
   the upload itself as soon as its job is done. Results may not exceed ADVISOR_BATCH_MAX_OUTPUT_BYTES.
 """
 
-import asyncio
 import contextlib
 import hashlib
-import os
 import secrets
 import shutil
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Header, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -43,36 +37,41 @@ from starlette.responses import JSONResponse, Response
 
 from advisor.batch import webhook
 from advisor.batch.columns import BatchInputError, ColumnMap
-from advisor.batch.formats import open_reader, parse_block
-from advisor.batch.worker import FILES, batch_root, job_folder, reap, stale_before, sweep_expired
+from advisor.batch.formats import SUFFIXES, file_format, open_reader, parse_block
+from advisor.batch.supervisor import WorkerPool
+from advisor.batch.worker import FILES, job_folder
 from advisor.questions import QuestionCatalog
 from advisor.settings import Settings
 from advisor.storage import StaffUser, get_engine, jobs
 from advisor.storage.models import BatchJob
 
-from .api.models import Problem
-from .background import running
-from .deps import AdvisorDep
-from .i18n import request_lang
-from .problems import problem
-from .staff import security
-from .staff.apikeys import require_api_key
+from ..background import running
+from ..deps import AdvisorDep
+from ..i18n import request_lang
+from ..problems import problem
+from ..staff import security
+from .models import Problem
 
-_SUFFIXES = {".csv": ".csv", ".jsonl": ".jsonl", ".ndjson": ".jsonl", ".xlsx": ".xlsx"}
 _CHUNK = 1 << 20
-_SWEEP_EVERY = 3600.0
+
+
+def workers(app: FastAPI) -> WorkerPool:
+    """This app's batch workers (one pool per app, made on first use)."""
+    pool: WorkerPool | None = getattr(app.state, "batch_workers", None)
+    if pool is None:
+        pool = app.state.batch_workers = WorkerPool(app.state.settings)
+    return pool
 
 
 @contextlib.asynccontextmanager
 async def _supervise(app: FastAPI) -> AsyncIterator[None]:
-    """While the server runs: give up on jobs whose worker died, start a worker when jobs wait
-    (after a restart, or a job given another try), remove expired jobs."""
-    async with running(_supervisor(app)):
+    """While the server runs, its worker pool's supervision loop runs (advisor/batch/supervisor.py)."""
+    async with running(workers(app).supervise()):
         yield
 
 
-# Partner keys as for the rest of /api/v1 (enforced when API_KEYS_REQUIRED=true): 蓉易享 submits its registry.
-router = APIRouter(prefix="/api/v1", tags=["batches"], dependencies=[Depends(require_api_key)], lifespan=_supervise)
+# Under web.api's router: partner keys as for the rest of /api/v1. 蓉易享 submits its registry.
+router = APIRouter(tags=["batches"], lifespan=_supervise)
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -144,72 +143,6 @@ async def _owner(request: Request) -> str:
     return f"staff:{staff_id}" if staff_id is not None else "anonymous"
 
 
-# --- workers ------------------------------------------------------------------------------------
-
-def _worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
-    """The environment of a worker: this server's database and batch settings."""
-    env = dict(os.environ)
-    values = {"database_url": engine.url.render_as_string(hide_password=False), "data_dir": settings.data_dir,
-              "batch_dir": batch_root(settings), "batch_workers": settings.batch_workers,
-              "batch_retention_days": settings.batch_retention_days,
-              "batch_heartbeat_seconds": settings.batch_heartbeat_seconds,
-              "batch_max_attempts": settings.batch_max_attempts, "batch_stall_seconds": settings.batch_stall_seconds,
-              "batch_max_output_bytes": settings.batch_max_output_bytes, "batch_scheduler": settings.batch_scheduler}
-    for name, value in values.items():
-        env.pop(name.upper(), None)  # an alias without the prefix would win over ADVISOR_*
-        if value is None:
-            env.pop(f"ADVISOR_{name.upper()}", None)
-        else:
-            env[f"ADVISOR_{name.upper()}"] = str(value)
-    return env
-
-
-def _start_worker(app: FastAPI) -> None:
-    """Start `advisor batch-worker` in its own session (it outlives a server restart); a thread reaps it."""
-    settings: Settings = app.state.settings
-    root = batch_root(settings)
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / "worker.log").open("ab") as log:
-        child = subprocess.Popen([sys.executable, "-m", "advisor", "batch-worker"], stdout=log,
-                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                                 env=_worker_env(settings, get_engine()))
-    workers: set[subprocess.Popen[bytes]] = app.state.__dict__.setdefault("batch_workers", set())
-    workers.add(child)
-
-    def wait() -> None:
-        child.wait()
-        workers.discard(child)
-
-    threading.Thread(target=wait, daemon=True).start()
-
-
-def _local_worker_running(app: FastAPI) -> bool:
-    return any(child.poll() is None for child in app.state.__dict__.get("batch_workers", set()))
-
-
-def _housekeeping(app: FastAPI, sweep: bool) -> None:
-    settings: Settings = app.state.settings
-    engine = get_engine()
-    reap(settings, engine)
-    if sweep:
-        sweep_expired(settings, engine)
-    if not _local_worker_running(app) and jobs.has_work(engine):
-        _start_worker(app)
-
-
-async def _supervisor(app: FastAPI) -> None:
-    last_sweep = 0.0
-    while True:
-        sweep = time.monotonic() - last_sweep > _SWEEP_EVERY
-        try:
-            await run_in_threadpool(_housekeeping, app, sweep)
-            if sweep:
-                last_sweep = time.monotonic()
-        except Exception:  # e.g. the database not migrated yet: try again next round
-            pass
-        await asyncio.sleep(app.state.settings.batch_heartbeat_seconds)
-
-
 # --- routes -------------------------------------------------------------------------------------
 
 def _check_file(source: Path, questions: QuestionCatalog) -> None:
@@ -264,10 +197,12 @@ async def create_batch(
     answer_lang = request_lang(request, lang)
     zh = answer_lang == "zh"
     settings: Settings = request.app.state.settings
-    suffix = _SUFFIXES.get(Path(file.filename or "").suffix.lower())
-    if suffix is None:
-        return problem(415, answer_lang, "请上传 .csv、.jsonl 或 .xlsx 文件" if zh else
-                       "upload a .csv, .jsonl or .xlsx file", kind="unsupported-file")
+    try:  # the one list of accepted types: advisor.batch.formats.SUFFIXES
+        suffix = "." + file_format(Path(file.filename or ""))
+    except BatchInputError:
+        shown = "、".join(SUFFIXES) if zh else ", ".join(SUFFIXES)
+        refusal = f"请上传以下类型的文件：{shown}" if zh else f"upload a file of one of these types: {shown}"
+        return problem(415, answer_lang, refusal, kind="unsupported-file")
     if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
         return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印字符",
                           "must be 1 to 255 printable characters")
@@ -313,7 +248,7 @@ async def create_batch(
     finally:
         if job is None:  # refused, busy or a replay: the upload is not kept
             await run_in_threadpool(shutil.rmtree, folder, True)
-    _start_worker(request.app)
+    workers(request.app).start()
     return _accepted(job)
 
 
@@ -337,10 +272,9 @@ def _load(app: FastAPI, batch_id: str, owner: str) -> BatchJob | None:
     job = jobs.get_job(engine, batch_id)
     if job is None or job.owner != owner:
         return None
-    settings: Settings = app.state.settings
-    if job.state == "running" and job.heartbeat_at is not None and job.heartbeat_at < stale_before(settings):
-        if any(item.requeued for item in reap(settings, engine)):
-            _start_worker(app)
+    pool = workers(app)
+    if job.state == "running" and pool.is_stale(job.heartbeat_at):
+        pool.check_stale(engine)
         job = jobs.get_job(engine, batch_id)
     return job
 
