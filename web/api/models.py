@@ -47,7 +47,8 @@ class ProfileRequest(BaseModel):
                                              "Every field is optional; an unanswered field is unknown, never no.")
     lang: Literal["zh", "en"] | None = Field(None, description="Language of texts (default: ?lang=, "
                                                                 "Accept-Language, then zh)")
-    as_of: date | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; not before 2020-11-23)")
+    as_of: date | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; "
+                                                 "not before 2020-11-23)")
 
 
 class AssessmentRequest(ProfileRequest):
