@@ -49,8 +49,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "enterprise.industry": ("行业", "所属行业", "主要行业"),
     "enterprise.in_qingyang": ("在青羊区", "是否在青羊区", "注册在青羊区", "企业是否在青羊区注册或经营",
                                "在青羊区注册或经营"),
+    # 项目建设地点在青羊区吗？ was this question's label before the site covered connected premises (issue 17):
+    # registries made from the earlier template keep it as their header.
     "project.in_qingyang": ("项目在青羊区", "项目是否在青羊区", "建设地点在青羊区", "项目建设地点在青羊区",
-                            "项目是否位于青羊区"),
+                            "项目建设地点在青羊区吗？", "项目是否位于青羊区", "用水用气地点在青羊区"),
     "enterprise.function_zone": ("产业功能区", "功能区"),
     "enterprise.key_enterprise": ("重点企业", "区重点企业"),
     "project.floor_area_m2": ("总建筑面积", "建筑面积", "面积"),

@@ -95,7 +95,7 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
     page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("是", exact=True).check()
     page.get_by_label("项目投资主体", exact=True).select_option("enterprise")
     page.get_by_label("项目类型", exact=True).select_option("warehouse")
-    page.get_by_role("group", name="项目建设地点在青羊区吗？").get_by_label("是", exact=True).check()
+    page.get_by_role("group", name="项目或用水用气地点在青羊区吗？").get_by_label("是", exact=True).check()
     page.get_by_role("group", name="审批部门给出的风险分类是低风险（含简易低风险）吗？").get_by_label(
         "是", exact=True).check()
     page.get_by_label("总建筑面积", exact=True).fill("1，200")

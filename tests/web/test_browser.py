@@ -104,7 +104,7 @@ def test_without_javascript_the_same_steps_give_the_same_results(browser, live_s
         page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("是", exact=True).check()
         page.get_by_label("项目投资主体", exact=True).select_option("enterprise")
         page.get_by_label("项目类型", exact=True).select_option("warehouse")
-        page.get_by_role("group", name="项目建设地点在青羊区吗？").get_by_label("是", exact=True).check()
+        page.get_by_role("group", name="项目或用水用气地点在青羊区吗？").get_by_label("是", exact=True).check()
         page.get_by_role("group", name="审批部门给出的风险分类是低风险（含简易低风险）吗？").get_by_label(
             "是", exact=True).check()
         page.get_by_label("总建筑面积", exact=True).fill("１２００㎡")
@@ -134,10 +134,12 @@ def test_changing_topics_keeps_the_answers(page) -> None:  # type: ignore[no-unt
     assert "第2步，共4步" in page.locator("#progress").inner_text()
 
 
-def test_the_warehouse_results_fit_in_2500_px_before_opening_anything(page) -> None:  # type: ignore[no-untyped-def]
+def test_the_warehouse_results_fit_in_2800_px_before_opening_anything(page) -> None:  # type: ignore[no-untyped-def]
+    # 2,500 px before the scope split (issue 17) added the utility and function-zone cards; issue 19 reworks
+    # this first screen (ranked, no duplicate benefits) and brings the bound back down.
     page.goto(f"/results?{WAREHOUSE.query()}")
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < 2500, height
+    assert height < 2800, height
     assert page.locator("details[open]").count() == 0
     card = page.locator('li.answer-line[data-rule="joint-acceptance-small-industrial"]')
     card.locator("summary").click()
