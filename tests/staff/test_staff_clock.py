@@ -7,17 +7,8 @@ from datetime import date, datetime
 import httpx
 
 from advisor import clock
-from tests.staff.conftest import csrf_from, login
-from tests.staff.test_staff_consultations import FORM
-
-
-def _record(client: httpx.Client) -> int:
-    token = csrf_from(client.get("/staff/consultations/new").text)
-    response = client.post("/staff/consultations", data={**FORM, "csrf_token": token})
-    assert response.status_code == 200, response.text
-    found = re.search(r"/staff/consultations/(\d+)$", str(response.url))
-    assert found, response.url
-    return int(found.group(1))
+from tests.staff.conftest import login
+from tests.staff.test_staff_consultations import _record
 
 
 def test_a_record_shows_one_local_time_everywhere(client: httpx.Client, moment: tuple[datetime, date],
