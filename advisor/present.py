@@ -217,12 +217,16 @@ class Presenter:
             return None
         unit = _pick(_UNITS[limit.unit], lang)
         committed = format_number(limit.committed)
+        before = format_number(limit.before) if limit.before else None
         if lang == "zh":
-            text = f"承诺{committed}{unit}" + (f"（原{format_number(limit.before)}{unit}）" if limit.before else "")
+            text = f"全区承诺：平均不超过{committed}{unit}" if limit.district_average else f"承诺{committed}{unit}"
+            text += f"（原{before}{unit}）" if before else ""
         else:
-            text = f"{committed} {unit} committed" + (
-                f" (previously {format_number(limit.before)})" if limit.before else "")
-        return {"committed": limit.committed, "before": limit.before, "unit": limit.unit, "text": text,
+            text = (f"District-wide commitment: {committed} {unit} or less on average" if limit.district_average
+                    else f"{committed} {unit} committed")
+            text += f" (previously {before})" if before else ""
+        return {"committed": limit.committed, "before": limit.before, "unit": limit.unit,
+                "district_average": limit.district_average, "text": text,
                 "note": limit.note.get(lang) if limit.note else None}
 
     # --- findings and assessments ----------------------------------------------------------

@@ -85,6 +85,9 @@ class TimeLimit(BaseModel):
     committed: float
     before: float | None = None
     unit: Literal["working_days", "working_hours", "days", "hours"]
+    # A district-wide figure (the year's tax time, the court's time per case) promises an average over all
+    # enterprises or cases, never a limit for one: it reads "全区承诺：平均不超过…".
+    district_average: bool = False
     note: Text | None = None
 
 

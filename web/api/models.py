@@ -95,6 +95,8 @@ class TimeLimit(BaseModel):
     committed: float
     before: float | None
     unit: Literal["working_days", "working_hours", "days", "hours"]
+    district_average: bool = Field(description="A district-wide figure: the average over all enterprises or cases, "
+                                   "never a limit for one (shown as 全区承诺：平均不超过…)")
     text: str
     note: str | None
 

@@ -109,6 +109,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind_financing": ("融资", "Financing"),
     "kind_service": ("服务", "Service"),
     "badge_commitment": ("承诺{n}{unit}", "Committed: {n} {unit}"),
+    "badge_commitment_district": ("全区承诺：平均不超过{n}{unit}", "District-wide: {n} {unit} or less on average"),
     "unit_working_days": ("个工作日", "working days"),
     "unit_working_hours": ("个工作小时", "working hours"),
     "unit_days": ("日", "days"),
