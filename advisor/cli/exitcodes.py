@@ -2,7 +2,7 @@
 
   0    done
   1    done, with something to act on: `rules check` found problems, `rules coverage` found articles
-       without a rule, `batch` had rows that failed (see the errors file)
+       or clauses without a rule or a stated reason, `batch` had rows that failed (see the errors file)
   2    usage error (an unknown option or a bad argument); for `batch`, nothing could run
   3    data error: the input is not valid (a profile field, JSON syntax, a date before the plan)
   4    I/O error: a file cannot be read or written

@@ -27,21 +27,27 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_coverage(args: argparse.Namespace) -> int:
-    from ..coverage import coverage, uncovered, uncovered_sentences
+    from ..coverage import coverage, stale_reasons, uncovered, uncovered_clauses
     from ..rulebase import load_rulebase
 
     rulebase = load_rulebase()
     print(f"{'article':<8} {'audience':<10} {'rules':>5} {'examples':>8}  title")
     for row in coverage(rulebase):
         print(f"{row.article:<8} {row.audience:<10} {len(row.rules):>5} {row.examples:>8}  {row.title}")
-    open_sentences = uncovered_sentences(rulebase)
-    print(f"\nEnterprise-facing sentences without a rule ({len(open_sentences)}):")
-    for article, sentence in open_sentences:
-        print(f"{article:<8} {sentence}")
+    open_clauses = uncovered_clauses(rulebase)
+    print(f"\nEnterprise-facing clauses without a rule or a stated reason ({len(open_clauses)}):")
+    for item in open_clauses:
+        part = f"  (not quoted: {item.unquoted})" if item.unquoted != item.clause else ""
+        print(f"{item.article:<8} {item.clause}{part}")
+    stale = stale_reasons(rulebase)
+    if stale:
+        print(f"\nReasons in catalog/internal_sentences.yaml that explain no open clause ({len(stale)}):")
+        for article, words in stale:
+            print(f"{article:<8} {words}")
     missing = uncovered(rulebase)
     print(f"\n{len(rulebase.rules)} rules. Enterprise-facing articles without a rule: "
           f"{' '.join(missing) if missing else 'none'}")
-    return 1 if missing else 0
+    return 1 if missing or open_clauses or stale else 0
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -19,11 +19,12 @@ from advisor.storage.staff import create_staff
 from advisor.synth import ProfileFactory
 from tests.storage.helpers import WAREHOUSE, snapshots
 
-# The goal is 20 KB a record. SQLite, the embedded default, meets it (about 17 KB with the current
-# documents); PostgreSQL stores the same rows in about 26 KB (24-byte tuple headers on one finding row per
-# rule, 126 since the scope split; TOAST chunks for the packed advice), so its bound is 27 KB: not the goal,
-# still 28 times smaller than the 757 KB of two full documents.
-MAX_BYTES_PER_RECORD = {"sqlite": 20 * 1024, "postgresql": 27 * 1024}
+# The goal is 20 KB a record. The documents grew with the rule base (143 rules since the per-clause
+# coverage review): SQLite now stores about 22 KB, PostgreSQL about 31 KB (24-byte tuple headers on one
+# finding row per rule; TOAST chunks for the packed advice). The bounds below hold that size until the
+# smaller full document of issue 20 brings both back under the goal; still 24 times smaller than the
+# 757 KB of two full documents.
+MAX_BYTES_PER_RECORD = {"sqlite": 23 * 1024, "postgresql": 32 * 1024}
 RECORDS = 120  # enough that a table growing by a whole page is a small part of the figure
 
 

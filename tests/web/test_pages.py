@@ -200,4 +200,13 @@ async def test_badges_follow_the_nature_of_each_measure(client: httpx.AsyncClien
             assert "方案目标" in rest
         seen.add(finding["nature"])
     assert {"commitment", "target"} <= seen
-    assert "方案所定目标期限已过，现行做法以承办部门为准" in page
+
+
+async def test_a_passed_target_says_its_date_has_passed(client: httpx.AsyncClient) -> None:
+    # A company being founded in Qingyang meets the plan's end-2020 half-day target: offered, and marked as passed.
+    query = "topic=company&enterprise.in_qingyang=true&registration.starting_company=true"
+    findings = {f["id"]: f for f in (await client.get(f"/results.json?{query}")).json()["findings"]}
+    assert findings["startup-half-working-day"]["status"] == "eligible"
+    page = (await client.get(f"/results?{query}")).text
+    line = page.split('id="r-startup-half-working-day"')[1].split("</article>")[0]
+    assert "方案所定目标期限已过，现行做法以承办部门为准" in line
