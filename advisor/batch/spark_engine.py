@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .columns import ColumnMap
-from .formats import Row
+from .rows import Row
 from .screen import BlockScreener, ScreenOptions
 
 RESULT_SCHEMA = ("id string, eligible array<string>, undetermined array<string>, questions array<string>, "
