@@ -76,7 +76,7 @@ _UNIT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 _YES_NO = re.compile(r"^(企业|项目|人才|员工|外籍人员)?是否(为|属于|有)?")
 # A totals row's label as header_key leaves it: 合计, 小计：, 总计（30家）, Grand total.
 _TOTALS = re.compile(r"^(合计|小计|总计|共计|总合计|累计|total|totals|subtotal|grandtotal|sum)(:.*|\(.*\))?$")
-_TOTALS_FIRST = frozenset("合小总共累tTsSｔＴｓＳ")
+_TOTALS_FIRST = frozenset("合小总共累tsg")  # a cheap first test: most cells are not labels
 
 
 def header_key(name: str) -> str:
@@ -94,7 +94,7 @@ def _totals_text(value: Any) -> str | None:
     if value.__class__ is not str:
         return None
     text = value.strip()
-    if not text or text[0] not in _TOTALS_FIRST:
+    if not text or unicodedata.normalize("NFKC", text[0]).lower() not in _TOTALS_FIRST:
         return None
     return text[:40] if _TOTALS.match("".join(unicodedata.normalize("NFKC", text).split()).lower()) else None
 

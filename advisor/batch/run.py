@@ -78,14 +78,18 @@ class BatchSummary:
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
 
-    def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON (the status file, the API); unknown columns capped as errors.py echoes."""
+    def reading(self) -> dict[str, Any]:
+        """How the file was read, as JSON (a web job's status): header row, title rows above it, totals
+        rows skipped, blank lines, encoding, unknown columns; lists capped as errors.py echoes."""
         unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
-        return {"rows": self.rows, "screened": self.screened, "failed": self.failed, "blank": self.blank,
-                "header_line": self.header_line, "title_lines": list(self.title_lines[:ECHO_ITEMS]),
+        return {"header_line": self.header_line, "title_lines": list(self.title_lines[:ECHO_ITEMS]),
                 "skipped": [{"line": line, "label": label} for line, label in self.skipped[:ECHO_ITEMS]],
-                "skipped_total": len(self.skipped), "encoding": self.encoding,
-                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns),
+                "skipped_total": len(self.skipped), "blank": self.blank, "encoding": self.encoding,
+                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON: the counts, how the file was read (`reading`), speed and files."""
+        return {"rows": self.rows, "screened": self.screened, "failed": self.failed, **self.reading(),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
 

@@ -134,9 +134,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "batch", help="screen a registry (CSV, tab-separated text, JSON Lines or XLSX; one enterprise per row)",
         description="Columns: a profile field by dotted path (project.floor_area_m2), the question's Chinese "
                     "label (总建筑面积) or a short alias (企业规模, 统一社会信用代码); `id` or 编号; any other column "
-                    "is carried through to the results. The header is the first row that names a field (a title above "
-                    "it is passed over); totals rows (合计, 小计, 总计) are skipped and listed. Values as typed (是/否, √, "
-                    "1,200, 1.2万, 小型); blank = unknown. Encoding: UTF-8, GB18030 or UTF-16 (Excel's "
+                    "is carried through to the results. The header is the first row that names a field (a title "
+                    "above it is passed over); totals rows (合计, 小计, 总计) are skipped and listed. Values as typed "
+                    "(是/否, √, 1,200, 1.2万, 小型); blank = unknown. Encoding: UTF-8, GB18030 or UTF-16 (Excel's "
                     "'Unicode text', tab-separated), detected. Exit code 1 when any row failed (see the "
                     "errors), 2 when nothing could run, 130 when interrupted (no output is left).")
     batch.add_argument("input", type=Path, help="registry file: .csv, .tsv, .txt (tab-separated), .jsonl or .xlsx")
