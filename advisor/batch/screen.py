@@ -149,7 +149,7 @@ class BlockScreener:
                 parsed = [("(row)", f"无法处理该行：{type(error).__name__}", f"cannot process the row: "
                                                                         f"{type(error).__name__}")]
             if isinstance(parsed, list):
-                errors.extend(self._problem_rows(row.line, self._ident(row), parsed))
+                errors.extend(self._problem_rows(row.line, self.ident_of(row), parsed))
             else:
                 valid.append((row.line, *parsed))
         results: list[list[Any]] = []
@@ -195,7 +195,8 @@ class BlockScreener:
         screened = len(rows) - len(skipped)
         return ChunkOutcome(tables, screened, screened - len(results), 0, eligible_count, undetermined_count, skipped)
 
-    def _ident(self, row: Row) -> str | None:
+    def ident_of(self, row: Row) -> str | None:
+        """The id cell of a row as text (None when it has none or could not be read)."""
         if row.cells is None:
             return None
         try:
