@@ -15,7 +15,7 @@ line numbers (a DataFrame has none): a row that cannot be screened has null list
 Executors need this package installed (and pyarrow, which mapInPandas uses), and PYSPARK_PYTHON
 naming that Python. A totals row (合计, 小计 …) is not screened either: its `errors` says so.
 
-Spark's CSV reader takes UTF-8, UTF-16 and UTF-32 only (GB18030 is refused, and without the option
+Spark's CSV reader takes UTF-8, UTF-16, UTF-32, ASCII and ISO-8859-1 only (GB18030 is refused; without the option
 read as mojibake), and knows nothing of a title above the header. `read_registry(spark, path,
 folder)` reads a registry file as `advisor batch` does (GB18030, "Unicode text", tabs, a title, XLSX)
 and writes it to `folder` as a UTF-8 CSV (`transcode`) that Spark then reads; the lines that could

@@ -192,3 +192,20 @@ def test_tab_separated_text_in_utf8_is_read_like_csv(tmp_path: Path) -> None:
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     rows = list(csv.reader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 31
+
+
+def test_both_xlsx_readers_find_the_header_below_the_merged_title(tmp_path: Path, rulebase: RuleBase) -> None:
+    from advisor.batch.xlsx import XlsxReader
+
+    source = officefiles.write_xlsx(tmp_path / "title.xlsx")
+    names_field = ColumnMap(rulebase.questions).names_a_field
+    fast, streamed = XlsxReader(source, names_field=names_field), XlsxReader(source, False, names_field)
+    try:
+        for reader in (fast, streamed):
+            assert (reader.header_line, reader.title_lines, reader.columns) == (3, (1,), officefiles.HEADER)
+        fast_rows, streamed_rows = list(fast), list(streamed)
+    finally:
+        fast.close()
+        streamed.close()
+    assert fast_rows == streamed_rows
+    assert [row.line for row in fast_rows] == [*range(4, 19), SUBTOTAL_LINE, *range(20, 35), TOTAL_LINE]
