@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test bench lint check setup system-deps clean lock wheel
+.PHONY: run test test-spark bench lint check setup system-deps clean lock wheel
 
 $(STAMP): pyproject.toml $(DEV_LOCK) scripts/build-durable-rules
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: $(STAMP)
 test: $(STAMP) system-deps
 	$(PY) -m advisor rules check
 	$(PY) -m pytest
+
+# The Spark tests (skipped by `make test`: PySpark is ~450 MB and takes minutes to install; README, "Spark input").
+test-spark: $(STAMP)
+	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[spark]'
+	$(PY) -m pytest -q tests/batch/test_spark.py
 
 bench: $(STAMP) system-deps
 	$(PY) -m bench

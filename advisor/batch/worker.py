@@ -12,6 +12,7 @@ not grow past ADVISOR_BATCH_MAX_OUTPUT_BYTES. Each run also sends due completion
 removes jobs older than ADVISOR_BATCH_RETENTION_DAYS with their files.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -33,6 +34,7 @@ from .columns import BatchInputError
 from .run import BatchSummary, run_batch
 
 FILES = {"results": "results.csv", "errors": "errors.csv", "summary": "summary.csv"}
+READING = "reading.json"  # how the upload was read (BatchSummary.reading), beside the result files
 STALE_BEATS = 3
 ORPHAN_AGE = timedelta(days=1)
 WEBHOOK_BACKOFF = timedelta(seconds=30)
@@ -133,6 +135,7 @@ class JobRunner:
                                     observers=(progress,), include_undetermined=True, bom=False, engine=engine)
             if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
                 raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
+            (work / READING).write_text(json.dumps(summary.reading(), ensure_ascii=False), encoding="utf-8")
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
             stop.set()
             beat.join()

@@ -35,6 +35,8 @@ from advisor.synth import ProfileFactory
 from web.app import create_app
 from web.staff import security
 
+from . import officefiles
+
 pytestmark = pytest.mark.anyio
 
 
@@ -140,6 +142,46 @@ async def test_an_xlsx_registry_is_screened_like_its_csv(client: httpx.AsyncClie
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize("name", ["title.xlsx", "unicode.txt", "excel.csv"])
+async def test_an_office_file_screens_exactly_its_enterprises(client: httpx.AsyncClient, tmp_path: Path,
+                                                              name: str) -> None:
+    """A merged title and a blank row above the header, 小计 and 合计 rows; XLSX, "Unicode text", GB18030 CSV."""
+    writers = {"title.xlsx": officefiles.write_xlsx, "unicode.txt": officefiles.write_unicode_text,
+               "excel.csv": officefiles.write_gb18030_csv}
+    registry = writers[name](tmp_path / name)
+    upload = await client.post("/api/v1/batches", files={"file": (name, registry.read_bytes())}, data={"lang": "en"})
+    assert upload.status_code == 202, upload.text
+    status = await _wait_done(client, upload.json()["status_url"])
+    assert (status["state"], status["rows"], status["screened"], status["failed"]) == ("done", 30, 30, 0), status
+    reading = status["reading"]
+    assert (reading["header_line"], reading["title_lines"]) == (officefiles.HEADER_LINE, [1])
+    assert reading["skipped"] == [{"line": officefiles.SUBTOTAL_LINE, "label": "小计"},
+                                  {"line": officefiles.TOTAL_LINE, "label": "合计"}]
+    assert reading["encoding"] == {"title.xlsx": None, "unicode.txt": "utf-16-le", "excel.csv": "gb18030"}[name]
+    results = list(csv.DictReader(io.StringIO((await client.get(status["files"]["results"])).text)))
+    assert [row["id"] for row in results] == officefiles.IDS
+    assert all(officefiles.SMALL_INDUSTRIAL in row["eligible"].split() for row in results)
+    summary = csv.DictReader(io.StringIO((await client.get(status["files"]["summary"])).text))
+    assert {row["provision"]: int(row["eligible"]) for row in summary}[officefiles.SMALL_INDUSTRIAL] == 30
+
+
+@pytest.mark.parametrize(("inserted", "message"), [(b"\xff", "cannot be decoded as utf-8"), (b"\x00", "NUL")])
+async def test_a_damaged_line_in_an_upload_costs_its_row(client: httpx.AsyncClient, tmp_path: Path,
+                                                         inserted: bytes, message: str) -> None:
+    registry = tmp_path / "registry.csv"
+    registry.write_text(officefiles.delimited(","), encoding="utf-8")
+    line = officefiles.damage(registry, "Q05", inserted, "utf-8")
+    upload = await client.post("/api/v1/batches", files={"file": ("registry.csv", registry.read_bytes())},
+                               data={"lang": "en"})
+    assert upload.status_code == 202, upload.text
+    status = await _wait_done(client, upload.json()["status_url"])
+    assert (status["state"], status["rows"], status["failed"]) == ("done", 30, 1), status
+    results = list(csv.DictReader(io.StringIO((await client.get(status["files"]["results"])).text)))
+    assert [row["id"] for row in results] == [ident for ident in officefiles.IDS if ident != "Q05"]
+    [error] = csv.DictReader(io.StringIO((await client.get(status["files"]["errors"])).text))
+    assert int(error["line"]) == line and message in error["message"]
+
+
 async def test_a_mistyped_field_column_is_refused_at_once(client: httpx.AsyncClient) -> None:
     # other unknown columns (企业名称, ...) are carried through; a dotted name of a section is a typo
     response = await client.post("/api/v1/batches", files={"file": ("r.csv", "id,project.floor_area\na,1\n",
@@ -150,9 +192,9 @@ async def test_a_mistyped_field_column_is_refused_at_once(client: httpx.AsyncCli
 
 
 async def test_wrong_file_type_and_unknown_job(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/v1/batches", files={"file": ("r.txt", "id\n1\n", "text/plain")})
+    response = await client.post("/api/v1/batches", files={"file": ("r.pdf", "id\n1\n", "application/pdf")})
     assert response.status_code == 415
-    assert response.json()["detail"] == "请上传以下类型的文件：.csv、.jsonl、.xlsx"
+    assert response.json()["detail"] == "请上传以下类型的文件：.csv、.tsv、.txt、.jsonl、.xlsx"
     assert (await client.get("/api/v1/batches/0123456789abcdef0123456789abcdef")).status_code == 404
     assert (await client.get("/api/v1/batches/..%2F..%2Fetc")).status_code == 404
     assert (await client.get("/api/v1/batches/0123456789abcdef/files/results")).status_code == 404

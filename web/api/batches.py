@@ -1,4 +1,5 @@
-"""Batch screening over HTTP: upload a registry (CSV, JSON Lines or XLSX), poll, download the results.
+"""Batch screening over HTTP: upload a registry (CSV, tab-separated text, JSON Lines or XLSX), poll, download
+the results.
 
 Durable jobs: the job's state is a row of the database (advisor/storage/jobs.py) and its files live
 in the batch folder (ADVISOR_BATCH_DIR, shared storage when several hosts serve the API), so any
@@ -20,6 +21,7 @@ is retried from the start or fails with the reason, never "running" forever.
 
 import contextlib
 import hashlib
+import json
 import secrets
 import shutil
 from collections.abc import AsyncIterator
@@ -37,9 +39,10 @@ from starlette.responses import JSONResponse, Response
 
 from advisor.batch import webhook
 from advisor.batch.columns import BatchInputError, ColumnMap
-from advisor.batch.formats import SUFFIXES, file_format, open_reader, parse_block
+from advisor.batch.formats import SUFFIXES, input_format, open_reader
+from advisor.batch.rows import parse_block
 from advisor.batch.supervisor import WorkerPool
-from advisor.batch.worker import FILES, job_folder
+from advisor.batch.worker import FILES, READING, job_folder
 from advisor.questions import QuestionCatalog
 from advisor.settings import Settings
 from advisor.storage import StaffUser, get_engine, jobs
@@ -97,6 +100,28 @@ class BatchFiles(BaseModel):
     summary: str = Field(description="per provision: eligible and undetermined counts")
 
 
+class SkippedRow(BaseModel):
+    """A row that is not an enterprise: a totals row (合计, 小计, 总计 …), neither screened nor failed."""
+
+    line: int
+    label: str
+
+
+class BatchReading(BaseModel):
+    """How the uploaded file was read."""
+
+    header_line: int | None = Field(description="the row the header was found on (below a title, if any); "
+                                                "null for JSON Lines")
+    title_lines: list[int] = Field(description="rows with content above the header (a title): not screened")
+    skipped: list[SkippedRow] = Field(description="totals rows skipped (the first ten)")
+    skipped_total: int
+    blank: int = Field(description="blank lines skipped")
+    encoding: str | None = Field(description="the text encoding found (utf-8, gb18030, utf-16-le …); null for XLSX")
+    unknown_columns: list[str] = Field(description="columns that are not profile fields, carried through to the "
+                                                   "results (the first ten)")
+    unknown_columns_total: int
+
+
 class BatchStatus(BaseModel):
     """Where a job stands; `files` once it is done, `error` once it failed."""
 
@@ -116,6 +141,7 @@ class BatchStatus(BaseModel):
     seconds_left: float | None = None
     error: str | None = Field(None, description="why the job failed")
     files: BatchFiles | None = None
+    reading: BatchReading | None = Field(None, description="once done: how the file was read")
 
 
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -147,9 +173,10 @@ async def _owner(request: Request) -> str:
 
 def _check_file(source: Path, questions: QuestionCatalog) -> None:
     """Refuse at once a file that cannot be screened (unreadable, unknown columns, no rows)."""
-    reader = open_reader(source)
+    columns = ColumnMap(questions)
+    reader = open_reader(source, names_field=columns.names_a_field)
     try:
-        ColumnMap(questions).check_columns(reader.columns)
+        columns.check_columns(reader.columns)
         for block, _ in reader.blocks(1):
             try:
                 rows, _ = parse_block(block, len(reader.columns))
@@ -179,26 +206,30 @@ def _bad_field(lang: str, path: str, zh: str, en: str) -> Response:
 @router.post("/batches", status_code=202, response_model=BatchAccepted,
              summary="Screen an uploaded registry in the background",
              responses={202: {"description": "Accepted: poll the status URL"},
-                        415: {"model": Problem, "description": "Not a .csv, .jsonl or .xlsx file"},
+                        415: {"model": Problem, "description": "Not a .csv, .tsv, .txt, .jsonl or .xlsx file"},
                         422: {"model": Problem, "description": "The file cannot be screened"},
                         503: {"model": Problem, "description": "Every job slot is taken: retry later"}})
 async def create_batch(
         request: Request, advisor: AdvisorDep,
-        file: Annotated[UploadFile, File(description="registry: .csv, .jsonl or .xlsx, one enterprise a row")],
+        file: Annotated[UploadFile, File(description="registry: .csv, .tsv or .txt (tab-separated 'Unicode text'), "
+                                                     ".jsonl or .xlsx, one enterprise a row")],
         lang: Annotated[str | None, Form(description="zh or en: language of the errors file")] = None,
         webhook_url: Annotated[str | None, Form(description="http(s) URL to POST to when the job ends, "
                                                             "signed with X-Advisor-Signature")] = None,
         idempotency_key: Annotated[str | None, Header(description="repeat a POST safely: the same key and "
                                                                   "file answer with the same job")] = None,
 ) -> Response:
-    """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2);
-    values as text (true/false/是/否, numbers, enum values); blank = unknown. Answers 202 with the
-    job's status URL; GET it for progress and, when done, the result files."""
+    """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2),
+    Chinese label or alias; the header is the first row that names one (a title above it is passed
+    over); totals rows (合计, 小计) are skipped. Values as text (true/false/是/否, numbers, enum
+    values); blank = unknown. Text in UTF-8, GB18030 or UTF-16. Answers 202 with the job's status
+    URL; GET it for progress and, when done, the result files and how the file was read."""
     answer_lang = request_lang(request, lang)
     zh = answer_lang == "zh"
     settings: Settings = request.app.state.settings
     try:  # the one list of accepted types: advisor.batch.formats.SUFFIXES
-        suffix = "." + file_format(Path(file.filename or ""))
+        input_format(Path(file.filename or ""))
+        suffix = Path(file.filename or "").suffix.lower()
     except BatchInputError:
         shown = "、".join(SUFFIXES) if zh else ", ".join(SUFFIXES)
         refusal = f"请上传以下类型的文件：{shown}" if zh else f"upload a file of one of these types: {shown}"
@@ -291,12 +322,17 @@ def _status(request: Request, job: BatchJob) -> BatchStatus:
     if job.state == "done":
         files = BatchFiles(**{name: str(request.url_for("get_batch_file", batch_id=job.id, name=name))
                               for name in FILES})
+    reading = None
+    if job.state == "done" and job.result_dir:
+        with contextlib.suppress(OSError, ValueError):  # a job finished before this file was written has none
+            reading = BatchReading(**json.loads((job_folder(settings, job.id) / job.result_dir / READING)
+                                                .read_text(encoding="utf-8")))
     expires = job.finished_at + timedelta(days=settings.batch_retention_days) if job.finished_at else None
     return BatchStatus(id=job.id, state=job.state, filename=job.filename,  # type: ignore[arg-type]
                        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
                        expires_at=expires, attempts=job.attempts, rows=job.rows, screened=job.rows - job.failed,
                        failed=job.failed, fraction=job.fraction, rate_per_s=rate, seconds_left=left,
-                       error=job.error, files=files)
+                       error=job.error, files=files, reading=reading)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchStatus, responses=_PROBLEMS,
