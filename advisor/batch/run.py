@@ -10,8 +10,10 @@ Outputs (outputs.py) are written to temporary files and renamed when the run com
 or a crash removes them and the summary says how far the run got (`interrupted`).
 """
 
+import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -29,8 +31,11 @@ from .outputs import OutputSet
 from .rows import Block
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
 
+logger = logging.getLogger(__name__)
+
 CHUNK_ROWS = 200
 IN_FLIGHT_PER_WORKER = 4
+STOP_POOL_SECONDS = 10.0
 _SUMMARY = {"zh": ["政策编号", "条款", "政策名称", "英文名称", "可享受企业数", "待确认企业数"],
             "en": ["provision", "article", "title_zh", "title_en", "eligible", "undetermined"]}
 _SHEETS = {"zh": {"results": "结果", "long": "逐项结果", "errors": "错误", "summary": "汇总"},
@@ -116,7 +121,8 @@ def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScree
 def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: ScreenOptions) -> Results:
     """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(options,)) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(options,))
+    try:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
             pending.append((pool.apply_async(screen_block, (block,)), fraction))
@@ -126,6 +132,21 @@ def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options:
         while pending:
             task, done = pending.popleft()
             yield task.get(), done
+    finally:
+        stop_pool(pool)
+
+
+def stop_pool(pool: Any, wait: float = STOP_POOL_SECONDS) -> None:
+    """Pool.terminate, waiting at most `wait` seconds. Stopped in the middle of a run (Ctrl-C), CPython's
+    Pool can hang for good: it stops the workers, then joins its task thread, which may be blocked writing
+    a block into the pipe of a worker that is gone (seen in a full test run: `advisor batch` never exited).
+    The workers are stopped by then, and that thread is a daemon that ends with the process."""
+    stopper = threading.Thread(target=pool.terminate, name="batch-pool-stop", daemon=True)
+    stopper.start()
+    stopper.join(wait)
+    if stopper.is_alive():
+        logger.warning("batch worker pool did not stop within %.0f s; its threads are left to end with the process",
+                       wait)
 
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
