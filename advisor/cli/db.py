@@ -12,13 +12,27 @@ from .exitcodes import EXIT_DATA
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from ..storage import database_url, upgrade
-    from ..storage.migrate import current_revision
+    import logging
 
-    upgrade()
-    url = database_url()
+    from .. import logs
+    from ..settings import SettingsError, read_settings, unknown_variables
+    from ..storage import database_url, engine_for, upgrade
+    from ..storage.migrate import current_revision
+    from .exitcodes import EXIT_CONFIG
+
+    logs.configure("info")  # the lock's "waiting for another upgrade" and the warnings, as JSON lines on stderr
+    try:
+        settings = read_settings()
+    except SettingsError as error:
+        print(f"advisor db upgrade: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    for warning in unknown_variables():
+        logging.getLogger("advisor.db").warning(warning)
+    engine = engine_for(settings)
+    upgrade(engine)
+    url = database_url(settings)
     shown = url.split("@", 1)[-1] if "@" in url else url  # never print a password from the URL
-    print(f"database {shown} at revision {current_revision()}")
+    print(f"database {shown} at revision {current_revision(engine)}")
     return 0
 
 
