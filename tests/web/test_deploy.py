@@ -50,7 +50,7 @@ def test_the_site_serves_the_app_over_tls(proxy: tuple[int, int]) -> None:
 def test_the_compose_file_runs_app_database_and_proxy() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app", "proxy"}
+    assert set(services) == {"db", "redis", "migrate", "app", "proxy"}
     assert [name for name, service in services.items() if "ports" in service] == ["proxy"]
     assert services["migrate"]["command"] == ["advisor", "db", "upgrade"]
     assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
