@@ -3,11 +3,9 @@
 from pathlib import Path
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from advisor.settings import Settings
-from advisor.storage import reset_engine
 from tests.servers import advisor_serve, clean_env, free_port, serving
 from tests.web.conftest import WAREHOUSE
 
@@ -47,15 +45,11 @@ def test_ready_with_its_database_and_metrics_count_what_was_answered(keyed_db: K
     assert grew("advisor_http_request_duration_seconds_bucket", route="/api/v1/assessments", le="+Inf") == 3
 
 
-def test_not_ready_without_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor")
-    reset_engine()
-    try:
-        with serving(Settings()) as (url, _):
-            answer = httpx.get(f"{url}/readyz", headers={"Accept-Language": "en"}, timeout=30)
-            alive = httpx.get(f"{url}/healthz", timeout=30)
-    finally:
-        reset_engine()
+def test_not_ready_without_its_database() -> None:
+    gone = f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor"
+    with serving(Settings(database_url=gone)) as (url, _):  # the app's own settings, not the environment's
+        answer = httpx.get(f"{url}/readyz", headers={"Accept-Language": "en"}, timeout=30)
+        alive = httpx.get(f"{url}/healthz", timeout=30)
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["detail"] == "the database cannot be reached"
