@@ -49,19 +49,15 @@ def _cmd_batch_worker(args: argparse.Namespace) -> int:
 
     from .. import logs
     from ..batch.worker import JobRunner
-    from ..settings import SettingsError, read_settings, unknown_variables
     from ..storage import engine_for
     from .exitcodes import EXIT_CONFIG
+    from .startup import checked_settings
 
     logs.configure(args.log_level)  # JSON lines on stderr, as the server writes them (journal, Docker logs)
     log = logging.getLogger("advisor.batch.worker")
-    try:
-        settings = read_settings()
-    except SettingsError as error:
-        print(f"advisor batch-worker: {error}", file=sys.stderr)
+    settings = checked_settings("batch-worker", log)
+    if settings is None:
         return EXIT_CONFIG
-    for warning in unknown_variables():
-        log.warning(warning)
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
 

@@ -15,19 +15,15 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     import logging
 
     from .. import logs
-    from ..settings import SettingsError, read_settings, unknown_variables
     from ..storage import database_url, engine_for, upgrade
     from ..storage.migrate import current_revision
     from .exitcodes import EXIT_CONFIG
+    from .startup import checked_settings
 
     logs.configure("info")  # the lock's "waiting for another upgrade" and the warnings, as JSON lines on stderr
-    try:
-        settings = read_settings()
-    except SettingsError as error:
-        print(f"advisor db upgrade: {error}", file=sys.stderr)
+    settings = checked_settings("db upgrade", logging.getLogger("advisor.db"))
+    if settings is None:
         return EXIT_CONFIG
-    for warning in unknown_variables():
-        logging.getLogger("advisor.db").warning(warning)
     engine = engine_for(settings)
     upgrade(engine)
     url = database_url(settings)

@@ -18,8 +18,9 @@ import sys
 import tempfile
 
 from .. import logs
-from ..settings import SettingsError, deployment_problems, read_settings, unknown_variables
+from ..settings import SettingsError, deployment_problems
 from .exitcodes import EXIT_CONFIG
+from .startup import checked_settings
 
 GUARDED_PROTOCOL = "web.protocol:GuardedHttpToolsProtocol"
 
@@ -27,22 +28,25 @@ GUARDED_PROTOCOL = "web.protocol:GuardedHttpToolsProtocol"
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    log_config = logs.configure(args.log_level, not args.no_access_log)
+    log = logging.getLogger("advisor.serve")
+    overrides = {} if args.forwarded_allow_ips is None else {"forwarded_allow_ips": args.forwarded_allow_ips}
+    settings = checked_settings("serve", log, **overrides)
+    if settings is None:
+        return EXIT_CONFIG
     try:
-        overrides = {} if args.forwarded_allow_ips is None else {"forwarded_allow_ips": args.forwarded_allow_ips}
-        settings = read_settings(**overrides)
         warnings = deployment_problems(settings, args.workers)
     except SettingsError as error:
         print(f"advisor serve: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    for warning in warnings:
+        log.warning(warning)
     metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # /metrics adds up the figures of every process of this host from files in one folder
         # (prometheus_client's multi-process mode): each worker's, and each batch worker's it starts.
         metrics_dir = tempfile.mkdtemp(prefix="advisor-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    log_config = logs.configure(args.log_level, not args.no_access_log)
-    for warning in [*unknown_variables(), *warnings]:
-        logging.getLogger("advisor.serve").warning(warning)
     # httptools (uvicorn[standard]) with the head limits of web/protocol.py; h11 limits the size itself.
     protocol = GUARDED_PROTOCOL if importlib.util.find_spec("httptools") else "h11"
     try:
