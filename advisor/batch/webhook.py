@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings import host_name_ok
+
 SIGNATURE_HEADER = "X-Advisor-Signature"
 TIMEOUT_SECONDS = 10
 MAX_URL_CHARS = 2000
@@ -36,7 +38,6 @@ MAX_URL_CHARS = 2000
 _URL = re.compile(r"(?P<scheme>https?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?"
                   r"(?P<path>/[^?#]*)?(?:\?(?P<query>[^#]*))?", re.IGNORECASE)
 _PATH_CHARS = re.compile(r"[!-~]*")  # printable ASCII without space: percent-encode anything else
-_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 
 class WebhookUrlError(ValueError):
@@ -83,18 +84,13 @@ def parse_target(url: str) -> Target:
             host = str(ipaddress.IPv6Address(host[1:-1]))
         except ValueError:
             raise WebhookUrlError("not a valid IPv6 address", "不是有效的IPv6地址") from None
-    elif not _host_name(host):
+    elif not host_name_ok(host):
         raise WebhookUrlError("the host is not a valid name or address", "主机名或地址无效")
     port = int(found["port"]) if found["port"] else (443 if scheme == "https" else 80)
     if not 0 < port < 65536:
         raise WebhookUrlError("the port is out of range", "端口超出范围")
     path = (found["path"] or "/") + (f"?{found['query']}" if found["query"] is not None else "")
     return Target(scheme, host, port, path)
-
-
-def _host_name(host: str) -> bool:
-    labels = host.removesuffix(".").split(".")
-    return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def allowed(target: Target, hosts: Iterable[str]) -> bool:
