@@ -48,8 +48,8 @@ lint: $(STAMP)
 # Not through $(STAMP): installing with the old lock as constraints may be what a pyproject change broke.
 lock:
 	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv; }
-	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres -o $(LOCK)
-	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra dev -o $(DEV_LOCK)
+	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres --extra redis -o $(LOCK)
+	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra redis --extra dev -o $(DEV_LOCK)
 
 wheel: $(STAMP)
 	$(PY) -m pip wheel -q --no-deps -w dist .

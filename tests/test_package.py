@@ -9,16 +9,16 @@ import glob
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.servers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 UV = Path(sys.executable).with_name("uv")
@@ -65,12 +65,6 @@ def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["3.11", "3.12"])
 def installed(request: pytest.FixtureRequest, wheel: Path,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
@@ -114,20 +108,14 @@ def test_the_installed_wheel_runs_outside_the_checkout(installed: tuple[Path, Pa
 
 def test_the_installed_wheel_serves(installed: tuple[Path, Path]) -> None:
     venv, work = installed
-    port = _free_port()
+    port = free_port()
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(work), "ADVISOR_DATA_DIR": str(work / "data")}
     log = (work / "serve.log").open("w")
     server = subprocess.Popen([str(venv / "bin" / "advisor"), "serve", "--port", str(port), "--log-level", "warning"],
                               cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            assert server.poll() is None, (work / "serve.log").read_text()
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_up(f"{url}/healthz", server, work / "serve.log")
         answer = httpx.post(f"{url}/api/v1/assessments", json={"profile": json.loads(
             (ROOT / "examples" / "warehouse-1200.json").read_text(encoding="utf-8")), "lang": "en"}, timeout=30)
         assert answer.status_code == 200

@@ -44,13 +44,40 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch_worker(args: argparse.Namespace) -> int:
-    from ..batch.worker import JobRunner
-    from ..settings import read_settings
-    from ..storage import get_engine
+    import logging
+    import time
 
-    count = JobRunner(read_settings(), get_engine()).run_until_idle()
-    print(f"advisor batch-worker: {count} job(s) run, none queued", file=sys.stderr)
-    return 0
+    from .. import logs
+    from ..batch.worker import JobRunner
+    from ..storage import engine_for
+    from .exitcodes import EXIT_CONFIG
+    from .startup import checked_settings
+
+    logs.configure(args.log_level)  # JSON lines on stderr, as the server writes them (journal, Docker logs)
+    log = logging.getLogger("advisor.batch.worker")
+    settings = checked_settings("batch-worker", log)
+    if settings is None:
+        return EXIT_CONFIG
+    if args.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(args.metrics_port, addr=args.metrics_host)
+    runner = JobRunner(settings, engine_for(settings))
+    if args.poll is None:
+        try:
+            count = runner.run_until_idle()
+        except Exception as error:  # e.g. a database not migrated yet: said by kind, never with its values
+            log.error("batch worker stopped (%s)", type(error).__name__)
+            return 1
+        log.info("%d batch job(s) run, none queued", count)
+        return 0
+    log.info("batch worker waiting for jobs (looking every %g s)", args.poll)
+    while True:  # a worker-only host: until stopped (systemd, deploy/advisor-worker.service)
+        try:
+            runner.run_until_idle()
+        except Exception as error:  # the database away for a while: say so, look again
+            log.warning("batch worker turn failed (%s); trying again in %g s", type(error).__name__, args.poll)
+        time.sleep(args.poll)
 
 
 def _report(summary: Any, lang: str) -> str:
@@ -169,9 +196,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     batch.set_defaults(func=_cmd_batch)
 
     worker = subparsers.add_parser(
-        "batch-worker", help="run queued batch jobs of the web API until none is left (any host)",
-        description="Claims queued jobs from the database (DATABASE_URL) and screens them with the files in "
-                    "ADVISOR_BATCH_DIR; the web server starts one after each upload.")
+        "batch-worker", help="run queued batch jobs of the web API until none is left, or for ever (any host)",
+        description="Claims queued jobs from the database (ADVISOR_DATABASE_URL) and screens them with the files "
+                    "in ADVISOR_BATCH_DIR; the web server starts one after each upload. Logs JSON lines on stderr.")
+    worker.add_argument("--poll", type=float, default=None, metavar="SECONDS",
+                        help="keep running and look for queued jobs this often (a worker-only host); "
+                             "without it, stop when none is queued")
+    worker.add_argument("--metrics-port", type=int, default=None,
+                        help="serve this worker's figures (job durations, rows) for Prometheus on this port")
+    worker.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default loopback)")
+    worker.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     worker.set_defaults(func=_cmd_batch_worker)
 
     synth = subparsers.add_parser("synth", help="write a synthetic registry for demos and benchmarks")

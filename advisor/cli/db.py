@@ -12,13 +12,23 @@ from .exitcodes import EXIT_DATA
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from ..storage import database_url, upgrade
-    from ..storage.migrate import current_revision
+    import logging
 
-    upgrade()
-    url = database_url()
+    from .. import logs
+    from ..storage import database_url, engine_for, upgrade
+    from ..storage.migrate import current_revision
+    from .exitcodes import EXIT_CONFIG
+    from .startup import checked_settings
+
+    logs.configure("info")  # the lock's "waiting for another upgrade" and the warnings, as JSON lines on stderr
+    settings = checked_settings("db upgrade", logging.getLogger("advisor.db"))
+    if settings is None:
+        return EXIT_CONFIG
+    engine = engine_for(settings)
+    upgrade(engine)
+    url = database_url(settings)
     shown = url.split("@", 1)[-1] if "@" in url else url  # never print a password from the URL
-    print(f"database {shown} at revision {current_revision()}")
+    print(f"database {shown} at revision {current_revision(engine)}")
     return 0
 
 

@@ -45,7 +45,7 @@ from advisor.batch.supervisor import WorkerPool
 from advisor.batch.worker import FILES, READING, job_folder
 from advisor.questions import QuestionCatalog
 from advisor.settings import Settings
-from advisor.storage import StaffUser, get_engine, jobs
+from advisor.storage import StaffUser, jobs
 from advisor.storage.models import BatchJob
 
 from ..background import running
@@ -62,7 +62,7 @@ def workers(app: FastAPI) -> WorkerPool:
     """This app's batch workers (one pool per app, made on first use)."""
     pool: WorkerPool | None = getattr(app.state, "batch_workers", None)
     if pool is None:
-        pool = app.state.batch_workers = WorkerPool(app.state.settings)
+        pool = app.state.batch_workers = WorkerPool(app.state.settings, app.state.engine)
     return pool
 
 
@@ -150,11 +150,11 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 # --- who owns a job -----------------------------------------------------------------------------
 
-def _staff_id(token: str | None) -> int | None:
-    found = security.read_session(token)
+def _staff_id(app: FastAPI, token: str | None) -> int | None:
+    found = app.state.signer.read_session(token)
     if found is None:
         return None
-    with Session(get_engine()) as session:
+    with Session(app.state.engine) as session:
         user = session.get(StaffUser, found[0])
         return user.id if user and user.active and user.session_nonce == found[1] else None
 
@@ -165,7 +165,7 @@ async def _owner(request: Request) -> str:
     if client_id is not None:
         return f"key:{client_id}"
     token = request.cookies.get(security.SESSION_COOKIE)
-    staff_id = await run_in_threadpool(_staff_id, token) if token else None
+    staff_id = await run_in_threadpool(_staff_id, request.app, token) if token else None
     return f"staff:{staff_id}" if staff_id is not None else "anonymous"
 
 
@@ -237,15 +237,19 @@ async def create_batch(
     if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
         return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印字符",
                           "must be 1 to 255 printable characters")
-    if webhook_url is not None and (not webhook_url.startswith(("http://", "https://")) or len(webhook_url) > 2000):
-        return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
-                          "must be an http:// or https:// URL")
-    if webhook_url is not None and not webhook.host_allowed(webhook_url, settings.webhook_hosts):
-        return _bad_field(answer_lang, "webhook_url",
-                          "该网址的主机不在本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）之列",
-                          "this URL's host is not among the webhook hosts this service allows (ADVISOR_WEBHOOK_HOSTS)")
+    if webhook_url is not None:  # read once, by the parser the sender uses (advisor/batch/webhook.py)
+        try:
+            target = webhook.parse_target(webhook_url)
+        except webhook.WebhookUrlError as error:
+            return _bad_field(answer_lang, "webhook_url", error.zh, error.en)
+        if not webhook.allowed(target, settings.webhook_hosts):
+            return _bad_field(answer_lang, "webhook_url",
+                              "该网址的主机不在本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）之列",
+                              "this URL's host is not among the webhook hosts this service allows "
+                              "(ADVISOR_WEBHOOK_HOSTS)")
+        webhook_url = target.url
     owner = await _owner(request)
-    engine = get_engine()
+    engine = request.app.state.engine
     ident = jobs.new_job_id()
     folder = job_folder(settings, ident)
     folder.mkdir(parents=True)
@@ -299,7 +303,7 @@ def _load(app: FastAPI, batch_id: str, owner: str) -> BatchJob | None:
     """The owner's job, after giving up on it if its worker stopped beating (any host can tell)."""
     if len(batch_id) > 32 or not batch_id.isalnum():
         return None
-    engine = get_engine()
+    engine = app.state.engine
     job = jobs.get_job(engine, batch_id)
     if job is None or job.owner != owner:
         return None

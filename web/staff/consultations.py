@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -18,7 +19,7 @@ from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
-from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
+from advisor.storage import Consultation, StaffUser, audit, write_with_retry
 from advisor.storage.consultations import (
     MAX_ID,
     STATUSES,
@@ -286,18 +287,19 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     used = ",".join(sorted(key for key, value in request.query_params.items() if value)) or "none"
     audit.record(db, "export", admin, f"{count_consultations(db, search)} consultations; filters: {used}")
     db.commit()
-    return StreamingResponse(_csv_lines(search), media_type="text/csv; charset=utf-8", headers={
+    lines = _csv_lines(search, request.app.state.engine)
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="consultations.csv"', "Cache-Control": "no-store"})
 
 
-def _csv_lines(search: Search) -> Iterator[str]:
+def _csv_lines(search: Search, engine: Engine) -> Iterator[str]:
     """The export, a few hundred rows at a time: only the list columns are read, memory stays flat.
     Its own session: the request's may be closed before the last row is sent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
     writer.writerow(_CSV_COLUMNS)
-    with Session(get_engine()) as session:
+    with Session(engine) as session:
         for number, c in enumerate(iter_consultations(session, search), 1):
             writer.writerow([safe_cell(v) for v in (
                 c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,
