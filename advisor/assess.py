@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from . import clock
 from .catalog import PLAN_IN_FORCE
-from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
 from .findings import Assessment, Finding, Inferred
@@ -72,8 +71,8 @@ class Advisor:
         inferred, contradictions = self._inferences(flat, concepts)
         by_standard = size_by_standard(flat)
         warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
-        return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
-                          self.rulebase.version, as_of, inferred, by_standard)
+        return Assessment(tuple(findings), concepts, flat, warnings, self.rulebase.version, as_of, inferred,
+                          by_standard)
 
     def _explain(self, rule_id: str, flat: dict[str, Any], concepts: dict[str, Any]) -> Finding:
         """One rule's finding, explained: its evaluated condition, and what is missing or failing."""

@@ -50,7 +50,8 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    title: str
+    title: str  # as published (Chinese)
+    title_en: str | None = None  # what English pages call it
     publisher: str | None = None
     date: str | None = None
     confidence: Confidence

@@ -1,4 +1,4 @@
-"""The result of an assessment: one finding per rule, the merged materials checklist, warnings."""
+"""The result of an assessment: one finding per rule, warnings; and the checklist's items (checklist.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,7 +50,6 @@ class Assessment:
     concepts: dict[str, Check]
     answers: dict[str, object]
     warnings: tuple[FieldIssue, ...]
-    checklist: tuple[ChecklistItem, ...]
     rulebase_version: str
     as_of: date
     inferred: tuple[Inferred, ...] = ()  # unanswered questions the other answers settle

@@ -5,12 +5,15 @@ JSON shape is documented by the models in report.py.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import orjson
 
+from .arrange import Arrangement, answer_heading, arranger, topics_in_play
 from .catalog import Basis, Catalog
+from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
 from .findings import Assessment, Finding, Inferred
@@ -192,7 +195,8 @@ class Presenter:
     def source_dict(self, source_id: str, lang: Lang) -> dict[str, Any]:
         """A public source with its confidence."""
         source = self.catalog.sources[source_id]
-        return {"kind": "public", "id": source.id, "title": source.title, "date": source.date,
+        return {"kind": "public", "id": source.id, "title": source.title, "title_en": source.title_en,
+                "date": source.date,
                 "confidence": source.confidence, "says": source.says.get(lang),
                 "not_a_qingyang_rule": source.not_a_qingyang_rule,
                 "text": (f"公开资料：{source.title}（可信度{source.confidence}），请向承办部门确认" if lang == "zh"
@@ -315,15 +319,26 @@ class Presenter:
                                               "term": question.term}
         return ref
 
-    def assessment_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def arrangement(self, assessment: Assessment, topics: Iterable[str] | None = None) -> Arrangement:
+        """The findings arranged for the topics asked about (none: those whose questions were answered)."""
+        chosen = arranger(self.rulebase)
+        return chosen.arrange(chosen.items_of(assessment),
+                              topics_in_play(topics or (), assessment.answers, self.rulebase.questions))
+
+    def answer_dict(self, answer: Arrangement, lang: Lang) -> dict[str, Any]:
+        """The document's `answer`: what applies for the topics, ranked; what "可以享受 (N)" counts."""
+        return dict(answer.as_dict(), text=answer_heading(answer, lang))
+
+    def assessment_dict(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None
+                        ) -> dict[str, Any]:
         """The whole assessment as the JSON document of the API and the CLI."""
         memo: dict[int, dict[str, Any]] = {}
-        document = self._document_head(assessment, lang)
+        document = self._document_head(assessment, lang, topics)
         document["findings"] = [self.finding_dict(finding, lang, assessment.as_of, memo)
                                 for finding in assessment.findings]
         return document
 
-    def assessment_json(self, assessment: Assessment, lang: Lang) -> bytes:
+    def assessment_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
         """assessment_dict() encoded as UTF-8 JSON, the same document once parsed (a test checks it).
 
         The API's hot path: each finding's static part (texts, quote, offices, materials) is
@@ -332,7 +347,7 @@ class Presenter:
         memo: dict[int, dict[str, Any]] = {}
         as_of = assessment.as_of
         findings = b",".join(self._rendered_finding(finding, lang, as_of, memo) for finding in assessment.findings)
-        return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
+        return orjson.dumps(self._document_head(assessment, lang, topics))[:-1] + b',"findings":[' + findings + b"]}"
 
     def _rendered_finding(self, finding: Finding, lang: Lang, as_of: date,
                           memo: dict[int, dict[str, Any]]) -> bytes:
@@ -355,15 +370,17 @@ class Presenter:
             _keep(finding, key, rendered)
         return rendered
 
-    def _document_head(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def _document_head(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None) -> dict[str, Any]:
         """Everything of the document but the findings."""
         counts = _counts(assessment)
+        answer = self.arrangement(assessment, topics)
         return {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(assessment.as_of),
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,
+            "answer": self.answer_dict(answer, lang),
             "questions_to_settle": [
                 dict(self.question_ref(path, lang), settles=rules)
                 for path, rules in assessment.questions_to_settle()
@@ -371,7 +388,7 @@ class Presenter:
             "checklist": [
                 dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
                      alternatives=[self.material_dict(other, lang) for other in item.alternatives])
-                for item in assessment.checklist
+                for item in build_checklist(assessment.findings, self.catalog, answer)
             ],
             "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
             "size_by_standard": self.size_dict(assessment.size_by_standard, lang),
@@ -397,7 +414,7 @@ class Presenter:
                     concept=item.concept, basis=concept.basis.get(lang),
                     text=_pick(INFERRED_LABEL, lang))
 
-    def compact_json(self, assessment: Assessment, lang: Lang) -> bytes:
+    def compact_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
         """The assessment without texts, for systems that cache the provisions and questions (UTF-8 JSON).
 
         Each finding gives its status, the questions that would settle it and the failed tests with
@@ -407,6 +424,7 @@ class Presenter:
         as_of = assessment.as_of
         findings = b",".join([self._compact_finding(finding, as_of) for finding in assessment.findings])
         counts = _counts(assessment)
+        answer = self.arrangement(assessment, topics)
         head = {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(as_of),
@@ -414,10 +432,11 @@ class Presenter:
             "lang": lang,
             "view": "compact",
             "counts": counts,
+            "answer": self.answer_dict(answer, lang),
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
-                          for item in assessment.checklist],
+                          for item in build_checklist(assessment.findings, self.catalog, answer)],
             "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
             "size_by_standard": assessment.size_by_standard,
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
@@ -425,9 +444,10 @@ class Presenter:
         }
         return orjson.dumps(head)[:-1] + b',"findings":[' + findings + b"]}"
 
-    def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def compact_dict(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None
+                     ) -> dict[str, Any]:
         """compact_json() as a dict."""
-        return orjson.loads(self.compact_json(assessment, lang))  # type: ignore[no-any-return]
+        return orjson.loads(self.compact_json(assessment, lang, topics))  # type: ignore[no-any-return]
 
 
 def _counts(assessment: Assessment) -> dict[str, int]:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..questions import load_questions
 from ..text import Lang
 from .exitcodes import EXIT_DATA, EXIT_IO, EXIT_OK
 
@@ -83,7 +84,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
                                                         f"{len(errors)} field(s) need correcting"), errors) from None
     except _Failure as failure:
         return _report_failure(failure, args.format, lang)
-    document = Presenter(advisor.rulebase).assessment_dict(assessment, lang)
+    document = Presenter(advisor.rulebase).assessment_dict(assessment, lang, args.topic)
     statuses = tuple(args.status) if args.status else STATUSES
     document["findings"] = [finding for finding in document["findings"] if finding["status"] in statuses]
     if args.format == "json":
@@ -103,6 +104,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     assess.add_argument("--lang", choices=["zh", "en"], default="zh")
     assess.add_argument("--format", choices=["text", "json"], default="text")
     assess.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+    assess.add_argument("--topic", choices=[topic.id for topic in load_questions().topics], action="append",
+                        help="what the enterprise asks about (repeatable); the answer lists these topics' "
+                             "provisions (default: the topics whose questions the profile answers)")
     assess.add_argument("--status", choices=STATUSES, action="append",
                         help="list only findings with this status (repeatable); the counts stay those of all")
     assess.set_defaults(func=_cmd_assess)

@@ -205,7 +205,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
-    snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
+    snapshots = {lang_: presenter.assessment_dict(assessment, lang_, topics or None) for lang_ in ("zh", "en")}
     details = Applicant(applicant["applicant_name"], code, applicant["contact"])
     consultation = write_with_retry(db, lambda session: record_consultation(
         session, user, stored_profile, snapshots, lang, details))
