@@ -60,6 +60,7 @@ def nature_text(rule: Rule, as_of: date, lang: Lang) -> str:
 def plan_dict(as_of: date) -> dict[str, Any]:
     """The document's `plan` object: the plan's number, in force from, age and the currency notice."""
     age = age_years(as_of)
+    years = f"{age} year" if age == 1 else f"{age} years"
     in_force = PLAN_IN_FORCE.isoformat()
     return {
         "id": PLAN_ID,
@@ -69,8 +70,8 @@ def plan_dict(as_of: date) -> dict[str, Any]:
         "notice": {
             "zh": (f"本评估依据{PLAN_ID}（{in_force}起施行），至评估日已施行{age}年。此后出台的营商环境方案可能已调整"
                    "或替代其中部分措施；现行做法请通过天府蓉易享、青羊区政务服务中心或96963“青羊区政务一号通”核实。"),
-            "en": (f"This advice follows {PLAN_ID}, in force from {in_force}: {age} year(s) before the assessment "
-                   "date. Later business-environment plans may have changed or replaced some of its measures; check "
+            "en": (f"This advice follows {PLAN_ID}, in force from {in_force}: {years} before the assessment date. "
+                   "Later business-environment plans may have changed or replaced some of its measures; check "
                    "what applies now on 天府蓉易享 (Tianfu Rong Yi Xiang), at the Qingyang District Government "
                    "Service Centre or on 96963."),
         },

@@ -73,7 +73,7 @@ class Advice:
     not_eligible: list[dict[str, Any]]  # the other not-eligible ones of the topics
     settle: list[dict[str, Any]]  # the owner's questions that settle the most open ones
     confirms: list[Confirm]  # the departments' classifications the likely cards wait for (for the slip)
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)  # for the cards on the first screen
 
     @property
     def answer(self) -> list[CardView]:
@@ -134,7 +134,7 @@ def advice_of(document: dict[str, Any], arrangement: Arrangement, rulebase: Rule
         undetermined=arrangement.undetermined, not_met=arrangement.not_met, cards=cards,
         district=found(arrangement.district), other=found(arrangement.other), near=found(arrangement.near),
         open_topic=found(arrangement.open), not_eligible=found(arrangement.not_eligible), settle=settle,
-        confirms=list(confirms.values()), steps=next_steps(cards))
+        confirms=list(confirms.values()), steps=next_steps(cards[:SUMMARY_MAX]))
 
 
 def _question_ref(path: str, rulebase: RuleBase, lang: Lang) -> dict[str, Any]:

@@ -46,6 +46,7 @@ async def start(request: Request, advisor: AdvisorDep) -> Response:
 
 
 PUBLIC = {"base": "", "start_url": "/"}  # where the form's pages live; the staff pages reuse them
+WINDOW_KEEPS = ("enterprise.credit_code",)  # asked at the window whatever it changes: records are found by it
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -66,7 +67,7 @@ def step_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **co
         questions = [catalog.by_path[path] for path in state.asked]
         return render(request, "ask.html", catalog=catalog, state=state, questions=questions,
                       errors={}, warnings=warnings, **where, **context)
-    steps = form_steps(state, advisor)
+    steps = form_steps(state, advisor, WINDOW_KEEPS if context.get("user") else ())
     if not steps:  # nothing worth asking: straight to the answers
         return RedirectResponse(f"{where['base']}/review?{state.query()}{_lang_q(lang)}", status_code=303)
     number = find_step(steps, request.query_params.get("step", "1"), request.query_params.get("at", ""))

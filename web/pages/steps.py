@@ -10,6 +10,7 @@ stays hidden until that answer is chosen (CSS, no script); answered questions ar
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.arrange import topics_in_play
 from advisor.assess import Advisor
 from advisor.next_questions import worth_asking
 from advisor.profile import ProfileError
@@ -72,15 +73,18 @@ def _assessable(answers: dict[str, str], catalog: QuestionCatalog, advisor: Advi
     return advisor.assess_data({})
 
 
-def form_steps(state: FormState, advisor: Advisor) -> list[Step]:
-    """The form's pages for the ticked topics and the answers given so far."""
+def form_steps(state: FormState, advisor: Advisor, keep: tuple[str, ...] = ()) -> list[Step]:
+    """The form's pages for the ticked topics and the answers given so far; `keep` names questions asked
+    whatever they change (the window records the credit code, to find an enterprise's records)."""
     catalog = advisor.rulebase.questions
+    topics = topics_in_play(state.topics, state.answers, catalog)  # a record re-opened has answers, not ticks
     steps = []
-    for section in section_order(catalog, state.topics):
+    for section in section_order(catalog, topics):
         own = {q.path for q in section.fields}
         others = {path: value for path, value in state.answers.items() if path not in own}
         assessment = _assessable(others, catalog, advisor)
-        worth = set(worth_asking(assessment, advisor.rulebase, state.topics))
+        worth = set(worth_asking(assessment, advisor.rulebase, topics))
+        worth.update(keep)
         for question in catalog.by_path.values():  # 同企业地址 waits for the enterprise's own answer
             if question.same_as and state.answers.get(question.path) == SAME:
                 worth.add(question.same_as.field)
