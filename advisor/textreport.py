@@ -13,6 +13,7 @@ _OTHER = ("其他事项中可以享受的", "Also applies, for topics you did no
 _ROUTES = ("满足", "Met by")
 _WHERE = ("办理", "Where")
 _YOURS = ("您的情况", "yours")
+_QUOTE = ("", "The plan's words (Chinese original): ")
 
 
 def render_text(document: dict, lang: Lang, statuses: tuple[str, ...] = STATUSES) -> str:
@@ -83,7 +84,7 @@ def _card_lines(findings: list[dict[str, Any]], zh: bool) -> list[str]:
         lines.append(f"    {_ROUTES[pick]}: {routes}")
     if finding["time_limit"]:
         lines.append(f"    {finding['time_limit']['text']}")
-    lines.append(f"    「{tidy_cjk(finding['quote'])}」")
+    lines.append(f"    {_QUOTE[pick]}「{tidy_cjk(finding['quote'])}」")
     for missing in finding["missing"]:
         lines.append(f"    ? {missing['label']} ({missing['field']})")
     for failing in finding["failing"]:

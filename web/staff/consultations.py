@@ -41,6 +41,7 @@ from ..pages.forms import FormState, contradictions, read_form, steps_for, to_pr
 from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
+from ..pages.steps import question_counts
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_values
 
@@ -117,8 +118,7 @@ def new_consultation(request: Request, user: StaffDep) -> Response:
     advisor, _ = _advisor(request)
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-              for topic in catalog.topics}
+    counts = question_counts(advisor)[0]
     return staff_page(request, "staff_start.html", user, catalog=catalog, state=state, counts=counts,
                       import_error=None, **STAFF_FORM)
 
@@ -131,8 +131,7 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
     if query is None:
         advisor, _ = _advisor(request)
         catalog = advisor.rulebase.questions
-        counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-                  for topic in catalog.topics}
+        counts = question_counts(advisor)[0]
         return staff_page(request, "staff_start.html", user, status=422, catalog=catalog,
                           state=read_form(request.query_params, catalog), counts=counts, import_error=True,
                           **STAFF_FORM)
