@@ -27,6 +27,7 @@ from .conditions import Condition, concepts_of, fields_of
 from .currency import target_passed
 from .explainer import Check
 from .findings import Assessment
+from .messages import message
 from .questions import QuestionCatalog
 from .rulebase import SCOPE_FIELDS, RuleBase, fields_used
 from .text import Lang
@@ -317,11 +318,6 @@ def arrange_assessment(assessment: Assessment, rulebase: RuleBase, topics: Itera
 def answer_heading(arrangement: Arrangement, lang: Lang) -> str:
     """The answer in one line: "您可以享受9项，其中4项有承诺时限"."""
     n, k, m = arrangement.eligible, arrangement.committed, arrangement.likely
-    if lang == "zh":
-        text = f"您可以享受{n}项" if n else "根据目前的回答，还没有确定可以享受的政策"
-        text += f"，其中{k}项有承诺时限" if k else ""
-        return text + (f"；另有{m}项待部门认定" if m else "")
-    text = (f"{n} measure{'s' if n != 1 else ''} appl{'y' if n != 1 else 'ies'} to you" if n
-            else "From your answers so far, no measure is certain yet")
-    text += f", {k} with a committed time limit" if k else ""
-    return text + (f"; {m} more if a department confirms" if m else "")
+    text = message("answer_heading", lang, n=n) if n else message("answer_heading_none", lang)
+    text += message("answer_heading_committed", lang, n=k) if k else ""
+    return text + (message("answer_heading_likely", lang, n=m) if m else "")

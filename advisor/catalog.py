@@ -31,6 +31,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def article_numeral(article_id: str) -> str:
+    """The numeral inside an article id: 四 for （四）."""
+    return squash(article_id).strip("（）()")
+
+
 def article_number(article_id: str) -> int:
     """1-35 for an article id such as （四） or （二十一）."""
     inner = squash(article_id).strip("（）()")

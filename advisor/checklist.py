@@ -15,6 +15,7 @@ from typing import Any, Literal
 from .arrange import Arrangement
 from .catalog import Catalog
 from .findings import ChecklistItem, Finding
+from .messages import message
 from .text import Lang
 
 When = Literal["eligible", "if_confirmed"]
@@ -56,4 +57,4 @@ def material_line(item: dict[str, Any], lang: Lang) -> str:
     names = [item["name"], *(other["name"] for other in item.get("alternatives") or ())]
     if len(names) == 1:
         return names[0]
-    return "或".join(names) + "，其一即可" if lang == "zh" else " or ".join(names) + " (either one)"
+    return message("material_either", lang, first=message("material_or", lang).join(names[:-1]), second=names[-1])

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from advisor import creditcode
+from advisor.messages import message
 from advisor.questions import Question, QuestionCatalog, Section
 from advisor.text import Text
 
@@ -156,8 +157,8 @@ def to_profile(answers: dict[str, str], catalog: QuestionCatalog) -> tuple[dict[
         elif question.type == "credit_code":
             problem = creditcode.format_error(creditcode.normalise(text))
             if problem:
-                warnings[path] = Text(zh=f"{problem[0]}（不影响评估结果）",
-                                      en=f"{problem[1]} (does not affect the result)")
+                warnings[path] = Text(zh=message("credit_code_warning", "zh", problem=problem[0]),
+                                      en=message("credit_code_warning", "en", problem=problem[1]))
                 continue
         profile.setdefault(question.section, {})[question.id] = value
     return profile, warnings

@@ -9,12 +9,12 @@ from starlette.responses import HTMLResponse
 
 from advisor.checklist import material_line
 from advisor.clock import shown
+from advisor.messages import translator
 from advisor.present import format_value
 from advisor.questions import Question
 from advisor.text import Lang, tidy_cjk
 
 from .forms import SAME, field_id, parse_number
-from .strings import translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals.update(field_id=field_id, SAME=SAME)

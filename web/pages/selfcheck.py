@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from advisor.clock import today
+from advisor.messages import message
 from advisor.profile import ProfileError
 
 from ..deps import AdvisorDep, PresenterDep
@@ -137,8 +138,7 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
     settle_query = FormState(topics, state.answers).query([("ask", path) for path in asked])
     printing = request.query_params.get("view") == "print"
     lang = page_lang(request)
-    qr = qr_svg(f"{request.base_url}results?{state.query()}",
-                "自查结果二维码" if lang == "zh" else "Self-check QR code")
+    qr = qr_svg(f"{request.base_url}results?{state.query()}", message("qr_label", lang))
     return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice, catalog=catalog,
                   settle_query=settle_query, query=state.query(), staff=None, qr=qr,
                   show_all=request.query_params.get("all") == "open",

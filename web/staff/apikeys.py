@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from advisor.clock import now
+from advisor.messages import message_both
 from advisor.settings import Settings
 from advisor.storage import get_engine
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
@@ -160,8 +161,7 @@ async def require_api_key(request: Request) -> None:
     required = request.app.state.settings.api_keys_required
     found = await request.app.state.api_keys.lookup(key) if key else None
     if found is None and required:
-        detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
-                  else "API密钥无效或已吊销 / the API key is invalid or revoked")
+        detail = message_both("staff_key_missing" if key is None else "staff_key_revoked")
         raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
     if found is not None:
         request.state.api_client_id, request.state.api_client = found.id, found.name  # id: owns batch jobs

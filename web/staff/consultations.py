@@ -16,6 +16,7 @@ from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
+from advisor.messages import message, message_both
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
 from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
@@ -71,7 +72,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            errors.append(f"{name}: 应为日期 YYYY-MM-DD / must be a date YYYY-MM-DD")
+            errors.append(f"{name}: {message_both('date_format')}")
             return None
 
     texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
@@ -80,7 +81,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
-        errors.append(f"status: 应为 {', '.join(STATUSES)} / must be one of {', '.join(STATUSES)}")
+        errors.append(f"status: {message_both('staff_status_choice', choices=', '.join(STATUSES))}")
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
                     credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
@@ -186,7 +187,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
         try:
             as_of = date.fromisoformat(applicant["as_of"])
         except ValueError:
-            errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
+            errors["as_of"] = message("date_format", lang)
     for name, problem in applicant_problems(applicant).items():
         errors[name] = problem[0] if lang == "zh" else problem[1]
     assessment = None
@@ -214,7 +215,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
 def _get(db: DbDep, consultation_id: int) -> Consultation:
     consultation = get_consultation(db, consultation_id)
     if consultation is None:
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     return consultation
 
 
@@ -266,7 +267,7 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
 def consultation_delete(consultation_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not delete_consultation(db, consultation_id):
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     audit.record(db, "delete", admin, f"consultation {consultation_id}")
     db.commit()
     return RedirectResponse("/staff/consultations", status_code=303)
