@@ -20,7 +20,7 @@ consultations), through `Item`.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .conditions import Condition, concepts_of, fields_of
@@ -55,6 +55,7 @@ class Item:
     met: frozenset[str]  # the fields whose tests are met along the paths not failed
     inferred: int  # met tests resting on a question left unanswered (inferred from other answers)
     gap: bool  # not eligible, with a smallest change that would qualify
+    specificity: float = 0.0  # how particular the met answers are (Arranger.specificity)
 
     @property
     def strength(self) -> int:
@@ -196,21 +197,31 @@ class Arranger:
         self.order = {rule_id: index for index, rule_id in enumerate(rulebase.rules)}
         by_path = rulebase.questions.by_path
         self.confirmable = frozenset(path for path, q in by_path.items() if q.confirm is not None)
+        self._playing: dict[tuple[str, ...], frozenset[str]] = {}
 
     # --- items ---------------------------------------------------------------------------------
     def items_of(self, assessment: Assessment) -> list[Item]:
-        """The findings of an assessment as items."""
+        """The findings of an assessment as items (kept with each finding: findings are remembered and
+        met again, memo.py)."""
+        key = ("item", assessment.as_of)
         out = []
         for finding in assessment.findings:
-            spec = finding.rule.spec
-            met: set[str] = set()
-            inferred = _met_of_check(finding.check, met) if finding.status != "not_eligible" else 0
-            limit = spec.time_limit
-            out.append(Item(finding.rule.id, finding.status, spec.kind, spec.nature,
-                            limit is not None and not limit.district_average,
-                            target_passed(finding.rule, assessment.as_of), spec.benefit.zh, finding.missing,
-                            frozenset(met), inferred, any(check.gap is not None for check in finding.failing)))
+            item = finding.renderings.get(key)
+            if item is None:
+                spec = finding.rule.spec
+                met: set[str] = set()
+                inferred = _met_of_check(finding.check, met) if finding.status != "not_eligible" else 0
+                limit = spec.time_limit
+                item = finding.renderings[key] = self._specific(Item(
+                    finding.rule.id, finding.status, spec.kind, spec.nature,
+                    limit is not None and not limit.district_average, target_passed(finding.rule, assessment.as_of),
+                    spec.benefit.zh, finding.missing, frozenset(met), inferred,
+                    any(check.gap is not None for check in finding.failing)))
+            out.append(item)
         return out
+
+    def _specific(self, item: Item) -> Item:
+        return replace(item, specificity=self.specificity(item))
 
     def items_of_document(self, document: dict[str, Any]) -> list[Item]:
         """The findings of an assessment document (the API's JSON, a stored consultation) as items."""
@@ -219,19 +230,26 @@ class Arranger:
             met: set[str] = set()
             inferred = _met_of_dict(finding["conditions"], met) if finding["status"] != "not_eligible" else 0
             limit = finding.get("time_limit")
-            out.append(Item(finding["id"], finding["status"], finding["kind"], finding["nature"],
-                            bool(limit) and not limit.get("district_average", False),
-                            bool(finding.get("target_passed")), finding["benefit"],
-                            tuple(m["field"] for m in finding["missing"]), frozenset(met), inferred,
-                            any("gap" in x for x in finding["failing"])))
+            out.append(self._specific(Item(
+                finding["id"], finding["status"], finding["kind"], finding["nature"],
+                bool(limit) and not limit.get("district_average", False), bool(finding.get("target_passed")),
+                finding["benefit"], tuple(m["field"] for m in finding["missing"]), frozenset(met), inferred,
+                any("gap" in x for x in finding["failing"]))))
         return out
 
     # --- membership and worth ------------------------------------------------------------------
     def in_play(self, rule_id: str, topics: Iterable[str]) -> bool:
         """Whether a provision belongs to the topics asked about (none asked: the district-wide ones)."""
-        own = self.topics_of.get(rule_id, frozenset())
-        wanted = set(topics)
-        return bool(own & wanted) if wanted else not own
+        return rule_id in self.playing(tuple(topics))
+
+    def playing(self, topics: tuple[str, ...]) -> frozenset[str]:
+        """The provisions that belong to the topics asked about (computed once per choice of topics)."""
+        found = self._playing.get(topics)
+        if found is None:
+            wanted = set(topics)
+            found = self._playing[topics] = frozenset(
+                rule_id for rule_id, own in self.topics_of.items() if (own & wanted if wanted else not own))
+        return found
 
     def specificity(self, item: Item) -> float:
         """How particular the met answers are: a field few provisions read counts most."""
@@ -243,7 +261,7 @@ class Arranger:
         kind = KIND.get(item.kind, KIND["service"])
         if item.kind == "financing" and "finance" in topics:
             kind = KIND["fast_track"]
-        return (item.strength, kind, likely, -round(self.specificity(item), 9), item.inferred,
+        return (item.strength, kind, likely, -round(item.specificity, 9), item.inferred,
                 self.order.get(item.id, len(self.order)))
 
     def likely(self, item: Item) -> bool:
@@ -254,7 +272,8 @@ class Arranger:
     def arrange(self, items: list[Item], topics: Iterable[str]) -> Arrangement:
         """The items arranged for the topics in play."""
         topics = tuple(topics)
-        playing = [item for item in items if self.in_play(item.id, topics)]
+        in_play = self.playing(topics)
+        playing = [item for item in items if item.id in in_play]
         groups: dict[str, list[tuple[tuple[Any, ...], Item, bool]]] = {}
         for item in playing:
             likely = self.likely(item)
@@ -274,7 +293,7 @@ class Arranger:
         open_items = sorted((item for item in playing if item.status == "undetermined" and item.benefit not in given),
                             key=lambda item: (len(item.missing), self.order.get(item.id, len(self.order))))
         near = [item.id for item in playing if item.status == "not_eligible" and item.gap]
-        eligible_elsewhere = [item for item in items if item.status == "eligible" and not self.in_play(item.id, topics)]
+        eligible_elsewhere = [item for item in items if item.status == "eligible" and item.id not in in_play]
         district = [item.id for item in eligible_elsewhere if not self.topics_of.get(item.id)]
         other = [item.id for item in eligible_elsewhere if self.topics_of.get(item.id)]
         return Arrangement(

@@ -18,9 +18,9 @@ class Finding:
     check: Check
     missing: tuple[str, ...]  # fields to answer to settle an undetermined finding
     failing: tuple[Check, ...]  # the failed tests of a not_eligible finding
-    # Where a presenter keeps this finding's JSON: the advisor remembers findings and meets them again
-    # (memo.py), and the finding itself never changes.
-    renderings: dict[Any, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # Where a presenter keeps this finding's JSON, and the arranger its item (arrange.py): the advisor
+    # remembers findings and meets them again (memo.py), and the finding itself never changes.
+    renderings: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
