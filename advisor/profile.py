@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from . import creditcode
+from .messages import message, message_text
 from .questions import Question, QuestionCatalog, load_questions
 from .text import Text
 
@@ -34,9 +35,11 @@ def _credit_code(value: Any) -> str:
         raise ValueError("credit_code")
     # A control character or a lone surrogate cannot be shown in a message (nor stored): name it, never echo it.
     if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
-        raise ValueError("credit_code:含有不允许的控制字符|contains a character that is not allowed")
+        text = message_text("text_control_character")
+        raise ValueError(f"credit_code:{text.zh}|{text.en}")
     if len(value) > MAX_TEXT:
-        raise ValueError(f"credit_code:应为18位，实际{len(value)}位|must be 18 characters, got {len(value)}")
+        text = message_text("credit_code_length", n=len(value))
+        raise ValueError(f"credit_code:{text.zh}|{text.en}")
     code = creditcode.normalise(value)
     problem = creditcode.format_error(code)
     if problem:
@@ -128,23 +131,13 @@ class ProfileError(ValueError):
         self.issues = issues
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "bool_type": ("应为“是”或“否”", "must be yes or no (true/false)"),
-    "bool_parsing": ("应为“是”或“否”", "must be yes or no (true/false)"),
-    "int_type": ("应为整数", "must be a whole number"),
-    "int_parsing": ("应为整数", "must be a whole number"),
-    "int_from_float": ("应为整数", "must be a whole number"),
-    "float_type": ("应为数字", "must be a number"),
-    "float_parsing": ("应为数字", "must be a number"),
-    "finite_number": ("应为有限的数字", "must be a finite number"),
-    "greater_than_equal": ("不能小于{ge}", "must be at least {ge}"),
-    "less_than_equal": ("不能大于{le}", "must be at most {le}"),
-    "literal_error": ("不是可选的值，可选：{expected}", "is not one of the allowed values: {expected}"),
-    "extra_forbidden": ("不是可识别的字段", "is not a known field"),
-    "model_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "model_attributes_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "dict_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "string_type": ("应为文本", "must be text"),
+# pydantic's error type -> the message catalog's key (advisor/messages.py)
+_MESSAGES: dict[str, str] = {
+    "bool_type": "field_bool", "bool_parsing": "field_bool", "int_type": "field_int", "int_parsing": "field_int",
+    "int_from_float": "field_int", "float_type": "field_number", "float_parsing": "field_number",
+    "finite_number": "field_finite", "greater_than_equal": "field_min", "less_than_equal": "field_max",
+    "literal_error": "field_choice", "extra_forbidden": "field_unknown", "model_type": "field_object",
+    "model_attributes_type": "field_object", "dict_type": "field_object", "string_type": "field_text",
 }
 
 
@@ -161,19 +154,21 @@ def _issue(item: Any) -> FieldIssue:
     ctx = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
     if kind == "value_error" and "credit_code" in str(ctx.get("error", "")):
         zh, _, en = str(ctx["error"]).partition("credit_code:")[2].partition("|")
-        return FieldIssue(path, Text(zh=f"统一社会信用代码格式错误：{zh}", en=f"malformed credit code: {en}"))
-    zh, en = _MESSAGES.get(kind, ("取值无效", item["msg"]))
+        return FieldIssue(path, Text(zh=message("credit_code_malformed", "zh", problem=zh),
+                                     en=message("credit_code_malformed", "en", problem=en)))
+    key = _MESSAGES.get(kind)
+    if key is None:
+        return FieldIssue(path, message_text("field_invalid", detail=item["msg"]))
     try:
-        return FieldIssue(path, Text(zh=zh.format(**ctx), en=en.format(**ctx)))
+        return FieldIssue(path, message_text(key, **ctx))
     except KeyError:
-        return FieldIssue(path, Text(zh=zh, en=en))
+        return FieldIssue(path, message_text("field_invalid", detail=item["msg"]))
 
 
 def parse_profile(data: Any) -> BaseModel:
     """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field."""
     if not isinstance(data, dict):
-        message = Text(zh="档案应为一组字段（对象）", en="the profile must be an object")
-        raise ProfileError([FieldIssue("(profile)", message)])
+        raise ProfileError([FieldIssue("(profile)", message_text("profile_object"))])
     try:
         return profile_model().model_validate(data)
     except ValidationError as error:
@@ -187,13 +182,8 @@ def profile_warnings(profile: BaseModel) -> list[FieldIssue]:
     code = getattr(enterprise, "credit_code", None) if enterprise else None
     if code and not creditcode.checksum_ok(code):
         expected = creditcode.check_character(code)
-        warnings.append(FieldIssue(
-            "enterprise.credit_code",
-            Text(zh=f"校验码不符（按GB 32100应为{expected}），请核对；部分早期试点代码属此情况，可继续使用。",
-                 en=f"the check character does not match (GB 32100 gives {expected}); please check it. "
-                    "Some early pilot codes fail the checksum, so you may go on."),
-            level="warning",
-        ))
+        warnings.append(FieldIssue("enterprise.credit_code", message_text("credit_code_checksum", expected=expected),
+                                   level="warning"))
     return warnings
 
 

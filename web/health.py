@@ -9,9 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from advisor.messages import translator
+
 from .deps import AdvisorDep
 from .i18n import request_lang
-from .pages.strings import translator
 from .problems import problem
 
 router = APIRouter(tags=["health"])

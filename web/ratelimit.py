@@ -26,10 +26,10 @@ from limits.storage import storage_from_string
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from advisor.messages import translator
 from advisor.settings import Settings
 
 from .i18n import request_lang
-from .pages.strings import translator
 
 STATE_KEY = "rate_limit"
 log = logging.getLogger("web.ratelimit")

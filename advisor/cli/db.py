@@ -8,6 +8,7 @@ import argparse
 import getpass
 import sys
 
+from ..messages import message, message_both
 from .exitcodes import EXIT_DATA
 
 
@@ -35,9 +36,9 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 def _read_password(from_stdin: bool) -> str | None:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password / 密码: ")
-    if getpass.getpass("Again / 再次输入: ") != first:
-        print("the two passwords differ / 两次输入的密码不一致", file=sys.stderr)
+    first = getpass.getpass(f"{message('cli_password', 'en')}/ {message('cli_password', 'zh')}")
+    if getpass.getpass(f"{message('cli_password_again', 'en')}/ {message('cli_password_again', 'zh')}") != first:
+        print(message_both("cli_passwords_differ"), file=sys.stderr)
         return None
     return first
 

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from advisor.questions import load_questions
+
 Status = Literal["eligible", "undetermined", "not_eligible"]
 Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
 Scope = Annotated[str, Field(pattern=r"^(municipal|provincial|any|[a-z_]+([|&][a-z_]+)*)$", examples=[
@@ -51,8 +53,16 @@ class ProfileRequest(BaseModel):
                                                  "not before 2020-11-23)")
 
 
+TopicId = Literal[tuple(topic.id for topic in load_questions().topics)]  # type: ignore[valid-type]
+
+
 class AssessmentRequest(ProfileRequest):
     """A profile to assess; `view` chooses the self-contained document or the compact one."""
+
+    topics: list[TopicId] | None = Field(  # type: ignore[valid-type]
+        None, description="What the enterprise asked about (GET /api/v1/questions lists the topics): the "
+                          "`answer` holds the provisions of these topics; default: the topics whose questions "
+                          "the profile answers")
 
     view: Literal["full", "compact"] = Field(
         "full", description="full: every finding with its texts, quote, offices and materials (what a page shows); "
@@ -236,6 +246,33 @@ class CompactInferred(BaseModel):
     value: bool
 
 
+class AnswerCard(BaseModel):
+    """One benefit: the provisions that give it (best first), or one that applies if a department confirms."""
+
+    provisions: list[str]
+    status: Literal["eligible", "likely"] = Field(
+        description="likely: undetermined only for a department's classification (`confirm`), never counted")
+    confirm: list[str] = Field(description="The classification questions the department settles (likely cards)")
+
+
+class Answer(BaseModel):
+    """What applies for the topics asked about, ranked by worth to the enterprise (README); `eligible` is what
+    "可以享受 (N)" counts on every page, slip and record."""
+
+    topics: list[str]
+    eligible: int = Field(description="Benefits that apply (provisions with the same benefit count once)")
+    committed: int = Field(description="Of those, the ones with a committed time limit for the enterprise's matter")
+    likely: int = Field(description="Benefits that apply if a department confirms a classification")
+    undetermined: int = Field(description="Open provisions of the topics, likely ones included")
+    not_eligible: int = Field(description="Provisions of the topics that do not apply")
+    text: str = Field(description="The answer in one line, e.g. 您可以享受9项，其中4项有承诺时限")
+    cards: list[AnswerCard]
+    district: list[str] = Field(description="Eligible services every enterprise of the district has (not counted)")
+    other: list[str] = Field(description="Eligible provisions of topics not asked about (not counted)")
+    open: list[str] = Field(description="Undetermined provisions of the topics, not likely ones")
+    not_met: list[str] = Field(description="Provisions of the topics that do not apply, nearest misses first")
+
+
 class AssessmentDocument(BaseModel):
     """The assessment: one finding per provision, questions to settle the open ones, one checklist."""
 
@@ -243,7 +280,8 @@ class AssessmentDocument(BaseModel):
     plan: Plan
     as_of: date
     lang: Literal["zh", "en"]
-    counts: dict[Status, int]
+    counts: dict[Status, int] = Field(description="Findings per status, over every provision")
+    answer: Answer
     findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
@@ -301,7 +339,8 @@ class CompactAssessmentDocument(BaseModel):
     as_of: date
     lang: Literal["zh", "en"]
     view: Literal["compact"]
-    counts: dict[Status, int]
+    counts: dict[Status, int] = Field(description="Findings per status, over every provision")
+    answer: Answer
     findings: list[CompactFinding]
     questions_to_settle: list[CompactSettling]
     checklist: list[CompactChecklistItem]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.messages import message
 from advisor.present import Presenter
 from advisor.rulebase import Rule, fields_used
 from advisor.text import Lang
@@ -66,7 +67,6 @@ async def get_provision(request: Request, presenter: PresenterDep, provision_id:
     lang = request_lang(request)
     rule = presenter.rulebase.rules.get(provision_id)
     if rule is None:
-        raise HTTPException(404, f"没有编号为 {provision_id} 的政策条目" if lang == "zh"
-                            else f"no provision with id {provision_id}")
+        raise HTTPException(404, message("provision_unknown", lang, id=provision_id))
     return cached_json(request, (lang,), lambda: provision_dict(
         presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, [])), languages=lang)

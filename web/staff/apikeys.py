@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from advisor.clock import now
+from advisor.messages import message_both
 from advisor.settings import Settings
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
 
@@ -164,8 +165,7 @@ async def require_api_key(request: Request) -> None:
     # limit, so a flood of bad keys is answered 429 like any other flood.
     await enforce_rate_limit(request, found.id if found is not None else None)
     if found is None and request.app.state.settings.api_keys_required:
-        detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
-                  else "API密钥无效或已吊销 / the API key is invalid or revoked")
+        detail = message_both("staff_key_missing" if key is None else "staff_key_revoked")
         raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
     if found is not None:
         request.state.api_client_id, request.state.api_client = found.id, found.name  # id: owns batch jobs

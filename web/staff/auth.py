@@ -14,7 +14,7 @@ from .deps import DbDep, FormDep, optional_staff, render, set_cookie, signer
 
 router = APIRouter()
 
-# Keys of the message catalog (web/pages/strings.py), shown in the page's language.
+# Keys of the message catalog (catalog/messages.yaml), shown in the page's language.
 FAILED = "login_failed"
 LOCKED = "login_locked"
 

@@ -17,6 +17,7 @@ from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
+from advisor.messages import message, message_both
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
 from advisor.storage import Consultation, StaffUser, audit, write_with_retry
@@ -42,6 +43,7 @@ from ..pages.forms import FormState, contradictions, read_form, steps_for, to_pr
 from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
+from ..pages.steps import question_counts
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_values
 
@@ -71,7 +73,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            errors.append(f"{name}: 应为日期 YYYY-MM-DD / must be a date YYYY-MM-DD")
+            errors.append(f"{name}: {message_both('date_format')}")
             return None
 
     texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
@@ -80,7 +82,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
-        errors.append(f"status: 应为 {', '.join(STATUSES)} / must be one of {', '.join(STATUSES)}")
+        errors.append(f"status: {message_both('staff_status_choice', choices=', '.join(STATUSES))}")
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
                     credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
@@ -118,8 +120,7 @@ def new_consultation(request: Request, user: StaffDep) -> Response:
     advisor, _ = _advisor(request)
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-              for topic in catalog.topics}
+    counts = question_counts(advisor)[0]
     return staff_page(request, "staff_start.html", user, catalog=catalog, state=state, counts=counts,
                       import_error=None, **STAFF_FORM)
 
@@ -132,8 +133,7 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
     if query is None:
         advisor, _ = _advisor(request)
         catalog = advisor.rulebase.questions
-        counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-                  for topic in catalog.topics}
+        counts = question_counts(advisor)[0]
         return staff_page(request, "staff_start.html", user, status=422, catalog=catalog,
                           state=read_form(request.query_params, catalog), counts=counts, import_error=True,
                           **STAFF_FORM)
@@ -188,7 +188,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
         try:
             as_of = date.fromisoformat(applicant["as_of"])
         except ValueError:
-            errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
+            errors["as_of"] = message("date_format", lang)
     for name, problem in applicant_problems(applicant).items():
         errors[name] = problem[0] if lang == "zh" else problem[1]
     assessment = None
@@ -206,7 +206,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
-    snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
+    snapshots = {lang_: presenter.assessment_dict(assessment, lang_, topics or None) for lang_ in ("zh", "en")}
     details = Applicant(applicant["applicant_name"], code, applicant["contact"])
     consultation = write_with_retry(db, lambda session: record_consultation(
         session, user, stored_profile, snapshots, lang, details))
@@ -216,7 +216,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
 def _get(db: DbDep, consultation_id: int) -> Consultation:
     consultation = get_consultation(db, consultation_id)
     if consultation is None:
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     return consultation
 
 
@@ -268,7 +268,7 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
 def consultation_delete(consultation_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not delete_consultation(db, consultation_id):
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     audit.record(db, "delete", admin, f"consultation {consultation_id}")
     db.commit()
     return RedirectResponse("/staff/consultations", status_code=303)

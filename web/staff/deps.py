@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.messages import message, message_both
 from advisor.storage import StaffUser
 
 from ..pages.render import render as render_page
@@ -78,7 +79,7 @@ def require_staff(request: Request, user: Annotated[StaffUser | None, Depends(op
 def require_admin(user: Annotated[StaffUser, Depends(require_staff)]) -> StaffUser:
     """The logged-in admin; a staff member without the admin role is refused (403)."""
     if user.role != "admin":
-        raise HTTPException(403, "仅管理员可用 / admins only")
+        raise HTTPException(403, message_both("staff_admins_only"))
     return user
 
 
@@ -92,7 +93,7 @@ async def checked_form(request: Request) -> FormData:
     token = form.get("csrf_token")
     if not signer(request).csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None,
                             request.cookies.get(security.SESSION_COOKIE)):
-        raise HTTPException(403, "CSRF token missing or wrong; reload the page / 表单已过期，请刷新页面后重试")
+        raise HTTPException(403, f"{message('staff_form_expired', 'en')} / {message('staff_form_expired', 'zh')}")
     return form
 
 
