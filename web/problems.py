@@ -56,6 +56,7 @@ _REQUEST_MESSAGES: dict[str, Text] = {
     "model_attributes_type": Text(zh="应为JSON对象", en="must be a JSON object"),
     "dict_type": Text(zh="应为JSON对象", en="must be a JSON object"),
     "literal_error": Text(zh="不是可选的值：{expected}", en="is not one of: {expected}"),
+    "enum": Text(zh="不是可选的值：{expected}", en="is not one of: {expected}"),
     "date_from_datetime_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
     "date_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
     "date_type": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),

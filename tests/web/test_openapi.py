@@ -75,7 +75,8 @@ async def test_the_profile_is_a_typed_component_with_labels_units_and_options(sp
     assert area["anyOf"][0]["type"] == "number" and area["anyOf"][0]["minimum"] == 0
     assert area["x-unit"] == {"zh": "平方米", "en": "m²"} and area["x-label"]["zh"]
     funding = project["properties"]["funding"]
-    enum = next(item["enum"] for item in funding["anyOf"] if "enum" in item)
+    assert {"$ref": "#/components/schemas/ProjectFunding"} in funding["anyOf"]  # a named type, not ...Type0
+    enum = schemas["ProjectFunding"]["enum"]
     assert [option["value"] for option in funding["x-options"]] == enum
     question = catalog.by_path["project.funding"]
     assert funding["x-options"][0] == {"value": question.options[0].value, "zh": question.options[0].zh,
