@@ -70,20 +70,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
-def partner_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """`advisor serve` as a partner meets it: keys required, batch workers on; its URL and a partner key."""
-    from tests.batch.jobservers import job_env, served
-
-    folder = tmp_path_factory.mktemp("partner")
-    env = job_env(f"sqlite:///{folder / 'advisor.db'}", folder, api_keys_required="true")
-    created = subprocess.run([sys.executable, "-m", "advisor", "apikey", "create", "蓉易享"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)  # migrates the new database first
-    assert created.returncode == 0, created.stderr
-    with served(env, folder / "server.log") as url:
-        yield url, created.stdout.strip()
-
-
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

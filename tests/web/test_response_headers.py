@@ -15,7 +15,6 @@ import pytest
 
 from advisor.settings import Settings
 from advisor.storage import reset_engine
-from tests.scaleout.servers import free_port
 from web.app import create_app
 from web.response_headers import HEADERS
 
@@ -88,7 +87,8 @@ def test_the_partner_servers_answers_carry_what_is_declared(partner_server: tupl
 
 @pytest.fixture
 def unreachable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor")
+    # a server socket in a folder that does not exist: refused at once
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", "postgresql+psycopg://advisor@/advisor?host=/nonexistent/advisor-db")
     reset_engine()
     yield
     reset_engine()

@@ -83,7 +83,8 @@ router = APIRouter(tags=["batches"], lifespan=_supervise)
 WEBHOOK_URL = r"^https?://"
 WEBHOOK_URL_MAX = 2000
 IDEMPOTENCY_KEY = r"^[ -~]{1,255}$"  # printable ASCII, as a header carries it
-_MEDIA_TYPES = {".csv": "text/csv", ".jsonl": "application/jsonl",
+_MEDIA_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".txt": "text/plain",
+                ".jsonl": "application/jsonl",
                 ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
