@@ -84,8 +84,18 @@ def reset_engine() -> None:
     """Dispose of the process-wide engine so the next get_engine() reads DATABASE_URL again (tests)."""
     global _engine
     if _engine is not None:
+        # A connection still checked out (a batch housekeeping thread's) comes back to the old pool, which
+        # nothing refers to: close it then, rather than leave it to the garbage collector (unclosed, which
+        # Python 3.13 reports as a ResourceWarning). After dispose(): its new pool must not inherit this.
+        old = _engine.pool
         _engine.dispose()
+        event.listen(old, "checkin", _close_returned)
     _engine = None
+
+
+def _close_returned(connection: Any, _record: Any) -> None:
+    if connection is not None:
+        connection.close()
 
 
 @contextmanager
