@@ -201,18 +201,32 @@ class NextQuestionsRequest(ProfileRequest):
     limit: Integer = Field(5, ge=1, le=100, description="At most this many questions")
 
 
-class Basis(BaseModel):
-    """Where a fact comes from: the plan (its article), a public source (with its confidence) or common practice."""
+class _PublicFields(BaseModel):
+    """What a public source adds where a reference may be one (kind public); null for the plan's own words."""
 
-    kind: BasisKind
-    text: str
-    article: str | None = Field(None, description="kind plan: the plan's article, e.g. （四）")
     id: str | None = Field(None, description="kind public: the source's id")
     title: str | None = Field(None, description="kind public: the source's title")
     date: str | None = Field(None, description="kind public: the source's date, as it gives it")
     confidence: Confidence | None = Field(None, description="kind public: how far it can be trusted")
     says: str | None = Field(None, description="kind public: what it says that matters here")
     not_a_qingyang_rule: bool | None = Field(None, description="kind public: true when it is not Qingyang's own rule")
+
+
+class Basis(_PublicFields):
+    """Where a fact comes from: the plan (its article), a public source (with its confidence) or common practice."""
+
+    kind: BasisKind
+    text: str
+    article: str | None = Field(None, description="kind plan: the plan's article, e.g. （四）")
+
+
+class ConceptSource(_PublicFields):
+    """Where a concept's meaning comes from: the plan (article and quote) or a public source."""
+
+    kind: BasisKind
+    article: str | None = Field(None, description="kind plan: the plan's article")
+    quote: str | None = Field(None, description="kind plan: the plan's words, verbatim")
+    text: str | None = Field(None, description="kind public: the source as a person reads it")
 
 
 class PublicSource(BaseModel):
@@ -226,21 +240,6 @@ class PublicSource(BaseModel):
     says: str
     not_a_qingyang_rule: bool
     text: str
-
-
-class ConceptSource(BaseModel):
-    """Where a concept's meaning comes from: the plan (article and quote) or a public source."""
-
-    kind: BasisKind
-    article: str | None = Field(None, description="kind plan")
-    quote: str | None = Field(None, description="kind plan: the plan's words, verbatim")
-    id: str | None = Field(None, description="kind public")
-    title: str | None = Field(None, description="kind public")
-    date: str | None = Field(None, description="kind public")
-    confidence: Confidence | None = Field(None, description="kind public")
-    says: str | None = Field(None, description="kind public")
-    not_a_qingyang_rule: bool | None = Field(None, description="kind public")
-    text: str | None = Field(None, description="kind public")
 
 
 class Office(BaseModel):
