@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 # .wheels/, where scripts/build-durable-rules builds it (patched for 3.13+) from the lock's hash-checked sdist.
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
+# The TypeScript client test's tools (openapi-typescript, openapi-fetch, tsc), pinned by its package-lock.json.
+NODE_PROJECT := tests/typescript
+NODE_STAMP := $(NODE_PROJECT)/node_modules/.package-lock.json
 
 .PHONY: run test test-spark bench lint check setup system-deps clean lock wheel
 
@@ -20,7 +23,11 @@ $(STAMP): pyproject.toml $(DEV_LOCK) scripts/build-durable-rules
 	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[dev,postgres]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NODE_STAMP): $(NODE_PROJECT)/package.json $(NODE_PROJECT)/package-lock.json
+	cd $(NODE_PROJECT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(NODE_STAMP)
 
 system-deps:
 	bash scripts/system-deps
@@ -30,7 +37,7 @@ run: $(STAMP)
 	$(PY) -m advisor db upgrade
 	$(PY) -m advisor serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m advisor rules check
 	$(PY) -m pytest
 
@@ -55,4 +62,4 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel -q --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .wheels
+	rm -rf $(VENV) .pytest_cache .ruff_cache .wheels $(NODE_PROJECT)/node_modules

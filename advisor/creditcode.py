@@ -10,12 +10,19 @@ from .messages import message_text
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# Spaces as people type or paste them (ASCII, no-break, ideographic): dropped wherever they are.
+_SPACES = str.maketrans("", "", " \u00a0\u3000")
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# What normalise() turns into a well-formed code, as a JSON Schema pattern (the same in ECMA and Python regexes).
+_SPACE = r"[ \u00a0\u3000]*"
+_CHAR = "[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]"
+PATTERN = rf"^{_SPACE}({_CHAR}{_SPACE}){{2}}([0-9]{_SPACE}){{6}}({_CHAR}{_SPACE}){{10}}$"
 
 
 def normalise(code: str) -> str:
-    """Strip spaces and upper-case the code."""
-    return code.strip().replace(" ", "").upper()
+    """Drop spaces and upper-case the (ASCII) letters."""
+    return code.translate(_SPACES).translate(_UPPER)
 
 
 def format_error(code: str) -> tuple[str, str] | None:

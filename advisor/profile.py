@@ -7,9 +7,9 @@ and English; a credit code with a bad check character is only a warning.
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, create_model, field_validator
 
 from . import creditcode
 from .messages import message, message_text
@@ -56,6 +56,11 @@ def _round_number(value: Any) -> Any:
     return round(value, NUMBER_DECIMALS) if isinstance(value, float) else value
 
 
+def integral(value: Any) -> Any:
+    """2.0 as 2: an integer as JSON (and JSON Schema) has it; 2.5 stays for the int check to refuse."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _annotation(question: Question) -> Any:
     if question.type == "bool":
         return bool | None
@@ -65,7 +70,9 @@ def _annotation(question: Question) -> Any:
         return int | None
     if question.type == "number":
         return float | None
-    return str | None
+    # What _credit_code accepts, said for the JSON Schema (_credit_code checks it, with a message per fault).
+    return Annotated[str, WithJsonSchema({"type": "string", "pattern": creditcode.PATTERN,
+                                          "maxLength": MAX_TEXT})] | None
 
 
 def _field(question: Question) -> Any:
@@ -87,6 +94,10 @@ def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
             if question.type == "credit_code":
                 validators[f"_check_{question.id}"] = field_validator(question.id, mode="before")(
                     classmethod(lambda cls, value: None if value is None else _credit_code(value))
+                )
+            elif question.type == "integer":
+                validators[f"_integral_{question.id}"] = field_validator(question.id, mode="before")(
+                    classmethod(lambda cls, value: integral(value))
                 )
             elif question.type == "number":
                 validators[f"_round_{question.id}"] = field_validator(question.id, mode="after")(
@@ -165,12 +176,16 @@ def _issue(item: Any) -> FieldIssue:
         return FieldIssue(path, message_text("field_invalid", detail=item["msg"]))
 
 
-def parse_profile(data: Any) -> BaseModel:
-    """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field."""
+def parse_profile(data: Any, strict: bool = False) -> BaseModel:
+    """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field.
+
+    `strict` takes JSON as the Profile's JSON Schema describes it: true/false only for a yes/no field and
+    numbers only for a number (a form or a registry sends text: "是", "1200").
+    """
     if not isinstance(data, dict):
         raise ProfileError([FieldIssue("(profile)", message_text("profile_object"))])
     try:
-        return profile_model().model_validate(data)
+        return profile_model().model_validate(data, strict=strict)
     except ValidationError as error:
         raise ProfileError([_issue(item) for item in error.errors()]) from error
 

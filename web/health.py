@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from advisor.messages import translator
 
+from .api.models import Health, Readiness
 from .deps import AdvisorDep
 from .i18n import request_lang
 from .problems import problem
@@ -19,7 +20,7 @@ router = APIRouter(tags=["health"])
 log = logging.getLogger("web.health")
 
 
-@router.get("/healthz", summary="Liveness and rule-base version",
+@router.get("/healthz", summary="Liveness and rule-base version", response_model=Health,
             responses={200: {"content": {"application/json": {"example": {
                 "status": "ok", "rulebase_version": "2020-55.0123456789", "rules": 108}}}}})
 async def healthz(advisor: AdvisorDep) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _ping_database(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-@router.get("/readyz", summary="Readiness: the database answers",
+@router.get("/readyz", summary="Readiness: the database answers", response_model=Readiness,
             responses={200: {"content": {"application/json": {"example": {"status": "ready"}}}},
                        503: {"description": "The database cannot be reached",
                              "content": {"application/problem+json": {}}}})

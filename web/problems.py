@@ -55,7 +55,7 @@ _REQUEST_MESSAGES: dict[str, str] = {
     "dict_type": "request_object", "literal_error": "request_choice", "date_from_datetime_parsing": "request_date",
     "date_parsing": "request_date", "date_type": "request_date", "int_parsing": "field_int", "int_type": "field_int",
     "greater_than_equal": "field_min", "less_than_equal": "field_max", "string_type": "field_text",
-    "extra_forbidden": "field_unknown",
+    "extra_forbidden": "field_unknown", "enum": "request_choice",
 }
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advisor.profile import ProfileError
+from advisor.profile import ProfileError, parse_profile
 
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
@@ -36,7 +36,7 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess_data(body.profile, body.as_of)
+        assessment = advisor.assess(parse_profile(body.profile, strict=True), body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # The presenter's JSON directly: validating it against the model again costs time (tests check the models).

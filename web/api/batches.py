@@ -22,14 +22,16 @@ is retried from the start or fails with the reason, never "running" forever.
 import contextlib
 import hashlib
 import json
+import re
 import secrets
 import shutil
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, Header, UploadFile
+from fastapi import APIRouter, FastAPI, Form, Header, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -52,8 +54,9 @@ from ..background import running
 from ..deps import AdvisorDep
 from ..i18n import request_lang
 from ..problems import problem
+from ..response_headers import declared
 from ..staff import security
-from .models import Problem
+from .models import Lang, Problem
 
 _CHUNK = 1 << 20
 
@@ -77,16 +80,59 @@ async def _supervise(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["batches"], lifespan=_supervise)
 
 
+# --- requests -----------------------------------------------------------------------------------
+
+# Checked here (with a message naming the field) and declared in the schema from the same constants.
+WEBHOOK_URL = r"^https?://"
+WEBHOOK_URL_MAX = 2000
+IDEMPOTENCY_KEY = r"^[ -~]{1,255}$"  # printable ASCII, as a header carries it
+_MEDIA_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".txt": "text/plain",
+                ".jsonl": "application/jsonl",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class BatchUpload(BaseModel):
+    """A registry to screen (multipart/form-data)."""
+
+    file: UploadFile = Field(description=f"The registry, one enterprise a row: a file whose name ends in "
+                                         f"{', '.join(SUFFIXES)} (anything else is refused with 415)",
+                             json_schema_extra={"format": "binary"})  # what generators of OpenAPI 3.0 look for
+    lang: Lang | None = Field(None, description="Language of the errors file and of the messages")
+    webhook_url: str | None = Field(None, description="http(s) URL to POST to when the job ends, signed with "
+                                                      "X-Advisor-Signature; its host must be allowed by "
+                                                      "ADVISOR_WEBHOOK_HOSTS",
+                                    json_schema_extra={"pattern": WEBHOOK_URL, "maxLength": WEBHOOK_URL_MAX})
+
+
+IdempotencyKey = Annotated[str | None, Header(
+    description="Repeat a POST safely: the same key and file answer with the same job (Idempotent-Replayed: true)",
+    json_schema_extra={"pattern": IDEMPOTENCY_KEY, "maxLength": 255})]
+
+
+class BatchState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class BatchFileName(StrEnum):
+    """results: per enterprise; errors: rows that could not be screened; summary: per provision."""
+
+    results = "results"
+    errors = "errors"
+    summary = "summary"
+
+
 # --- answers ------------------------------------------------------------------------------------
 
-State = Literal["queued", "running", "done", "failed"]
 
 
 class BatchAccepted(BaseModel):
     """202: the job is queued; poll status_url (also the Location header)."""
 
     id: str
-    state: State
+    state: BatchState
     status_url: str
     webhook_secret: str | None = Field(None, description="HMAC-SHA256 key of the completion webhook (when asked "
                                                           "for): verify X-Advisor-Signature with it")
@@ -126,7 +172,7 @@ class BatchStatus(BaseModel):
     """Where a job stands; `files` once it is done, `error` once it failed."""
 
     id: str
-    state: State
+    state: BatchState
     filename: str
     created_at: datetime
     started_at: datetime | None = None
@@ -205,26 +251,24 @@ def _bad_field(lang: str, path: str, zh: str, en: str) -> Response:
 
 @router.post("/batches", status_code=202, response_model=BatchAccepted,
              summary="Screen an uploaded registry in the background",
-             responses={202: {"description": "Accepted: poll the status URL"},
-                        415: {"model": Problem, "description": "Not a .csv, .tsv, .txt, .jsonl or .xlsx file"},
+             responses={202: {"description": "Accepted: poll the status URL",
+                              "headers": declared("Location", "Idempotent-Replayed")},
+                        415: {"model": Problem, "description": f"Not a {', '.join(SUFFIXES)} file"},
                         422: {"model": Problem, "description": "The file cannot be screened"},
-                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}})
-async def create_batch(
-        request: Request, advisor: AdvisorDep,
-        file: Annotated[UploadFile, File(description="registry: .csv, .tsv or .txt (tab-separated 'Unicode text'), "
-                                                     ".jsonl or .xlsx, one enterprise a row")],
-        lang: Annotated[str | None, Form(description="zh or en: language of the errors file")] = None,
-        webhook_url: Annotated[str | None, Form(description="http(s) URL to POST to when the job ends, "
-                                                            "signed with X-Advisor-Signature")] = None,
-        idempotency_key: Annotated[str | None, Header(description="repeat a POST safely: the same key and "
-                                                                  "file answer with the same job")] = None,
-) -> Response:
+                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}},
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"encoding": {"file": {
+                 "contentType": ", ".join(_MEDIA_TYPES.get(suffix, "application/octet-stream")
+                                          for suffix in SUFFIXES)}}}}}})
+async def create_batch(request: Request, advisor: AdvisorDep,
+                       upload: Annotated[BatchUpload, Form(media_type="multipart/form-data")],
+                       idempotency_key: IdempotencyKey = None) -> Response:
     """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2),
     Chinese label or alias; the header is the first row that names one (a title above it is passed
     over); totals rows (合计, 小计) are skipped. Values as text (true/false/是/否, numbers, enum
     values); blank = unknown. Text in UTF-8, GB18030 or UTF-16. Answers 202 with the job's status
     URL; GET it for progress and, when done, the result files and how the file was read."""
-    answer_lang = request_lang(request, lang)
+    file, webhook_url = upload.file, upload.webhook_url
+    answer_lang = request_lang(request, upload.lang)
     zh = answer_lang == "zh"
     settings: Settings = request.app.state.settings
     try:  # the one list of accepted types: advisor.batch.formats.SUFFIXES
@@ -234,10 +278,13 @@ async def create_batch(
         shown = "、".join(SUFFIXES) if zh else ", ".join(SUFFIXES)
         refusal = f"请上传以下类型的文件：{shown}" if zh else f"upload a file of one of these types: {shown}"
         return problem(415, answer_lang, refusal, kind="unsupported-file")
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
-        return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印字符",
-                          "must be 1 to 255 printable characters")
+    if idempotency_key is not None and not re.fullmatch(IDEMPOTENCY_KEY, idempotency_key):
+        return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印的ASCII字符",
+                          "must be 1 to 255 printable ASCII characters")
     if webhook_url is not None:  # read once, by the parser the sender uses (advisor/batch/webhook.py)
+        if not re.match(WEBHOOK_URL, webhook_url) or len(webhook_url) > WEBHOOK_URL_MAX:
+            return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
+                              "must be an http:// or https:// URL")
         try:
             target = webhook.parse_target(webhook_url)
         except webhook.WebhookUrlError as error:
@@ -349,8 +396,9 @@ async def get_batch(request: Request, batch_id: str) -> Any:
 
 
 @router.get("/batches/{batch_id}/files/{name}", summary="Download a result file of a finished batch job",
-            response_class=FileResponse, responses={200: {"content": {"text/csv": {}}}, **_PROBLEMS})
-async def get_batch_file(request: Request, batch_id: str, name: Literal["results", "errors", "summary"]) -> Any:
+            response_class=FileResponse, responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                                          "headers": declared("Content-Disposition")}, **_PROBLEMS})
+async def get_batch_file(request: Request, batch_id: str, name: BatchFileName) -> Any:
     """name: results (per enterprise: eligible, undetermined, questions), errors (bad rows with line
     numbers) or summary (per provision: eligible and undetermined counts); all CSV."""
     job = await run_in_threadpool(_load, request.app, batch_id, await _owner(request))
