@@ -42,8 +42,9 @@ _PROBLEM_EXAMPLE = {"type": "/problems/invalid-input", "title": "Invalid input",
 # Operations that answer 503 besides the default set (queue full, database unreachable).
 _BUSY_OPERATIONS = {"createBatch", "readyz"}
 # API answers made before the request is counted against its rate limit: a body that is not JSON or too
-# large, a missing key; and a 500, which the security-headers middleware makes outside the API's own.
-_NOT_COUNTED = {"400", "401", "413", "500"}
+# large; and a 500, which the security-headers middleware makes outside the API's own. A missing or wrong
+# key (401) is counted against its address's anonymous limit before it is refused (web/staff/apikeys.py).
+_NOT_COUNTED = {"400", "413", "500"}
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 

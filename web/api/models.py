@@ -215,6 +215,7 @@ class _PublicFields(BaseModel):
 
     id: str | None = Field(None, description="kind public: the source's id")
     title: str | None = Field(None, description="kind public: the source's title")
+    title_en: str | None = Field(None, description="kind public: what English pages call it (null: the title)")
     date: str | None = Field(None, description="kind public: the source's date, as it gives it")
     confidence: Confidence | None = Field(None, description="kind public: how far it can be trusted")
     says: str | None = Field(None, description="kind public: what it says that matters here")
@@ -244,6 +245,7 @@ class PublicSource(BaseModel):
     kind: BasisKind = Field(description="always public")
     id: str
     title: str
+    title_en: str | None = Field(description="What English pages call it (null: the title)")
     date: str | None = Field(description="The source's date, as it gives it")
     confidence: Confidence
     says: str
