@@ -44,19 +44,18 @@ class EngineResult:
 _SCALARS = (bool, int, float, str)
 
 
-def _checked(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _checked(answers: dict[str, Any]) -> dict[str, Any]:
     """The answers, after checking every value is a scalar the engine compares correctly.
 
     The engine does not check types ("900" >= 1500 is true; inf is error 202; 1e-05 is error 204):
     the profile model converts values, and this refuses anything that slipped past it.
     """
-    for section, values in nested.items():
-        for name, value in values.items():
-            if type(value) not in _SCALARS:
-                raise EngineError(f"{section}.{name}: a {type(value).__name__} cannot reach the engine")
-            if type(value) is float and (not math.isfinite(value) or "e" in repr(value)):
-                raise EngineError(f"{section}.{name}: {value!r} cannot reach the engine")
-    return nested
+    for path, value in answers.items():
+        if type(value) not in _SCALARS:
+            raise EngineError(f"{path}: a {type(value).__name__} cannot reach the engine")
+        if type(value) is float and (not math.isfinite(value) or "e" in repr(value)):
+            raise EngineError(f"{path}: {value!r} cannot reach the engine")
+    return answers
 
 
 _ID_MARK = '"id":'
@@ -66,7 +65,9 @@ class _Ruleset:
     def __init__(self, compiled: CompiledRuleset) -> None:
         self.name = compiled.name
         self.meaning = compiled.meaning
-        self.reads = compiled.reads
+        # Where each field it reads goes in its fact: dotted path -> (section, name).
+        self.places = {f"{section}.{name}": (section, name) for section, names in compiled.reads.items()
+                       for name in names}
         self.handle = dre.create_ruleset(compiled.name, json.dumps(compiled.definition, ensure_ascii=False))
 
     def run(self, sid: str, facts_json: str, count: int) -> list[list[str]]:
@@ -87,8 +88,12 @@ class _Ruleset:
                 try:
                     # The message is {"<rule name>":{"m":{"sid": "...", "id": "N", ...}}}, the fact
                     # echoed as we wrote it; rule names and session ids hold no quotes.
-                    start = message.index('"', message.index(_ID_MARK) + len(_ID_MARK)) + 1
-                    fired[int(message[start : message.index('"', start)])].append(message[2 : message.index('"', 2)])
+                    if count == 1:  # one fact (a request alone): no id to read
+                        fired[0].append(message[2 : message.index('"', 2)])
+                    else:
+                        start = message.index('"', message.index(_ID_MARK) + len(_ID_MARK)) + 1
+                        fired[int(message[start : message.index('"', start)])].append(
+                            message[2 : message.index('"', 2)])
                 except Exception:
                     dre.abandon_action(self.handle, state)
                     raise
@@ -99,7 +104,10 @@ class _Ruleset:
 
 
 class Engine:
-    """durable-rules rulesets for one rule base; evaluate() one profile, evaluate_many() a block."""
+    """durable-rules rulesets for one rule base; evaluate() one profile, evaluate_many() a block.
+
+    Profiles come as flat answers, {dotted path: value} (profile.answers), the facts every part of the
+    advisor reads."""
 
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
@@ -117,42 +125,65 @@ class Engine:
         self._lock = threading.Lock()
         self._prefix = f"e{os.getpid()}_{next(_instances)}_"
 
-    def evaluate(self, nested_answers: dict[str, dict[str, Any]]) -> EngineResult:
-        """Derive the concepts, then run the rules, on one profile's answers ({section: {field: value}})."""
-        return self.evaluate_many([nested_answers])[0]
+    def evaluate(self, answers: dict[str, Any]) -> EngineResult:
+        """Derive the concepts, then run the rules, on one profile's answers ({dotted path: value})."""
+        return self.evaluate_many([answers])[0]
 
-    def evaluate_many(self, block: list[dict[str, dict[str, Any]]]) -> list[EngineResult]:
+    def evaluate_many(self, block: list[dict[str, Any]]) -> list[EngineResult]:
         """evaluate() for several profiles at once: one session per ruleset holds the whole block.
 
         Each profile is its own fact and the rules test one fact each, so profiles never mix;
-        sharing the session saves its creation and deletion per profile (batch screening).
+        sharing the session saves its creation and deletion per profile (batch screening, and
+        concurrent requests: groups.py). One bad profile fails the whole block: evaluate_each.
         """
         if not block:
             return []  # an empty session would crash the engine: nothing to assert
-        answers = [_checked(nested) for nested in block]
+        for answers in block:
+            _checked(answers)
         concepts: list[dict[str, bool]] = [{} for _ in block]
         fired: list[set[str]] = [set() for _ in block]
         with self._lock:
             meaning = self._concept_set.meaning
-            for index, names in enumerate(self._run(self._concept_set, answers, None)):
+            for index, names in enumerate(self._run(self._concept_set, block, None)):
                 for name in names:
                     concepts[index][meaning[name][1]] = meaning[name][2]
             for ruleset in self._rule_sets:
-                for index, names in enumerate(self._run(ruleset, answers, concepts)):
+                for index, names in enumerate(self._run(ruleset, block, concepts)):
                     fired[index].update(names)
         return [EngineResult(derived, frozenset(names)) for derived, names in zip(concepts, fired, strict=True)]
 
-    def _run(self, ruleset: _Ruleset, block: list[dict[str, dict[str, Any]]],
+    def evaluate_each(self, block: list[dict[str, Any]]) -> list[EngineResult | Exception]:
+        """evaluate_many() where a profile the engine refuses gets its own error in its place and the
+        others their results: the block in one session per ruleset, and only after a failure, one at
+        a time."""
+        try:
+            return [*self.evaluate_many(block)]
+        except Exception as error:
+            if len(block) == 1:
+                return [error]
+        out: list[EngineResult | Exception] = []
+        for answers in block:
+            try:
+                out.append(self.evaluate(answers))
+            except Exception as error:
+                out.append(error)
+        return out
+
+    def _run(self, ruleset: _Ruleset, block: list[dict[str, Any]],
              concepts: list[dict[str, bool]] | None) -> list[list[str]]:
         sid = f"{self._prefix}{next(self._sids)}"
+        places = ruleset.places
         facts = []
         for index, answers in enumerate(block):
             # Only the fields this ruleset reads: the engine's assert cost grows with the fact.
             fact: dict[str, Any] = {"sid": sid, "id": str(index), "kind": "profile"}
-            for section, names in ruleset.reads.items():
-                values = answers.get(section)
-                if values:
-                    fact[section] = {name: value for name, value in values.items() if name in names}
+            for path, value in answers.items():
+                place = places.get(path)
+                if place is not None:
+                    section = fact.get(place[0])
+                    if section is None:
+                        section = fact[place[0]] = {}
+                    section[place[1]] = value
             if concepts is not None:
                 fact["concept"] = concepts[index]
             facts.append(fact)

@@ -2,7 +2,7 @@
 
 from advisor.assess import Advisor
 from advisor.explainer import Explainer
-from advisor.profile import parse_profile
+from advisor.profile import answers, parse_profile
 from advisor.rulebase import RuleBase
 from advisor.synth import ProfileFactory
 
@@ -12,10 +12,8 @@ def test_engine_and_explainer_agree_on_10000_generated_profiles(advisor: Advisor
     factory = ProfileFactory(rulebase, seed=20201123)
     ever_eligible: set[str] = set()
     for raw in factory.profiles(10_000):
-        profile = parse_profile(raw)
-        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-        flat = {f"{s}.{n}": v for s, values in nested.items() for n, v in values.items()}
-        result = advisor.engine.evaluate(nested)
+        flat = answers(parse_profile(raw))
+        result = advisor.engine.evaluate(flat)
         concepts = explainer.concepts(flat)
         eligible = {rule_id for rule_id in rulebase.rules if explainer.rule(rule_id, flat, concepts).result is True}
         assert result.fired == eligible, raw

@@ -71,7 +71,7 @@ async def next_questions(request: Request, response: Response, advisor: AdvisorD
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess_data(body.profile, body.as_of)
+        assessment = await advisor.assess_data_async(body.profile, body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     ranked = rank_questions(assessment, advisor.rulebase, body.limit)
