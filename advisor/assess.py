@@ -55,6 +55,7 @@ class Advisor:
         self.statuses = Statuses(self.rulebase)
         self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
         self.memo = FindingMemo(self.rulebase, memo_size)
+        self._rule_index = {rule_id: index for index, rule_id in enumerate(self.memo.rule_ids)}
 
     def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
         """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
@@ -87,9 +88,12 @@ class Advisor:
                                         f"explainer {check.result}")
         findings = self.memo.findings(facts, lambda rule_id: self._explain(rule_id, facts, concepts))
         statuses = list(map(_STATUS, findings))
-        eligible = set(compress(self.memo.rule_ids, map(eq, statuses, repeat("eligible"))))
-        if eligible != result.fired:
-            rule_id = min(eligible ^ result.fired)
+        fired = result.fired
+        # The same eligible rules as fired: as many, and each fired one eligible (a few look-ups).
+        if statuses.count("eligible") != len(fired) or any(statuses[self._rule_index[rule_id]] != "eligible"
+                                                           for rule_id in fired):
+            eligible = set(compress(self.memo.rule_ids, map(eq, statuses, repeat("eligible"))))
+            rule_id = min(eligible ^ fired)
             raise DisagreementError(f"rule {rule_id}: engine fired={rule_id in result.fired}, "
                                     f"explainer {'eligible' if rule_id in eligible else 'not eligible'}")
         inferred, contradictions = self._inferences(facts, concepts)

@@ -1,5 +1,6 @@
 """Each durable-rules pitfall from the research notes, with a test that fails without its defence."""
 
+import itertools
 import json
 import threading
 from typing import Any
@@ -24,14 +25,16 @@ SMALL_WAREHOUSE = {"project.in_qingyang": True, "project.funding": "enterprise",
                    "project.low_risk": True, "project.floor_area_m2": 1200.0}  # flat answers, as profile.answers()
 
 
-def test_no_derived_fact_leaks_from_one_profile_into_the_next(advisor: Advisor) -> None:
+def test_no_fact_stays_behind_from_one_profile_into_the_next(advisor: Advisor) -> None:
     first = advisor.engine.evaluate(SMALL_WAREHOUSE)
     assert "joint-acceptance-small-industrial" in first.fired
     after = advisor.engine.evaluate({})
     assert after.fired == frozenset() and after.concepts == {}
+    # the same facts again in the same session: retracted, so not refused as already seen
+    assert advisor.engine.evaluate(SMALL_WAREHOUSE) == advisor.engine.evaluate(SMALL_WAREHOUSE) == first
 
 
-def test_sessions_are_deleted_so_the_1024_session_limit_is_never_reached(advisor: Advisor) -> None:
+def test_the_1024_session_limit_is_never_reached(advisor: Advisor) -> None:
     for _ in range(1500):
         advisor.engine.evaluate(SMALL_WAREHOUSE)
 
@@ -65,13 +68,17 @@ def _many_rules(count: int) -> CompiledRuleset:
 
 
 def test_too_many_matching_tests_raise_instead_of_silently_firing_nothing() -> None:
-    ruleset = _Ruleset(_many_rules(80))
-    fact = json.dumps([{"sid": "limit1", "id": "0", "kind": "profile", "a": {"x": 100}}])
+    ruleset = _Ruleset(_many_rules(80), (f"limit{number}" for number in itertools.count()))
+
+    def fact(x: int) -> str:
+        return json.dumps([{"sid": ruleset.sid, "id": "0", "kind": "profile", "a": {"x": x}}])
+
+    assert len(ruleset.run(fact(2), 1)[0]) == 4  # the anchor and r0..r2: the session now exists
     with pytest.raises(EngineError, match="303"):
-        ruleset.run("limit1", fact, 1)
-    # the failed session was cleaned up: the same ruleset still evaluates a smaller match
-    fired = ruleset.run("limit2", json.dumps([{"sid": "limit2", "id": "0", "kind": "profile", "a": {"x": 3}}]), 1)
-    assert len(fired[0]) == 5  # the anchor and r0..r3
+        ruleset.run(fact(100), 1)
+    # the failed session was deleted and a fresh one named: the ruleset still evaluates a smaller match
+    assert ruleset.sid == "limit1"
+    assert len(ruleset.run(fact(3), 1)[0]) == 5  # the anchor and r0..r3
 
 
 def test_a_block_evaluated_in_one_session_gives_each_profile_its_own_answer(advisor: Advisor,
