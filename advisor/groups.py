@@ -6,7 +6,9 @@ empty asks the loop to decide the queue on its next turn. Every profile queued u
 the requests whose steps ran meanwhile, is decided in the same engine sessions, one per ruleset, as
 batch screening does (Engine.evaluate_each; a profile the engine refuses gets its own error, the
 others their results). No timer and no wait when idle: alone, a request is decided on the loop's
-very next turn; the next group is whatever queued while this one was formed and decided.
+very next turn (some 20 µs later than a direct call: a future and a turn of the loop, more than
+paid for by a session shared with even one other request); the next group is whatever queued while
+this one was formed and decided.
 
 durable-rules still decides every profile, and each request's explanation is checked against what
 the engine decided for it (assess.py).
