@@ -13,25 +13,15 @@ from itertools import compress
 from operator import not_
 from typing import Any
 
-from .conditions import ConceptTest, Condition, FieldTest
 from .explainer import Check
 from .findings import Finding
-from .rulebase import RuleBase
+from .rulebase import RuleBase, fields_read
 
 # A finding with its condition tree and the JSON a presenter keeps beside it is about 10 KB (measured
 # over synthetic enterprises, zh): 8,000 of them, some 80 MB a process at most (ADVISOR_MEMO_FINDINGS).
 MAX_FINDINGS = 8_000
 
 Keys = Callable[[dict[str, Any]], tuple[Hashable, ...]]
-
-
-def fields_read(condition: Condition, rulebase: RuleBase) -> set[str]:
-    """Every profile field a condition reads, through the concepts it uses too."""
-    if isinstance(condition, FieldTest):
-        return {condition.path}
-    if isinstance(condition, ConceptTest):
-        return fields_read(rulebase.concepts[condition.name].condition, rulebase)
-    return set().union(*(fields_read(item, rulebase) for item in condition.items))
 
 
 def _keys(reads: list[list[str]]) -> Keys:
