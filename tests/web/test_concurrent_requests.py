@@ -5,6 +5,7 @@ over a real server's sockets; and a profile the engine refuses fails alone, not 
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -95,7 +96,7 @@ def server(app: FastAPI) -> Iterator[str]:
         for _ in range(300):
             if served.started:
                 break
-            threading.Event().wait(0.1)
+            time.sleep(0.1)
         else:
             pytest.fail("the server did not start within 30 s")
         yield f"http://127.0.0.1:{port}"
