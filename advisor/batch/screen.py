@@ -16,7 +16,7 @@ goes wrong with one row (a lone surrogate, deep nesting, a huge number, an engin
 becomes that row's error line and the other rows are screened. A totals row (columns.totals_label)
 is neither screened nor failed: it is skipped and reported with its line.
 
-Per enterprise the engine's verdict comes from lean.py (the engine plus tri-valued closures),
+Per enterprise the engine's verdict comes from lean.py (the engine plus the explainer's statuses),
 equal to Advisor.assess. Output: provision ids and titles, a push message (push.py), the
 columns carried through from the input; undetermined provisions and the questions that would
 settle them only with include_undetermined. The as-of date is checked once by run_batch.

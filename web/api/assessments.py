@@ -36,7 +36,7 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess(parse_profile(body.profile, strict=True), body.as_of)
+        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # The presenter's JSON directly: validating it against the model again costs time (tests check the models).

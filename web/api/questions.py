@@ -70,7 +70,7 @@ async def next_questions(request: Request, response: Response, advisor: AdvisorD
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess(parse_profile(body.profile, strict=True), body.as_of)
+        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     ranked = rank_questions(assessment, advisor.rulebase, body.limit)

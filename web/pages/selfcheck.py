@@ -106,13 +106,14 @@ def review_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **
                   conflicts=contradictions(state.answers, catalog), **where, **context)
 
 
-def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> tuple[FormState, dict | Response]:
+async def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep
+                  ) -> tuple[FormState, dict | Response]:
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
     lang = page_lang(request)
     profile, warnings = to_profile(state.answers, catalog)
     try:
-        assessment = advisor.assess_data(profile)
+        assessment = await advisor.assess_data_async(profile)
     except ProfileError as error:
         errors = {issue.path: issue.message.get(lang) for issue in error.issues}
         paths = [path for path in errors if path in catalog.by_path]
@@ -128,7 +129,7 @@ def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> t
 @router.get("/results", response_class=HTMLResponse)
 async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
     """The advice, answer first; ?view=print for the slip."""
-    state, document = _assess(request, advisor, presenter)
+    state, document = await _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
     catalog = advisor.rulebase.questions
@@ -149,7 +150,7 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
 @router.get("/results.json")
 async def results_json(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
     """The same results as a JSON file to download (the API's document)."""
-    _, document = _assess(request, advisor, presenter)
+    _, document = await _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
     document.pop("form_warnings", None)
