@@ -24,9 +24,8 @@ from advisor.profile import answers, parse_profile
 from advisor.rulebase import RuleBase
 from advisor.settings import Settings
 from advisor.synth import ProfileFactory
+from tests.servers import free_port
 from web.app import create_app
-
-from .conftest import _free_port
 
 AS_OF = "2026-11-28"
 UNLIMITED = ""  # no rate limit: thousands of requests from one address are the point here
@@ -87,7 +86,7 @@ async def test_thousands_of_concurrent_requests_get_the_answers_they_get_one_at_
 @pytest.fixture(scope="module")
 def server(app: FastAPI) -> Iterator[str]:
     """The app served by uvicorn on a free port in a thread of its own: real sockets, real concurrency."""
-    port = _free_port()
+    port = free_port()
     served = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=served.run, daemon=True)
