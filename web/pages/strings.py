@@ -187,8 +187,31 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "{e} eligible · {u} undetermined · {n} not eligible"),
     "delete": ("删除记录", "Delete the record"),
     "delete_confirm": ("确定删除这条记录？", "Delete this record?"),
-    "applicant_title": ("申请人（可选）", "Applicant (optional)"),
+    "applicant_title": ("申请人", "Applicant"),
     "applicant_name": ("申请人/企业名称", "Applicant or enterprise name"),
+    # The window's own words (the staff pages): a name or 不留姓名, warnings to check, dates, topics.
+    "applicant_name_help": ("必填；申请人不愿留下姓名时，勾选下方“不留姓名”。",
+                            "Required; if the applicant prefers not to give a name, tick “Name not given” below."),
+    "name_withheld": ("不留姓名", "Name not given"),
+    "name_withheld_help": ("申请人选择不留姓名", "The applicant prefers not to give a name"),
+    "name_required": ("请填写申请人或企业名称，或勾选“不留姓名”", "enter the applicant's or enterprise's name, or tick "
+                      "“Name not given”"),
+    "name_both": ("已填写名称又勾选了“不留姓名”，请二选一", "a name is entered and “Name not given” is ticked: "
+                  "keep one"),
+    "check_title": ("请与申请人核对", "Check with the applicant"),
+    "check_help": ("以下回答有疑问，不影响保存；自查页面向企业显示同样的提示。",
+                   "These answers look doubtful; they do not stop the save. The self-check shows the enterprise "
+                   "the same warnings."),
+    "day_hint": ("年-月-日，如 {d}", "year-month-day, e.g. {d}"),
+    "day_problem": ("应为日期（年-月-日），如 {d}", "must be a date (year-month-day), e.g. {d}"),
+    "stats_topic": ("事项", "Topic"),
+    "all_topics": ("全部事项", "All topics"),
+    "stats_scope": ("每项政策只统计勾选了其所属事项的咨询（全区企业均可享受的服务统计全部咨询）；未回答的问题也只计这些政策的。",
+                    "Each provision is counted over the consultations that ticked its topic (services every "
+                    "enterprise has, over all); unanswered questions likewise only for those provisions."),
+    "topics_col": ("咨询事项", "Topics"),
+    "office_address": ("地址", "Address"), "office_hours": ("办公时间", "Hours"), "office_phone": ("电话", "Phone"),
+    "office_source": ("来源：{title}（{d}）", "Source: {title} ({d})"),
     "contact": ("联系方式", "Contact"),
     "slip_lang": ("意见书语言", "Slip language"),
     "save_consultation": ("评估并保存", "Assess and save"),
