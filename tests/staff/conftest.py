@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
-from tests.pgserver import pg_server  # noqa: F401  (fixture)
+from tests.pgserver import PgServer, pg_server  # noqa: F401  (fixture)
 
 PASSWORD = "a long enough secret"
 
@@ -75,7 +75,25 @@ def seeded(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         create_staff(session, "chief", PASSWORD, "admin")
         session.commit()
     yield url
+    # The server closes a request's session just after sending its answer: let it give the connection
+    # back before the pool is disposed, or PostgreSQL's connection is left to the garbage collector.
+    pool = get_engine().pool
+    for _ in range(200):
+        if getattr(pool, "checkedout", lambda: 0)() == 0:
+            break
+        time.sleep(0.05)
     reset_engine()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The server's database, migrated, with `wang` (staff) and `chief` (admin): SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    else:
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.create_database()
+    yield from seeded(url, monkeypatch)
 
 
 @pytest.fixture

@@ -206,7 +206,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "day_problem": ("应为日期（年-月-日），如 {d}", "must be a date (year-month-day), e.g. {d}"),
     "stats_topic": ("事项", "Topic"),
     "all_topics": ("全部事项", "All topics"),
-    "stats_scope": ("每项政策只统计勾选了其所属事项的咨询（全区企业均可享受的服务统计全部咨询）；未回答的问题也只计这些政策的。",
+    "stats_scope": ("每项政策只统计勾选了其所属事项的咨询（全区企业均可享受的服务统计全部咨询）；"
+                    "未回答的问题也只计这些政策的。",
                     "Each provision is counted over the consultations that ticked its topic (services every "
                     "enterprise has, over all); unanswered questions likewise only for those provisions."),
     "topics_col": ("咨询事项", "Topics"),
