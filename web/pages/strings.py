@@ -191,12 +191,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "applicant_name": ("申请人/企业名称", "Applicant or enterprise name"),
     # The window's own words (the staff pages): a name or 不留姓名, warnings to check, dates, topics.
     "applicant_name_help": ("必填；申请人不愿留下姓名时，勾选下方“不留姓名”。",
-                            "Required; if the applicant prefers not to give a name, tick “Name not given” below."),
+                            "Required; if the applicant prefers not to give a name, tick \"Name not given\" below."),
     "name_withheld": ("不留姓名", "Name not given"),
     "name_withheld_help": ("申请人选择不留姓名", "The applicant prefers not to give a name"),
     "name_required": ("请填写申请人或企业名称，或勾选“不留姓名”", "enter the applicant's or enterprise's name, or tick "
-                      "“Name not given”"),
-    "name_both": ("已填写名称又勾选了“不留姓名”，请二选一", "a name is entered and “Name not given” is ticked: "
+                      "\"Name not given\""),
+    "name_both": ("已填写名称又勾选了“不留姓名”，请二选一", "a name is entered and \"Name not given\" is ticked: "
                   "keep one"),
     "check_title": ("请与申请人核对", "Check with the applicant"),
     "check_help": ("以下回答有疑问，不影响保存；自查页面向企业显示同样的提示。",
