@@ -13,6 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import make_url
 from sqlmodel import Session
 
 from advisor.storage import get_engine, reset_engine, upgrade
@@ -70,6 +71,12 @@ def seeded(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", url)
     reset_engine()
     upgrade()
+    # The server's batch housekeeping thread may have begun making an engine for the previous URL just
+    # before the change and set it just after: start again until the process's engine is this database's.
+    for _ in range(100):
+        if get_engine().url == make_url(url):
+            break
+        reset_engine()
     with Session(get_engine()) as session:
         create_staff(session, "wang", PASSWORD, "staff")
         create_staff(session, "chief", PASSWORD, "admin")

@@ -100,6 +100,7 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
         "是", exact=True).check()
     page.get_by_label("总建筑面积", exact=True).fill("1，200")
     page.get_by_role("button", name="继续").click()
+    page.get_by_label("申请人/企业名称").fill("成都某仓储有限公司")
     page.get_by_role("button", name="评估并保存").click()
     page.wait_for_url("**/staff/consultations/*")
     answers = page.locator("section.review").inner_text()
@@ -108,6 +109,7 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
     first = page.url
     # More answers later: a new record, the earlier one kept and listed as history.
     page.get_by_role("link", name="补充回答并重新评估").click()
+    assert page.get_by_label("申请人/企业名称").input_value() == "成都某仓储有限公司"  # kept, not typed again
     page.get_by_role("link", name="更改 总建筑面积").click()
     page.get_by_role("group", name="是否属于小型项目").get_by_label("是", exact=True).check()
     page.get_by_role("button", name="继续").click()

@@ -72,6 +72,12 @@ def test_a_record_has_a_name_or_name_withheld_never_neither(window: httpx.Client
     named = _save(window)
     assert named.status_code == 200 and "成都某仓储有限公司" in named.text
     assert [c.name_withheld for c in _stored()] == [True, False]
+    # Re-assessing a record keeps its applicant's choice: the name, or 不留姓名 ticked.
+    first, second = (c.id for c in _stored())
+    again = window.get("/staff/consultations/new/review", params={"from_id": str(first)}).text
+    assert re.search(r'id="a-name_withheld"[^>]*checked', again)
+    again = window.get("/staff/consultations/new/review", params={"from_id": str(second)}).text
+    assert 'value="成都某仓储有限公司"' in again and 'value="028-12345678"' in again
 
 
 def test_the_name_comes_first_on_the_review_page(window: httpx.Client) -> None:

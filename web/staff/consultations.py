@@ -154,19 +154,27 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
 def consultation_step(request: Request, user: StaffDep) -> Response:
     """One step of the consultation form: the self-check's steps, in the staff pages."""
     advisor, _ = _advisor(request)
-    response = step_page(request, advisor, STAFF_FORM, user=user, csrf_token="")
+    from_id = request.query_params.get("from_id", "")  # carried to the review: the record re-assessed
+    response = step_page(request, advisor, STAFF_FORM, user=user, csrf_token="",
+                         from_id=from_id if from_id.isdigit() else "")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.get("/staff/consultations/new/review", include_in_schema=False)
-def consultation_review(request: Request, user: StaffDep) -> Response:
-    """Check the answers and what the self-check would warn about, name the applicant, assess and save."""
+def consultation_review(request: Request, db: DbDep, user: StaffDep) -> Response:
+    """Check the answers and what the self-check would warn about, name the applicant, assess and save.
+    Re-assessing a record (?from_id=) keeps its applicant: nothing to type twice."""
     advisor, _ = _advisor(request)
     from_id = request.query_params.get("from_id", "")
+    from_id = from_id if from_id.isdigit() else ""
     state = read_form(request.query_params, advisor.rulebase.questions)
-    return _review_page(request, user, advisor, state, errors={}, applicant={"as_of": today().isoformat()},
-                        from_id=from_id if from_id.isdigit() else "")
+    applicant = {"as_of": today().isoformat()}
+    earlier = get_consultation(db, int(from_id)) if from_id and len(from_id) < 12 else None
+    if earlier is not None:
+        applicant.update(applicant_name=earlier.applicant_name or "", contact=earlier.contact or "",
+                         name_withheld="1" if earlier.name_withheld else "", lang=earlier.lang)
+    return _review_page(request, user, advisor, state, errors={}, applicant=applicant, from_id=from_id)
 
 
 def _review_page(request: Request, user: StaffUser, advisor: Advisor, state: FormState, errors: dict[str, str],
