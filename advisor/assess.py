@@ -12,11 +12,11 @@ from pydantic import BaseModel
 
 from . import clock
 from .catalog import PLAN_IN_FORCE
-from .checklist import build_checklist
 from .engine import Engine
 from .explainer import Explainer, failing_checks, missing_fields
 from .findings import Assessment, Finding, Inferred
 from .memo import MAX_FINDINGS, FindingMemo
+from .messages import message, message_text
 from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .sizing import size_by_standard
@@ -30,9 +30,7 @@ class DisagreementError(RuntimeError):
 def check_as_of(as_of: date) -> None:
     """The plan applies from 2020-11-23; an earlier date is an error naming the field."""
     if as_of < PLAN_IN_FORCE:
-        raise ProfileError([FieldIssue("as_of", Text(
-            zh=f"本方案自{PLAN_IN_FORCE.isoformat()}起施行，评估日期不能早于该日",
-            en=f"the plan is in force from {PLAN_IN_FORCE.isoformat()}; the date cannot be earlier"))])
+        raise ProfileError([FieldIssue("as_of", message_text("as_of_before_plan", since=PLAN_IN_FORCE.isoformat()))])
 
 
 class Advisor:
@@ -72,8 +70,8 @@ class Advisor:
         inferred, contradictions = self._inferences(flat, concepts)
         by_standard = size_by_standard(flat)
         warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
-        return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
-                          self.rulebase.version, as_of, inferred, by_standard)
+        return Assessment(tuple(findings), concepts, flat, warnings, self.rulebase.version, as_of, inferred,
+                          by_standard)
 
     def _explain(self, rule_id: str, flat: dict[str, Any], concepts: dict[str, Any]) -> Finding:
         """One rule's finding, explained: its evaluated condition, and what is missing or failing."""
@@ -101,16 +99,12 @@ class Advisor:
             implied = self.explainer.concept(concept_id, others, concepts).result
             if implied is not None and implied != answer:
                 title = self.rulebase.concepts[concept_id].spec.title
+                said = "yes" if implied else "no"
                 contradictions.append(FieldIssue(path, Text(
-                    zh=f"您的回答与其他回答推知的结果（{'是' if implied else '否'}：{title.zh}）不一致，"
-                       "请核对；以您的回答为准。",
-                    en=f"your answer contradicts what your other answers imply ({'yes' if implied else 'no'}: "
-                       f"{title.en}); please check it. Your answer is used."), level="warning"))
+                    zh=message("contradicts_inferred", "zh", value=message(said, "zh"), title=title.zh),
+                    en=message("contradicts_inferred", "en", value=message(said, "en").lower(), title=title.en)),
+                    level="warning"))
         return tuple(inferred), tuple(contradictions)
-
-
-_SIZES = {"large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"),
-          "micro": ("微型", "micro")}
 
 
 def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldIssue, ...]:
@@ -119,9 +113,8 @@ def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldI
     if by_standard is None or declared is None or declared == by_standard:
         return ()
     return (FieldIssue("enterprise.size", Text(
-        zh=f"按工信部联企业〔2011〕300号，您填写的行业、人数和金额对应{_SIZES[by_standard][0]}企业，"
-           f"与您填写的{_SIZES[declared][0]}不一致，请核对；以您填写的企业规模为准。",
-        en=f"by the national standard (工信部联企业〔2011〕300号) your sector and figures make a "
-           f"{_SIZES[by_standard][1]} enterprise, not {_SIZES[declared][1]} as declared: please check. "
-           "The declared size is used."), level="warning"),)
+        zh=message("size_differs", "zh", by=message(f"size_{by_standard}", "zh"),
+                   declared=message(f"size_{declared}", "zh")),
+        en=message("size_differs", "en", by=message(f"size_{by_standard}", "en"),
+                   declared=message(f"size_{declared}", "en"))), level="warning"),)
 

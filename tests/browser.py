@@ -74,4 +74,9 @@ def pdf_texts(page: Any) -> list[str]:
     page.emulate_media(media="print")
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
     page.emulate_media(media="screen")
-    return [unicodedata.normalize("NFKC", printed.extract_text()) for printed in pdf.pages]
+    return [unicodedata.normalize("NFKC", printed.extract_text() or "") for printed in pdf.pages]
+
+
+def pdf_page_lines(page: Any) -> list[int]:
+    """The lines of text on each A4 page the page prints on (a page holding one line is a defect)."""
+    return [len([line for line in text.splitlines() if line.strip()]) for text in pdf_texts(page)]

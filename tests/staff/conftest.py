@@ -1,48 +1,39 @@
 """Staff-page tests: the real app (create_app) served by uvicorn on a loopback port, in this
-process, on a fresh SQLite database per test."""
+process, on a fresh SQLite database per test (and its own app on it)."""
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import make_url
 from sqlmodel import Session
 
+from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
 from tests.pgserver import PgServer, pg_server  # noqa: F401  (fixture)
+from tests.servers import serving
 
 PASSWORD = "a long enough secret"
 
 
-@pytest.fixture(scope="session")
-def server_app() -> Iterator[tuple[str, FastAPI]]:
-    """The app on a free port; the database it uses is whatever DATABASE_URL names at request time."""
-    os.environ.setdefault("SECRET_KEY", "test-secret-key-for-signing-cookies")
-    from web.app import create_app
+@contextmanager
+def staff_server(database_url: str, data_dir: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on `database_url` under uvicorn on a free loopback port: (base URL, app)."""
+    settings = Settings(database_url=database_url, data_dir=data_dir,  # type: ignore[arg-type]
+                        secret_key="test-secret-key-for-signing-cookies")
+    with serving(settings) as served:
+        yield served
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+
+@pytest.fixture
+def server_app(database: str, tmp_path: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on this test's database, on a free port."""
+    with staff_server(database, tmp_path) as served:
+        yield served
 
 
 @pytest.fixture
@@ -71,24 +62,11 @@ def seeded(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", url)
     reset_engine()
     upgrade()
-    # The server's batch housekeeping thread may have begun making an engine for the previous URL just
-    # before the change and set it just after: start again until the process's engine is this database's.
-    for _ in range(100):
-        if get_engine().url == make_url(url):
-            break
-        reset_engine()
     with Session(get_engine()) as session:
         create_staff(session, "wang", PASSWORD, "staff")
         create_staff(session, "chief", PASSWORD, "admin")
         session.commit()
     yield url
-    # The server closes a request's session just after sending its answer: let it give the connection
-    # back before the pool is disposed, or PostgreSQL's connection is left to the garbage collector.
-    pool = get_engine().pool
-    for _ in range(200):
-        if getattr(pool, "checkedout", lambda: 0)() == 0:
-            break
-        time.sleep(0.05)
     reset_engine()
 
 
@@ -101,6 +79,19 @@ def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: 
         server: PgServer = request.getfixturevalue("pg_server")
         url = server.create_database()
     yield from seeded(url, monkeypatch)
+
+
+@pytest.fixture
+def app_on_both(both_databases: str, tmp_path: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on each of the two databases in turn: (base URL, app)."""
+    with staff_server(both_databases, tmp_path) as served:
+        yield served
+
+
+@pytest.fixture
+def server_on_both(app_on_both: tuple[str, FastAPI]) -> str:
+    """The base URL of the app on each of the two databases in turn."""
+    return app_on_both[0]
 
 
 @pytest.fixture

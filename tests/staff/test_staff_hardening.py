@@ -18,8 +18,9 @@ from tests.staff.conftest import PASSWORD, csrf_from, login
 from tests.staff.test_staff_consultations import FORM
 
 
-def test_forty_parallel_logins_check_at_most_five_passwords(server_url: str, both_databases: str,
+def test_forty_parallel_logins_check_at_most_five_passwords(server_on_both: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    server_url = server_on_both
     checks: list[str] = []
     real_verify = staff_module.verify_password
     monkeypatch.setattr(staff_module, "verify_password",
@@ -73,8 +74,8 @@ def test_text_no_database_stores_is_a_field_error(client_on: httpx.Client) -> No
 
 
 @pytest.fixture
-def client_on(server_url: str, both_databases: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server_url, follow_redirects=True, timeout=30) as client:
+def client_on(server_on_both: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server_on_both, follow_redirects=True, timeout=30) as client:
         yield client
 
 

@@ -2,24 +2,27 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from advisor import creditcode
+from advisor.arrange import arranger
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
+from advisor.messages import message_both, translator
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
 from advisor.rulebase import RuleBase
-from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
+from advisor.storage import Consultation, StaffUser, audit, write_with_retry
 from advisor.storage.consultations import (
     MAX_ID,
     STATUSES,
@@ -38,12 +41,12 @@ from advisor.storage.consultations import (
 )
 from advisor.text import Lang
 
-from ..pages.advice import ALWAYS_SECTION, arrange, rule_sections, topics_in_play
+from ..pages.advice import arrange
 from ..pages.forms import FormState, contradictions, read_form, steps_for, to_profile
 from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
-from ..pages.strings import translator
+from ..pages.steps import question_counts
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_values, parse_day
 
@@ -126,8 +129,7 @@ def new_consultation(request: Request, user: StaffDep) -> Response:
     advisor, _ = _advisor(request)
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-              for topic in catalog.topics}
+    counts = question_counts(advisor)[0]
     return staff_page(request, "staff_start.html", user, catalog=catalog, state=state, counts=counts,
                       import_error=None, **STAFF_FORM)
 
@@ -140,8 +142,7 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
     if query is None:
         advisor, _ = _advisor(request)
         catalog = advisor.rulebase.questions
-        counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-                  for topic in catalog.topics}
+        counts = question_counts(advisor)[0]
         return staff_page(request, "staff_start.html", user, status=422, catalog=catalog,
                           state=read_form(request.query_params, catalog), counts=counts, import_error=True,
                           **STAFF_FORM)
@@ -200,11 +201,11 @@ def answer_warnings(advisor: Advisor, answers: dict[str, str], lang: Lang) -> li
     return found + [(warning.path, warning.message.get(lang)) for warning in assessment.warnings]
 
 
-def asked_rules(rulebase: RuleBase, topics: list[str]) -> set[str]:
-    """The provisions a consultation asked about: those of its topics, and the services every enterprise has."""
-    wanted = {section for topic in rulebase.questions.topics if topic.id in topics for section in topic.sections}
-    return {rule_id for rule_id, sections in rule_sections(rulebase).items()
-            if sections & wanted or sections <= {ALWAYS_SECTION}}
+def asked_rules(rulebase: RuleBase, topics: Iterable[str]) -> set[str]:
+    """The provisions a consultation asked about: those of its topics (advisor.arrange), and the services
+    every enterprise of the district has."""
+    chosen = arranger(rulebase)
+    return set(chosen.playing(tuple(topics))) | {rule_id for rule_id, own in chosen.topics_of.items() if not own}
 
 
 @router.post("/staff/consultations", include_in_schema=False)
@@ -255,9 +256,9 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
-    snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
+    snapshots = {lang_: presenter.assessment_dict(assessment, lang_, topics or None) for lang_ in ("zh", "en")}
     details = Applicant(applicant["applicant_name"], code, applicant["contact"], name_withheld=withheld)
-    in_play = topics_in_play(topics, answers, catalog)
+    in_play = snapshots["zh"]["answer"]["topics"]  # the topics the answer was arranged for
     asked = asked_rules(advisor.rulebase, in_play)
     consultation = write_with_retry(db, lambda session: record_consultation(
         session, user, stored_profile, snapshots, slip_lang, details, topics=in_play, asked=asked))
@@ -268,7 +269,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
 def _get(db: DbDep, consultation_id: int) -> Consultation:
     consultation = get_consultation(db, consultation_id)
     if consultation is None:
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     return consultation
 
 
@@ -329,7 +330,7 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
 def consultation_delete(consultation_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not delete_consultation(db, consultation_id):
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     audit.record(db, "delete", admin, f"consultation {consultation_id}")
     db.commit()
     return RedirectResponse("/staff/consultations", status_code=303)
@@ -348,18 +349,19 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     used = ",".join(sorted(key for key, value in request.query_params.items() if value)) or "none"
     audit.record(db, "export", admin, f"{count_consultations(db, search)} consultations; filters: {used}")
     db.commit()
-    return StreamingResponse(_csv_lines(search), media_type="text/csv; charset=utf-8", headers={
+    lines = _csv_lines(search, request.app.state.engine)
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="consultations.csv"', "Cache-Control": "no-store"})
 
 
-def _csv_lines(search: Search) -> Iterator[str]:
+def _csv_lines(search: Search, engine: Engine) -> Iterator[str]:
     """The export, a few hundred rows at a time: only the list columns are read, memory stays flat.
     Its own session: the request's may be closed before the last row is sent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
     writer.writerow(_CSV_COLUMNS)
-    with Session(get_engine()) as session:
+    with Session(engine) as session:
         for number, c in enumerate(iter_consultations(session, search), 1):
             writer.writerow([safe_cell(v) for v in (
                 c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,
