@@ -62,6 +62,7 @@ class Source(BaseModel):
     confidence: Confidence
     says: Text
     not_a_qingyang_rule: bool = False
+    url: str | None = None  # the page it was read on, for facts a person acts on (an office's address)
 
 
 class Basis(BaseModel):
@@ -82,6 +83,24 @@ class Basis(BaseModel):
         return self
 
 
+class OfficeContact(BaseModel):
+    """Where and when an office receives people, only as a public page states it (`source`: a
+    sources.yaml entry with its address and date). No entry: the pages point to 96963."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    address: Text | None = None
+    hours: Text | None = None
+    phone: str | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _check(self) -> "OfficeContact":
+        if not (self.address or self.hours or self.phone):
+            raise ValueError("a contact gives an address, hours or a phone")
+        return self
+
+
 class Office(BaseModel):
     """A handling department, a service hall, a hotline or an online platform."""
 
@@ -92,6 +111,7 @@ class Office(BaseModel):
     name: Text
     how: Text | None = None
     basis: Basis
+    contact: OfficeContact | None = None
 
 
 class Material(BaseModel):
@@ -183,6 +203,17 @@ def split_articles(plan_text: str) -> list[tuple[int, str, str, str]]:
     return pieces
 
 
+def check_contact(office: Office, sources: dict[str, Source]) -> None:
+    """An office's address, hours or phone must come from a public page recorded with its address and date."""
+    if office.contact is None:
+        return
+    source = sources.get(office.contact.source)
+    if source is None:
+        raise ValueError(f"catalog/offices.yaml: {office.id}: contact from unknown source {office.contact.source}")
+    if not (source.url and source.date):
+        raise ValueError(f"catalog/offices.yaml: {office.id}: contact source {source.id} needs the page's url and date")
+
+
 def _check_basis(basis: Basis, where: str, articles: dict[str, Article], sources: dict[str, Source]) -> None:
     if basis.kind == "plan" and basis.article not in articles:
         raise ValueError(f"{where}: unknown article {basis.article}")
@@ -218,6 +249,7 @@ def load_catalog() -> Catalog:
             materials[material.id] = material
     for office in offices.values():
         _check_basis(office.basis, f"catalog/offices.yaml: {office.id}", articles, sources)
+        check_contact(office, sources)
     for material in materials.values():
         _check_basis(material.basis, f"catalog/materials.yaml: {material.id}", articles, sources)
         unknown = set(material.alternative_to) - set(materials)

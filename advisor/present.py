@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from .arrange import Arrangement, answer_heading, arranger, topics_in_play
-from .catalog import Basis, Catalog
+from .catalog import Basis, Catalog, Office
 from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
@@ -169,8 +169,21 @@ class Presenter:
 
     def office_dict(self, office_id: str, lang: Lang) -> dict[str, Any]:
         office = self.catalog.offices[office_id]
-        return {"id": office.id, "kind": office.kind, "name": office.name.get(lang),
-                "how": office.how.get(lang) if office.how else None, "basis": self.basis_dict(office.basis, lang)}
+        found = {"id": office.id, "kind": office.kind, "name": office.name.get(lang),
+                 "how": office.how.get(lang) if office.how else None, "basis": self.basis_dict(office.basis, lang)}
+        if office.contact:  # only where a public page gives them (catalog/offices.yaml); else 96963
+            found["contact"] = self.contact_dict(office, lang)
+        return found
+
+    def contact_dict(self, office: Office, lang: Lang) -> dict[str, Any]:
+        """An office's address, hours and phone with the public page they come from."""
+        contact = office.contact
+        assert contact is not None
+        source = self.catalog.sources[contact.source]
+        return {"address": contact.address.get(lang) if contact.address else None,
+                "hours": contact.hours.get(lang) if contact.hours else None, "phone": contact.phone,
+                "source": {"id": source.id, "title": source.title, "title_en": source.title_en, "url": source.url,
+                           "date": source.date}}
 
     def material_dict(self, material_id: str, lang: Lang) -> dict[str, Any]:
         material = self.catalog.materials[material_id]

@@ -3,6 +3,7 @@ tap-target and page-count measurements."""
 
 import io
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,20 @@ def small_tap_targets(page: Any) -> list[str]:
 
 def pdf_pages(page: Any) -> int:
     """How many A4 pages the page prints on, as Chromium prints it."""
+    return len(pdf_texts(page))
+
+
+def pdf_texts(page: Any) -> list[str]:
+    """The text of each A4 page the page prints on, as Chromium prints it (NFKC: the PDF's CJK radicals read
+    as the characters they stand for)."""
     from pypdf import PdfReader
 
     page.emulate_media(media="print")
-    return len(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages)
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    page.emulate_media(media="screen")
+    return [unicodedata.normalize("NFKC", printed.extract_text() or "") for printed in pdf.pages]
 
 
 def pdf_page_lines(page: Any) -> list[int]:
     """The lines of text on each A4 page the page prints on (a page holding one line is a defect)."""
-    from pypdf import PdfReader
-
-    page.emulate_media(media="print")
-    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
-    return [len([line for line in (pdf.extract_text() or "").splitlines() if line.strip()]) for pdf in reader.pages]
+    return [len([line for line in text.splitlines() if line.strip()]) for text in pdf_texts(page)]

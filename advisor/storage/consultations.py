@@ -7,7 +7,7 @@ documents. The findings and their gaps are copied into small rows (provision num
 search and the statistics.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from ..clock import day_start, now, week_of
 from .advice import pack, unpack
 from .db import insert_ignoring_duplicates
 from .fields import text_problem
-from .models import Consultation, ConsultationFinding, ConsultationGap, Provision, StaffUser
+from .models import Consultation, ConsultationFinding, ConsultationGap, ConsultationTopic, Provision, StaffUser
 
 STATUSES = ("eligible", "undetermined", "not_eligible")
 # The largest id a record can have on both databases (PostgreSQL INTEGER); beyond it nothing exists.
@@ -30,17 +30,23 @@ SEARCH_LIMIT = 200  # longer than anything stored: a longer filter is a mistake,
 
 @dataclass(frozen=True, slots=True)
 class Applicant:
-    """Optional details of the applicant at the window."""
+    """The applicant at the window: a name, or the choice not to leave one (name_withheld)."""
 
     name: str | None = None
     credit_code: str | None = None
     contact: str | None = None
+    name_withheld: bool = False
 
 
 def record_consultation(session: Session, staff: StaffUser, profile: dict[str, Any],
                         snapshots: dict[str, dict[str, Any]], lang: str,
-                        applicant: Applicant | None = None) -> Consultation:
-    """Store a consultation; `snapshots` maps "zh" and "en" to the assessment document. Caller commits."""
+                        applicant: Applicant | None = None, topics: Collection[str] = (),
+                        asked: Collection[str] | None = None) -> Consultation:
+    """Store a consultation; `snapshots` maps "zh" and "en" to the assessment document. Caller commits.
+
+    `topics` are the topics the consultation ticked; `asked` the rule ids of those topics (and of the
+    services every enterprise has): only their findings count in the statistics and only their gaps
+    are kept. None counts every finding."""
     applicant = applicant or Applicant()
     created = now()
     week = week_of(created)
@@ -49,7 +55,8 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
     counts = main.get("answer") or main["counts"]
     consultation = Consultation(
         created_at=created, week=week, staff_id=staff.id, staff_name=staff.name,  # type: ignore[arg-type]
-        applicant_name=_clean(applicant.name), credit_code=_clean(applicant.credit_code),
+        applicant_name=_clean(applicant.name), name_withheld=applicant.name_withheld and not _clean(applicant.name),
+        credit_code=_clean(applicant.credit_code),
         contact=_clean(applicant.contact), lang=lang, as_of=date.fromisoformat(main["as_of"]),
         rulebase_version=main["rulebase_version"], eligible=counts["eligible"],
         undetermined=counts["undetermined"], not_eligible=counts["not_eligible"],
@@ -63,8 +70,11 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
     findings = []
     gaps: dict[tuple[str, str], int] = {}
     for finding in main["findings"]:
+        counted = asked is None or finding["id"] in asked
         findings.append({"consultation_id": consultation.id, "provision_id": numbers[finding["id"]],
-                         "status": finding["status"]})
+                         "status": finding["status"], "in_topics": counted})
+        if not counted:  # a gap of a topic nobody asked about is not a gap of this consultation
+            continue
         for missing in finding["missing"]:
             gaps[("missing", missing["field"])] = gaps.get(("missing", missing["field"]), 0) + 1
         for failing in finding["failing"]:
@@ -72,6 +82,9 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
             gaps[("failing", key)] = gaps.get(("failing", key), 0) + 1
     # One multi-row INSERT per table rather than one ORM object per row.
     session.execute(insert(ConsultationFinding), findings)
+    if topics:
+        session.execute(insert(ConsultationTopic), [{"consultation_id": consultation.id, "topic": topic}
+                                                    for topic in dict.fromkeys(topics)])
     if gaps:
         session.execute(insert(ConsultationGap), [
             {"consultation_id": consultation.id, "kind": kind, "key": key, "findings": count}
@@ -94,6 +107,12 @@ def provision_numbers(session: Session, rules: list[tuple[str, str]]) -> dict[st
 def advice_document(session: Session, consultation: Consultation, lang: str) -> dict[str, Any]:
     """The advice document of a consultation in `lang` ("en", else Chinese), exactly as advised."""
     return unpack(session, consultation.advice_base, consultation.advice)["en" if lang == "en" else "zh"]
+
+
+def consultation_topics(session: Session, consultation_id: int) -> list[str]:
+    """The topics a consultation ticked (none for records made before topics were kept)."""
+    query = select(ConsultationTopic.topic).where(ConsultationTopic.consultation_id == consultation_id)
+    return list(session.exec(query).all())
 
 
 def get_consultation(session: Session, consultation_id: int) -> Consultation | None:
@@ -165,14 +184,15 @@ def _filtered(query: Any, search: Search) -> Any:
 
 # What the list page and the export show: never the answers or the advice documents.
 LIST_COLUMNS = (Consultation.id, Consultation.created_at, Consultation.staff_name, Consultation.applicant_name,
-                Consultation.credit_code, Consultation.contact, Consultation.as_of, Consultation.rulebase_version,
+                Consultation.name_withheld, Consultation.credit_code, Consultation.contact, Consultation.as_of,
+                Consultation.rulebase_version,
                 Consultation.eligible, Consultation.undetermined, Consultation.not_eligible,
                 Consultation.eligible_rules)
 
 
 def search_consultations(session: Session, search: Search, limit: int = 100, offset: int = 0) -> list[Any]:
     """Consultations matching `search`, newest first: rows with the list columns (id, created_at,
-    staff_name, applicant_name, credit_code, contact, as_of, rulebase_version, the three counts,
+    staff_name, applicant_name, name_withheld, credit_code, contact, as_of, rulebase_version, the three counts,
     eligible_rules), not whole records."""
     query = _filtered(select(*LIST_COLUMNS), search).order_by(col(Consultation.id).desc())
     return list(session.exec(query.offset(offset).limit(limit)))
@@ -199,6 +219,7 @@ def delete_consultation(session: Session, consultation_id: int) -> bool:
         return False
     # Explicit deletes: SQLite enforces ON DELETE CASCADE only with foreign_keys on, and we do not rely on it.
     session.exec(delete(ConsultationGap).where(col(ConsultationGap.consultation_id) == consultation_id))
+    session.exec(delete(ConsultationTopic).where(col(ConsultationTopic.consultation_id) == consultation_id))
     session.exec(delete(ConsultationFinding).where(col(ConsultationFinding.consultation_id) == consultation_id))
     session.delete(consultation)
     return True

@@ -6,6 +6,7 @@ instead of its texts) so the statistics and the search are plain SQL."""
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -48,6 +49,8 @@ class Consultation(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_user.id", index=True)
     staff_name: str = Field(max_length=80)
     applicant_name: str | None = Field(default=None, max_length=200, index=True)
+    # The applicant chose not to give a name ("不留姓名"): a record has a name or this, never neither.
+    name_withheld: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     credit_code: str | None = Field(default=None, max_length=18, index=True)
     contact: str | None = Field(default=None, max_length=200)
     lang: str = Field(default="zh", max_length=2)
@@ -93,6 +96,18 @@ class ConsultationFinding(SQLModel, table=True):
     consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
     provision_id: int = Field(foreign_key="provision.id", primary_key=True)
     status: str = Field(max_length=16)
+    # Whether the provision belongs to a topic the consultation ticked (or serves every enterprise):
+    # the statistics count a provision only over the consultations that asked about it.
+    in_topics: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+
+
+class ConsultationTopic(SQLModel, table=True):
+    """A topic (catalog/questions.yaml) the consultation ticked, for the statistics per topic."""
+
+    __tablename__ = "consultation_topic"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True, ondelete="CASCADE")
+    topic: str = Field(max_length=40, primary_key=True, index=True)
 
 
 class ConsultationGap(SQLModel, table=True):

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
-from tests.pgserver import pg_server  # noqa: F401  (fixture)
+from tests.pgserver import PgServer, pg_server  # noqa: F401  (fixture)
 from tests.servers import serving
 
 PASSWORD = "a long enough secret"
@@ -68,6 +68,30 @@ def seeded(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         session.commit()
     yield url
     reset_engine()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The server's database, migrated, with `wang` (staff) and `chief` (admin): SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    else:
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.create_database()
+    yield from seeded(url, monkeypatch)
+
+
+@pytest.fixture
+def app_on_both(both_databases: str, tmp_path: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on each of the two databases in turn: (base URL, app)."""
+    with staff_server(both_databases, tmp_path) as served:
+        yield served
+
+
+@pytest.fixture
+def server_on_both(app_on_both: tuple[str, FastAPI]) -> str:
+    """The base URL of the app on each of the two databases in turn."""
+    return app_on_both[0]
 
 
 @pytest.fixture

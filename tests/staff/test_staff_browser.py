@@ -10,7 +10,7 @@ from tests.browser import (
     VIEWPORTS,
     launch,
     needs_chromium,
-    pdf_pages,
+    pdf_texts,
     screenshot,
     serious_violations,
     small_tap_targets,
@@ -100,6 +100,7 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
     page.get_by_label("统一社会信用代码").fill("91350100M000100Y43")
     page.get_by_label("企业规模", exact=True).select_option("small")
     page.get_by_role("button", name="继续").click()
+    page.get_by_label("申请人/企业名称").fill("成都某仓储有限公司")
     page.get_by_role("button", name="评估并保存").click()
     page.wait_for_url("**/staff/consultations/*")
     answers = page.locator("section.review").inner_text()
@@ -108,6 +109,7 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
     first = page.url
     # More answers later: a new record, the earlier one kept and listed as history.
     page.get_by_role("link", name="补充回答并重新评估").click()
+    assert page.get_by_label("申请人/企业名称").input_value() == "成都某仓储有限公司"  # kept, not typed again
     page.get_by_role("link", name="更改 总建筑面积").click()
     page.get_by_role("group", name="建成后自己使用或出租，而不是出售吗？").get_by_label("是", exact=True).check()
     page.get_by_role("button", name="继续").click()
@@ -121,30 +123,53 @@ def test_typed_answers_go_through_the_same_steps_and_read_as_people_do(browser, 
     screenshot(page, "staff-record-en-desktop")
 
 
+def last_page_is_not_only_the_signature(pages: list[str], lang: str) -> None:
+    """The signature prints with where to ask and the disclaimer, and on a second page with some of the advice
+    before them: never alone."""
+    heading, signed = ("咨询与办理窗口", "经办人") if lang == "zh" else ("Where to ask", "Advised by")
+    last = pages[-1]
+    assert signed in last and heading in last, last
+    if len(pages) > 1:
+        assert last.split(heading)[0].strip(), last
+
+
 @pytest.mark.parametrize("walk_in", WALK_INS, ids=lambda w: w.name)
+@pytest.mark.parametrize("slip_lang", ["zh", "en"])
 def test_each_walk_in_slip_prints_on_at_most_two_a4_pages(browser, server_url: str, database: str,
-                                                          walk_in) -> None:  # type: ignore[no-untyped-def]
+                                                          walk_in, slip_lang: str) -> None:  # type: ignore[no-untyped-def]
     page = logged_in(browser, server_url)
     page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{walk_in.query()}"}))
     page.get_by_label("申请人/企业名称").fill(f"{walk_in.name} 测试企业")
+    page.get_by_label("意见书语言").select_option(slip_lang)
     page.get_by_role("button", name="评估并保存").click()
     page.wait_for_url("**/staff/consultations/*")
+    record = pdf_texts(page)  # the record page prints as the slip, in the page's language
+    assert len(record) <= 2
+    last_page_is_not_only_the_signature(record, "zh")
     page.goto(page.url + "/slip")
     slip = page.locator("article.slip")
     text = slip.inner_text()
-    for part in ("编号", "评估日期", "申请人", "材料清单", "待确认的问题", "96963", "规则库版本", "不是行政决定",
-                 "经办人", "盖章", "2020-11-23"):
+    parts = {"zh": ("编号", "评估日期", "申请人", "材料清单", "待确认的问题", "96963", "规则库版本", "不是行政决定",
+                    "经办人", "盖章", "2020-11-23"),
+             "en": ("Ref.", "Assessed for", "Applicant", "Materials checklist", "Open questions", "96963",
+                    "Rule-base version", "not an administrative decision", "Advised by", "Stamp", "2020-11-23")}
+    for part in parts[slip_lang]:
         assert part in text, part
     assert slip.locator(f'[data-rule="{walk_in.expected_first}"]').count() == 1
     assert "在税 务" not in text and slip.locator("blockquote").count() == 0
-    screenshot(page, f"staff-slip-{walk_in.name}-zh-desktop")
-    assert pdf_pages(page) <= 2
+    screenshot(page, f"staff-slip-{walk_in.name}-{slip_lang}-desktop")
+    printed = pdf_texts(page)
+    assert len(printed) <= 2
+    last_page_is_not_only_the_signature(printed, slip_lang)
 
 
+# The warehouse walk-in with a credit code whose check character is wrong (GB 32100 gives 3, not 4).
+DOUBTFUL = WALK_INS[0].query().replace("M000100Y43", "M000100Y44")
 # Screenshot name → page; the record and its slip are added once saved (their URL holds the record number).
-STAFF_PAGES = {"staff-list": "/staff/consultations", "staff-new": "/staff/consultations/new",
+STAFF_PAGES = {"staff-list": "/staff/consultations?date_from=2026/12/1", "staff-new": "/staff/consultations/new",
                "staff-step-2": "/staff/consultations/new/check?topic=project&step=2",
-               "staff-review": f"/staff/consultations/new/review?{WALK_INS[0].query()}", "staff-stats": "/staff/stats",
+               "staff-review": f"/staff/consultations/new/review?{DOUBTFUL}", "staff-stats": "/staff/stats",
+               "staff-stats-topic": "/staff/stats?topic=project",
                "staff-keys": "/staff/admin/keys", "staff-accounts": "/staff/admin/accounts",
                "staff-audit": "/staff/admin/audit"}
 
@@ -153,7 +178,8 @@ STAFF_PAGES = {"staff-list": "/staff/consultations", "staff-new": "/staff/consul
 def test_staff_pages_pass_axe_with_large_tap_targets(browser, server_url: str, database: str,
                                                      viewport: str) -> None:  # type: ignore[no-untyped-def]
     page = logged_in(browser, server_url, "chief", viewport)
-    page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{WALK_INS[0].query()}"}))
+    page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{DOUBTFUL}"}))
+    page.get_by_label("不留姓名").check()
     page.get_by_role("button", name="评估并保存").click()
     page.wait_for_url("**/staff/consultations/*")
     record = urlsplit(page.url).path
@@ -178,3 +204,65 @@ def test_staff_pages_pass_axe_with_large_tap_targets(browser, server_url: str, d
         page.goto("/staff/admin/accounts")
         for cell in page.locator("tr.account td[data-label]").all():
             assert cell.bounding_box()["height"] < 40, cell.inner_text()  # type: ignore[index]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_clerk_cannot_save_without_a_name_or_name_not_given_and_sees_the_warning(
+        browser, server_url: str, database: str, viewport: str) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in(browser, server_url, viewport=viewport)
+    for lang in ("zh", "en"):
+        suffix = "&lang=en" if lang == "en" else ""
+        page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{DOUBTFUL}"}) + suffix)
+        check = page.locator("section.staff-check")
+        assert check.is_visible()
+        assert ("校验码不符" if lang == "zh" else "check character does not match") in check.inner_text()
+        # The name is the first thing to fill in, before the answers.
+        first = page.locator("main input:not([type=hidden]), main select").first
+        assert first.get_attribute("name") == "applicant_name"
+        page.get_by_role("button", name="评估并保存" if lang == "zh" else "Assess and save").click()
+        summary = page.locator("#error-summary")
+        summary.wait_for()
+        assert ("不留姓名" if lang == "zh" else "Name not given") in summary.inner_text()
+        assert page.locator("#a-applicant_name").get_attribute("aria-invalid") == "true"
+        assert urlsplit(page.url).path == "/staff/consultations"  # the form again, nothing saved
+        screenshot(page, f"staff-review-no-name-{lang}-{viewport}")
+        assert not serious_violations(page)
+        if viewport == "mobile":
+            assert not small_tap_targets(page)
+        page.get_by_label("不留姓名" if lang == "zh" else "Name not given").check()
+        page.get_by_role("button", name="评估并保存" if lang == "zh" else "Assess and save").click()
+        page.wait_for_url("**/staff/consultations/*")
+        assert page.locator("section.staff-check").is_visible()  # the warning stays on the record
+        slip = page.locator("article.slip").inner_text()
+        assert ("申请人：不留姓名" if lang == "zh" else "Applicant: Name not given") in slip
+        screenshot(page, f"staff-record-warned-{lang}-{viewport}")
+    page.goto("/staff/consultations")
+    assert page.locator("tr.consultation").count() == 2  # one record per language, none without a choice
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en-US", "zh"), ("zh-CN", "en")])
+def test_date_fields_speak_the_pages_language_whatever_the_browsers(browser, server_url: str, database: str,
+                                                                   locale: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server_url, viewport=VIEWPORTS["desktop"], locale=locale)
+    page = context.new_page()
+    page.goto("/staff/login" + ("?lang=en" if lang == "en" else ""))
+    page.fill("input[name=name]", "wang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff/consultations**")
+    suffix = "?lang=en" if lang == "en" else ""
+    for url in ("/staff/consultations" + suffix, f"/staff/consultations/new/review?{WALK_INS[0].query()}"
+                + ("&lang=en" if lang == "en" else "")):
+        page.goto(url)
+        assert page.locator("input[type=date]").count() == 0  # a date picker speaks the browser's language
+        day_hints = page.locator("#q-from-help, #q-to-help, #a-as_of-help").all_inner_texts()
+        assert day_hints
+        for hint in day_hints:
+            assert ("年-月-日" in hint) == (lang == "zh") and ("year-month-day" in hint) == (lang == "en"), hint
+    page.goto("/staff/consultations" + suffix)
+    typed = "2026年12月1日" if lang == "zh" else "2026/12/1"
+    page.get_by_label("从" if lang == "zh" else "From", exact=True).fill(typed)
+    page.get_by_role("button", name="查询" if lang == "zh" else "Search").click()
+    assert page.get_by_label("从" if lang == "zh" else "From", exact=True).input_value() == "2026-12-01"
+    assert page.locator("p.warning").count() == 0
+    context.close()

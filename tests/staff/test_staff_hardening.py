@@ -5,7 +5,6 @@ security headers, the staff-admin page, and logs without values; on SQLite and P
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,27 +14,8 @@ from sqlmodel import Session, select
 from advisor.storage import AuditEvent, get_engine
 from advisor.storage import staff as staff_module
 from advisor.storage.staff import MAX_PER_NAME, authenticate
-from tests.pgserver import PgServer
-from tests.staff.conftest import PASSWORD, csrf_from, login, seeded, staff_server
+from tests.staff.conftest import PASSWORD, csrf_from, login
 from tests.staff.test_staff_consultations import FORM
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The server's database, migrated, with `wang` (staff) and `chief` (admin): SQLite, then PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'advisor.db'}"
-    else:
-        server: PgServer = request.getfixturevalue("pg_server")
-        url = server.create_database()
-    yield from seeded(url, monkeypatch)
-
-
-@pytest.fixture
-def server_on_both(both_databases: str, tmp_path: Path) -> Iterator[str]:
-    """The app on each of the two databases in turn: its base URL."""
-    with staff_server(both_databases, tmp_path) as (url, _):
-        yield url
 
 
 def test_forty_parallel_logins_check_at_most_five_passwords(server_on_both: str,

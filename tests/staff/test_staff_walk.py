@@ -41,7 +41,7 @@ def test_the_clerks_record_and_slip_count_what_the_walk_in_saw(browser, server_u
     suffix = "&lang=en" if lang == "en" else ""
     page.goto("/staff/consultations/new/import?" + urlencode({"source": f"/results?{walk_in.query()}"}) + suffix)
     page.locator("#a-applicant_name").fill("成都浏览器测试仓储有限公司")
-    page.locator("form[action='/staff/consultations'] button[type=submit]").click()
+    page.locator("form.staff-review button[type=submit]").click()  # action keeps ?lang=en
     page.wait_for_url("**/staff/consultations/*")
     record = page.url.split("?")[0]
     problems = [f"record: {v}" for v in serious_violations(page)]

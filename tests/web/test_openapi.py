@@ -9,8 +9,14 @@ import referencing
 import referencing.jsonschema
 from openapi_spec_validator import validate
 
+from advisor.present import Presenter
 from advisor.questions import load_questions
+from advisor.rulebase import RuleBase
+from advisor.settings import Settings
+from tests.offices import with_contact
+from tests.web.conftest import WAREHOUSE
 from web.api.models import NextQuestions, Provision, ProvisionList, QuestionCatalogDocument
+from web.app import create_app
 
 pytestmark = pytest.mark.anyio
 PROBLEM = "application/problem+json"
@@ -120,9 +126,6 @@ async def test_the_api_key_is_a_security_scheme(spec: dict) -> None:
 
 
 def test_with_keys_required_the_key_is_not_optional() -> None:
-    from advisor.settings import Settings
-    from web.app import create_app
-
     spec = create_app(Settings(api_keys_required=True)).openapi()
     security = spec["paths"]["/api/v1/questions"]["get"]["security"]
     assert security == [{"apiKey": []}, {"bearer": []}]
@@ -140,12 +143,10 @@ def _closed(node: Any) -> Any:
     return node
 
 
-async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, client: httpx.AsyncClient) -> None:
-    """Real answers (a full and a compact assessment with eligible, undetermined and failed findings, the
-    catalog, the next questions) validate against the document with no member left undeclared."""
-    closed = _closed(spec)
+def _checker(spec: dict) -> Any:
+    """check(body, component): `body` validates against the component with every object closed."""
     registry = referencing.Registry().with_resource("urn:openapi", referencing.Resource.from_contents(
-        closed, default_specification=referencing.jsonschema.DRAFT202012))
+        _closed(spec), default_specification=referencing.jsonschema.DRAFT202012))
 
     def check(body: Any, component: str) -> None:
         validator = jsonschema.Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{component}"},
@@ -153,6 +154,13 @@ async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, c
         errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
         assert not errors, [(list(error.absolute_path), error.message[:200]) for error in errors[:5]]
 
+    return check
+
+
+async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, client: httpx.AsyncClient) -> None:
+    """Real answers (a full and a compact assessment with eligible, undetermined and failed findings, the
+    catalog, the next questions) validate against the document with no member left undeclared."""
+    check = _checker(spec)
     over = {"project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
                         "low_risk": True, "floor_area_m2": 2400},
             "enterprise": {"credit_code": "91510105MA6C8X0X1Y", "size": "small", "employees": 20,
@@ -167,3 +175,20 @@ async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, c
         check((await client.get("/api/v1/provisions", params={"lang": lang})).json(), "ProvisionList")
     check((await client.get("/api/v1/questions")).json(), "QuestionCatalogDocument")
     check((await client.post("/api/v1/questions/next", json={"profile": over})).json(), "NextQuestions")
+
+
+async def test_an_offices_sourced_contact_is_declared_with_its_page(spec: dict, rulebase: RuleBase) -> None:
+    """Where a public page gives an office's address, hours and phone (none does in the shipped catalog, so
+    tests.offices brings one), the answer's `contact` and the page it comes from are declared members too."""
+    check = _checker(spec)
+    app = create_app(Settings(rate_limit_anonymous=""))
+    app.state.presenter = Presenter(with_contact(rulebase, "dept-housing-construction"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        for lang in ("zh", "en"):
+            answer = await client.post("/api/v1/assessments", json={"profile": WAREHOUSE, "lang": lang})
+            document = answer.json()
+            contacts = [office["contact"] for finding in document["findings"]
+                        for office in finding["handled_by"] + finding["channels"] if office.get("contact")]
+            assert contacts and contacts[0]["phone"] == "028-00000000"
+            assert contacts[0]["source"]["url"] == "https://example.gov.cn/office"
+            check(document, "AssessmentDocument")

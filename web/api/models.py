@@ -253,12 +253,33 @@ class PublicSource(BaseModel):
     text: str
 
 
+class ContactSource(BaseModel):
+    """The public page an office's address, hours and phone were read on, and when."""
+
+    id: str
+    title: str
+    title_en: str | None = Field(description="What English pages call it (null: the title)")
+    url: str
+    date: str
+
+
+class OfficeContact(BaseModel):
+    """An office's address, hours and phone, only as a public page gives them (at least one of the three)."""
+
+    address: str | None
+    hours: str | None
+    phone: str | None
+    source: ContactSource
+
+
 class Office(BaseModel):
     id: str
     kind: str
     name: str
     how: str | None
     basis: Basis
+    contact: OfficeContact | None = Field(None, description="Only where a public page gives them; absent: ask "
+                                          "96963 or the district's service centre")
 
 
 class Material(BaseModel):

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -14,12 +14,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from advisor import creditcode
+from advisor.arrange import arranger
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
-from advisor.messages import message, message_both
+from advisor.messages import message_both, translator
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
+from advisor.rulebase import RuleBase
 from advisor.storage import Consultation, StaffUser, audit, write_with_retry
 from advisor.storage.consultations import (
     MAX_ID,
@@ -28,6 +30,7 @@ from advisor.storage.consultations import (
     Search,
     advice_document,
     applicant_problems,
+    consultation_topics,
     count_consultations,
     delete_consultation,
     get_consultation,
@@ -45,7 +48,7 @@ from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
 from ..pages.steps import question_counts
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
-from .form import form_values
+from .form import form_values, parse_day
 
 router = APIRouter()
 PAGE = 50
@@ -63,7 +66,10 @@ def _advisor(request: Request) -> tuple[Advisor, Presenter]:
 
 
 def _search_from(request: Request) -> tuple[Search, list[str]]:
+    """The list's filters, and what is wrong with them in the page's language."""
     params = request.query_params
+    lang = page_lang(request)
+    t = translator(lang)
     errors = []
 
     def day(name: str) -> date | None:
@@ -71,18 +77,20 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            return parse_day(value)
         except ValueError:
-            errors.append(f"{name}: {message_both('date_format')}")
+            errors.append(t("field_problem", field=t(name), problem=t("day_problem", d=today().isoformat())))
             return None
 
     texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
-    for name, (zh, en) in search_problems(texts).items():
-        errors.append(f"{name}: {zh} / {en}")
+    labels = {"credit_code": "credit_code", "applicant": "applicant", "provision": "provision_search"}
+    for name, problem in search_problems(texts).items():
+        errors.append(t("field_problem", field=t(labels[name]), problem=problem[0] if lang == "zh" else problem[1]))
         texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
-        errors.append(f"status: {message_both('staff_status_choice', choices=', '.join(STATUSES))}")
+        allowed = t("list_sep").join(t("status_" + s) for s in STATUSES)
+        errors.append(t("field_problem", field=t("status"), problem=allowed))
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
                     credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
@@ -103,7 +111,8 @@ def consultation_list(request: Request, db: DbDep, user: StaffDep) -> Response:
     query = request.url.query
     return staff_page(request, "staff_list.html", user, rows=rows, total=total, page=page,
                       pages=max(1, -(-total // PAGE)), search=search, errors=errors, statuses=STATUSES,
-                      query=query)
+                      query=query, day_example=today().isoformat(),
+                      typed={name: request.query_params.get(name, "") for name in ("date_from", "date_to")})
 
 
 STAFF_FORM = {"base": "/staff/consultations/new", "start_url": "/staff/consultations/new"}
@@ -146,71 +155,115 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
 def consultation_step(request: Request, user: StaffDep) -> Response:
     """One step of the consultation form: the self-check's steps, in the staff pages."""
     advisor, _ = _advisor(request)
-    response = step_page(request, advisor, STAFF_FORM, user=user, csrf_token="")
+    from_id = request.query_params.get("from_id", "")  # carried to the review: the record re-assessed
+    response = step_page(request, advisor, STAFF_FORM, user=user, csrf_token="",
+                         from_id=from_id if from_id.isdigit() else "")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.get("/staff/consultations/new/review", include_in_schema=False)
-def consultation_review(request: Request, user: StaffDep) -> Response:
-    """Check the answers, add the applicant, assess and save."""
+def consultation_review(request: Request, db: DbDep, user: StaffDep) -> Response:
+    """Check the answers and what the self-check would warn about, name the applicant, assess and save.
+    Re-assessing a record (?from_id=) keeps its applicant: nothing to type twice."""
     advisor, _ = _advisor(request)
     from_id = request.query_params.get("from_id", "")
-    return staff_page(request, "review.html", user, catalog=advisor.rulebase.questions, errors={},
-                      applicant={"as_of": today().isoformat()}, from_id=from_id if from_id.isdigit() else "",
-                      **_review_context(request, advisor), **STAFF_FORM)
+    from_id = from_id if from_id.isdigit() else ""
+    state = read_form(request.query_params, advisor.rulebase.questions)
+    applicant = {"as_of": today().isoformat()}
+    earlier = get_consultation(db, int(from_id)) if from_id and len(from_id) < 12 else None
+    if earlier is not None:
+        applicant.update(applicant_name=earlier.applicant_name or "", contact=earlier.contact or "",
+                         name_withheld="1" if earlier.name_withheld else "", lang=earlier.lang)
+    return _review_page(request, user, advisor, state, errors={}, applicant=applicant, from_id=from_id)
 
 
-def _review_context(request: Request, advisor: Advisor, answers: dict[str, str] | None = None) -> dict[str, Any]:
+def _review_page(request: Request, user: StaffUser, advisor: Advisor, state: FormState, errors: dict[str, str],
+                 applicant: dict[str, str], from_id: str, status: int = 200) -> Response:
     catalog = advisor.rulebase.questions
-    state = read_form(request.query_params, catalog) if answers is None else FormState([], answers)
-    return {"state": state, "steps": steps_for(state, catalog), "conflicts": contradictions(state.answers, catalog)}
+    warnings = [(path, text) for path, text in answer_warnings(advisor, state.answers, page_lang(request))
+                if path not in errors]
+    return staff_page(request, "staff_review.html", user, status=status, catalog=catalog, state=state,
+                      steps=steps_for(state, catalog), conflicts=contradictions(state.answers, catalog),
+                      warnings=warnings, errors=errors, applicant=applicant, from_id=from_id,
+                      day_example=today().isoformat(), **STAFF_FORM)
+
+
+def answer_warnings(advisor: Advisor, answers: dict[str, str], lang: Lang) -> list[tuple[str, str]]:
+    """What the self-check warns an enterprise about in these answers, as (field path, message): a
+    malformed credit code, a check character that does not match, an answer its others contradict."""
+    raw, form_warnings = to_profile(answers, advisor.rulebase.questions)
+    found = [(path, text.get(lang)) for path, text in form_warnings.items()]
+    try:
+        assessment = advisor.assess_data(raw)
+    except ProfileError:  # a bad answer is an error, shown as one when saving
+        return found
+    return found + [(warning.path, warning.message.get(lang)) for warning in assessment.warnings]
+
+
+def asked_rules(rulebase: RuleBase, topics: Iterable[str]) -> set[str]:
+    """The provisions a consultation asked about: those of its topics (advisor.arrange), and the services
+    every enterprise of the district has."""
+    chosen = arranger(rulebase)
+    return set(chosen.playing(tuple(topics))) | {rule_id for rule_id, own in chosen.topics_of.items() if not own}
 
 
 @router.post("/staff/consultations", include_in_schema=False)
 def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffDep) -> Response:
-    """Assess the answers and store the consultation with its advice in both languages."""
+    """Assess the answers and store the consultation with its advice in both languages.
+
+    The applicant is named, or the clerk ticked that the applicant leaves no name: never neither."""
     advisor, presenter = _advisor(request)
     catalog = advisor.rulebase.questions
+    page: Lang = page_lang(request)
+    t = translator(page)
     answers = {path: value.strip() for path, value in form.multi_items()
                if path in catalog.by_path and isinstance(value, str) and value.strip()}
-    topics = [topic for topic in form.getlist("topic") if isinstance(topic, str)]
+    known = {topic.id for topic in catalog.topics}
+    topics = list(dict.fromkeys(topic for topic in form.getlist("topic") if isinstance(topic, str) and topic in known))
     raw, _ = to_profile(answers, catalog)
-    lang: Lang = "en" if form.get("lang") == "en" else "zh"
+    slip_lang: Lang = "en" if form.get("lang") == "en" else "zh"
     applicant = {key: str(form.get(key) or "").strip() for key in ("applicant_name", "contact", "as_of")}
+    withheld = form.get("name_withheld") == "1"
     errors: dict[str, str] = {}
+    if not applicant["applicant_name"] and not withheld:
+        errors["applicant_name"] = t("name_required")
+    elif applicant["applicant_name"] and withheld:
+        errors["applicant_name"] = t("name_both")
     code = answers.get("enterprise.credit_code")
     problem = creditcode.format_error(creditcode.normalise(code)) if code else None
     if problem:  # the record is found by its credit code: at the window a malformed one is an error
-        errors["enterprise.credit_code"] = problem[0] if lang == "zh" else problem[1]
+        errors["enterprise.credit_code"] = problem[0] if page == "zh" else problem[1]
     as_of = None
     if applicant["as_of"]:
         try:
-            as_of = date.fromisoformat(applicant["as_of"])
+            as_of = parse_day(applicant["as_of"])
         except ValueError:
-            errors["as_of"] = message("date_format", lang)
+            errors["as_of"] = t("day_problem", d=today().isoformat())
     for name, problem in applicant_problems(applicant).items():
-        errors[name] = problem[0] if lang == "zh" else problem[1]
+        errors.setdefault(name, problem[0] if page == "zh" else problem[1])
     assessment = None
     if not errors:
         try:
             profile = parse_profile(raw)
             assessment = advisor.assess_data(raw, as_of)
         except ProfileError as error:
-            errors.update({issue.path: issue.message.get(lang) for issue in error.issues})
+            errors.update({issue.path: issue.message.get(page) for issue in error.issues})
     if assessment is None:
-        state = FormState(topics, answers)
-        return staff_page(request, "review.html", user, status=422, catalog=catalog, errors=errors,
-                          applicant=applicant, from_id=str(form.get("from_id") or ""), state=state,
-                          steps=steps_for(state, catalog), conflicts=contradictions(answers, catalog), **STAFF_FORM)
+        kept = dict(applicant, name_withheld="1" if withheld else "", lang=slip_lang)
+        return _review_page(request, user, advisor, FormState(topics, answers), errors, kept,
+                            str(form.get("from_id") or ""), status=422)
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
     snapshots = {lang_: presenter.assessment_dict(assessment, lang_, topics or None) for lang_ in ("zh", "en")}
-    details = Applicant(applicant["applicant_name"], code, applicant["contact"])
+    details = Applicant(applicant["applicant_name"], code, applicant["contact"], name_withheld=withheld)
+    in_play = snapshots["zh"]["answer"]["topics"]  # the topics the answer was arranged for
+    asked = asked_rules(advisor.rulebase, in_play)
     consultation = write_with_retry(db, lambda session: record_consultation(
-        session, user, stored_profile, snapshots, lang, details))
-    return RedirectResponse(f"/staff/consultations/{consultation.id}", status_code=303)
+        session, user, stored_profile, snapshots, slip_lang, details, topics=in_play, asked=asked))
+    return RedirectResponse(f"/staff/consultations/{consultation.id}{'?lang=en' if page == 'en' else ''}",
+                            status_code=303)
 
 
 def _get(db: DbDep, consultation_id: int) -> Consultation:
@@ -222,31 +275,39 @@ def _get(db: DbDep, consultation_id: int) -> Consultation:
 
 @router.get("/staff/consultations/{consultation_id}", include_in_schema=False)
 def consultation_record(request: Request, consultation_id: int, db: DbDep, user: StaffDep) -> Response:
-    """The record: the slip as advised (printable as it stands), the answers as people read them,
-    earlier consultations of the same enterprise, and a way to add answers and re-assess."""
+    """The record: the slip as advised (printable as it stands), what to check with the applicant,
+    the answers as people read them, earlier consultations of the same enterprise, and a way to add
+    answers and re-assess."""
     consultation = _get(db, consultation_id)
     advisor, _ = _advisor(request)
     lang = page_lang(request)
     doc = advice_document(db, consultation, lang)
     answers = form_values(consultation.profile)
+    topics = consultation_topics(db, consultation_id)
     history = []
     if consultation.credit_code or consultation.applicant_name:
         search = Search(credit_code=consultation.credit_code) if consultation.credit_code else \
             Search(applicant=consultation.applicant_name)
         history = [c for c in search_consultations(db, search, limit=20) if c.id != consultation.id]
-    state = FormState([], answers)
+    catalog = advisor.rulebase.questions
+    state = FormState(topics, answers)
     reassess = state.query([("from_id", str(consultation.id))])
-    return staff_page(request, "staff_record.html", user, c=consultation, doc=doc, catalog=advisor.rulebase.questions,
-                      state=state, steps=steps_for(state, advisor.rulebase.questions), history=history,
-                      reassess_query=reassess, staff=_slip_staff(consultation),
-                      advice=arrange(doc, advisor.rulebase, [], answers),
+    warnings = [(w["path"], w["message"]) for w in doc.get("warnings", ())]
+    return staff_page(request, "staff_record.html", user, c=consultation, doc=doc, catalog=catalog,
+                      state=state, steps=steps_for(state, catalog), history=history,
+                      reassess_query=reassess, staff=_slip_staff(consultation, lang), warnings=warnings,
+                      conflicts=contradictions(answers, catalog),
+                      topic_labels=[topic.label.get(lang) for topic in catalog.topics if topic.id in topics],
+                      advice=arrange(doc, advisor.rulebase, topics, answers),
                       titles={f["id"]: f["title"] for f in doc["findings"]})
 
 
-def _slip_staff(consultation: Consultation) -> dict[str, Any]:
-    """What the slip shows of the record: reference, time, applicant, who advised."""
+def _slip_staff(consultation: Consultation, lang: Lang) -> dict[str, Any]:
+    """What the slip shows of the record: reference, time, applicant (or 不留姓名), who advised."""
+    withheld = translator(lang)("name_withheld") if consultation.name_withheld else None
+    applicant = consultation.applicant_name or withheld
     return {"id": consultation.id, "created": shown(consultation.created_at),
-            "applicant": consultation.applicant_name, "credit_code": consultation.credit_code,
+            "applicant": applicant, "credit_code": consultation.credit_code,
             "staff_name": consultation.staff_name}
 
 
@@ -258,8 +319,9 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
     doc = advice_document(db, consultation, lang)
     advisor, _ = _advisor(request)
     answers = form_values(consultation.profile)
-    response = render_page(request, "slip.html", lang=lang, doc=doc, staff=_slip_staff(consultation),
-                           advice=arrange(doc, advisor.rulebase, [], answers),
+    topics = consultation_topics(db, consultation_id)
+    response = render_page(request, "slip.html", lang=lang, doc=doc, staff=_slip_staff(consultation, lang),
+                           advice=arrange(doc, advisor.rulebase, topics, answers),
                            titles={f["id"]: f["title"] for f in doc["findings"]})
     response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
     return response
@@ -274,7 +336,7 @@ def consultation_delete(consultation_id: int, form: FormDep, db: DbDep, admin: A
     return RedirectResponse("/staff/consultations", status_code=303)
 
 
-_CSV_COLUMNS = ("id", "created_at", "staff", "applicant_name", "credit_code", "contact", "as_of",
+_CSV_COLUMNS = ("id", "created_at", "staff", "applicant_name", "name_withheld", "credit_code", "contact", "as_of",
                 "rulebase_version", "eligible", "undetermined", "not_eligible", "eligible_provisions")
 
 
@@ -303,8 +365,8 @@ def _csv_lines(search: Search, engine: Engine) -> Iterator[str]:
         for number, c in enumerate(iter_consultations(session, search), 1):
             writer.writerow([safe_cell(v) for v in (
                 c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,
-                c.credit_code, c.contact, c.as_of.isoformat(), c.rulebase_version, c.eligible, c.undetermined,
-                c.not_eligible, c.eligible_rules)])
+                "yes" if c.name_withheld else "", c.credit_code, c.contact, c.as_of.isoformat(), c.rulebase_version,
+                c.eligible, c.undetermined, c.not_eligible, c.eligible_rules)])
             if number % 500 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

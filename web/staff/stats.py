@@ -1,4 +1,5 @@
-"""The statistics page: outcomes per provision, the most common gaps, consultations per week."""
+"""The statistics page: outcomes per provision, the most common gaps, consultations per week; each
+provision over the consultations that ticked its topic, all of them for one topic (?topic=)."""
 
 from datetime import timedelta
 
@@ -29,7 +30,10 @@ def stats_page(request: Request, db: DbDep, user: StaffDep) -> Response:
         weeks_back = 26
     today = clock.today()
     since = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks_back - 1)
-    provisions = stats.provision_counts(db, since)
+    topics = rulebase.questions.topics
+    topic = request.query_params.get("topic", "")
+    topic = topic if topic in {t.id for t in topics} else None
+    provisions = stats.provision_counts(db, since, topic)
 
     def title(rule_id: str) -> str:
         rule = rulebase.rules.get(rule_id)
@@ -41,11 +45,12 @@ def stats_page(request: Request, db: DbDep, user: StaffDep) -> Response:
         concept = rulebase.concepts.get(key)
         return concept.spec.title.get(lang) if concept else key
 
-    failing = [(key, gap_label(key), n, c) for key, n, c in stats.top_gaps(db, "failing", 10, since)]
-    missing = [(key, gap_label(key), n, c) for key, n, c in stats.top_gaps(db, "missing", 10, since)]
-    weeks = stats.weekly(db, since)
+    failing = [(key, gap_label(key), n, c) for key, n, c in stats.top_gaps(db, "failing", 10, since, topic)]
+    missing = [(key, gap_label(key), n, c) for key, n, c in stats.top_gaps(db, "missing", 10, since, topic)]
+    weeks = stats.weekly(db, since, topic)
     return staff_page(request, "staff_stats.html", user,
                       provisions=[(row, title(row.rule_id)) for row in provisions],
                       provision_chart=stacked_bars([(title(row.rule_id), row.counts) for row in provisions[:20]]),
                       week_chart=single_bars([(week.week.isoformat(), week.consultations) for week in weeks]),
-                      weeks=weeks, failing=failing, missing=missing, since=since, weeks_back=weeks_back)
+                      weeks=weeks, failing=failing, missing=missing, since=since, weeks_back=weeks_back,
+                      topics=topics, topic=topic)
