@@ -22,7 +22,6 @@ ALLOWED = {
     "advisor/cli/apikey.py": "a partner's name as the help's example (蓉易享)",
     "web/pages/forms.py": "units as people type them after a number (平方米), stripped when parsing",
     "web/staff/form.py": "a day as clerks type it (2026年12月3日), parsed",
-    "advisor/creditcode.py": "the ideographic space people type inside a code, dropped when parsing",
     "advisor/cli/batch.py": "the batch command's summary, with the registry screening's work (below)",
     # The API's documentation (clients helper): examples carry the plan's real Chinese values.
     "web/api/models.py": "OpenAPI examples and descriptions (clients helper)",
