@@ -46,6 +46,21 @@ class Advisor:
         self.explainer = Explainer(self.rulebase)
         self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
         self.memo = FindingMemo(self.rulebase, memo_size)
+        self._memo_size = memo_size
+        # Advisors of the rule base with other parameter values (a number changed on a date), by version:
+        # one engine compiled per distinct set of values, built when a date first needs it.
+        self._dated: dict[str, Advisor] = {self.rulebase.version: self}
+
+    def dated(self, as_of: date) -> "Advisor":
+        """The advisor for the parameter values in force on `as_of`: self while they are this rule base's."""
+        rulebase = self.rulebase.at(as_of)
+        if rulebase is self.rulebase:
+            return self
+        advisor = self._dated.get(rulebase.version)
+        if advisor is None:
+            advisor = self._dated[rulebase.version] = Advisor(rulebase, self._memo_size)
+            advisor._dated = self._dated
+        return advisor
 
     def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
         """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
@@ -55,6 +70,9 @@ class Advisor:
         """Assess a validated profile for the date `as_of` (today by default)."""
         as_of = as_of or clock.today()
         check_as_of(as_of)
+        advisor = self.dated(as_of)
+        if advisor is not self:
+            return advisor.assess(profile, as_of)
         nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
         flat = {f"{section}.{name}": value for section, values in nested.items() for name, value in values.items()}
         result = self.engine.evaluate(nested)

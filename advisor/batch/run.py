@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from .. import clock
 from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
@@ -127,8 +128,8 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     KeyboardInterrupt or a crash leaves no output file and returns a summary with interrupted=True
     (and the crash in `error`).
     """
-    if as_of is not None:
-        check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
+    as_of = as_of or clock.today()
+    check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
     default_errors, default_summary = default_paths(output)
     if long is None and output.suffix.lower() == ".xlsx":
         long = output
@@ -145,7 +146,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
         same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
         options = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, include_undetermined,
-                                out_kind if same else "rows", long is not None)
+                                out_kind if same else "rows", long is not None, as_of)
         headers = table_headers(options, layout)
         sheets = _SHEETS["zh" if lang == "zh" else "en"]
         outputs.add("results", output, headers["results"], sheets["results"])

@@ -21,6 +21,7 @@ settle them only with include_undetermined. The as-of date is checked once by ru
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -54,7 +55,8 @@ class ScreenOptions:
     header: the file's columns (tuple rows are aligned with it); mapping: --columns pairs;
     lang: zh or en headers, titles and errors; include_undetermined: add undetermined provisions
     and the questions; out_kind: 'rows' (lists), 'csv' or 'jsonl' (text rendered in the worker);
-    long: build the long table (one row per enterprise x provision)."""
+    long: build the long table (one row per enterprise x provision); as_of: the day whose parameter
+    values the rules use (None: the plan's own)."""
 
     header: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
@@ -62,6 +64,7 @@ class ScreenOptions:
     include_undetermined: bool = False
     out_kind: str = "rows"
     long: bool = True
+    as_of: date | None = None
 
 
 def _columns(keys: list[str], lang: str) -> list[str]:
@@ -100,6 +103,8 @@ class BlockScreener:
     def __init__(self, options: ScreenOptions, advisor: Advisor | None = None) -> None:
         self.options = options
         self.advisor = advisor or Advisor()
+        if options.as_of is not None:
+            self.advisor = self.advisor.dated(options.as_of)
         rulebase: RuleBase = self.advisor.rulebase
         self.lean = LeanScreen(rulebase, self.advisor.engine, questions=options.include_undetermined)
         self.columns = ColumnMap(rulebase.questions, dict(options.mapping))
