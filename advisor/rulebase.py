@@ -20,8 +20,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .catalog import Catalog, load_catalog, squash
-from .conditions import (AllOf, AnyOf, ConceptTest, Condition, ConditionError, FieldTest, concepts_of, fields_of,
-                         parse, plain_number, with_values)
+from .conditions import (
+    AllOf,
+    AnyOf,
+    ConceptTest,
+    Condition,
+    ConditionError,
+    FieldTest,
+    concepts_of,
+    fields_of,
+    parse,
+    plain_number,
+    with_values,
+)
 from .datafile import DataFileError, read_yaml
 from .parameters import FIELD_UNITS, PARAMETERS_FILE, TIME_UNITS, ParameterTable, Values, check_table, load_table
 from .paths import RULES_DIR
