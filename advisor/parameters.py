@@ -31,7 +31,7 @@ Unit = Literal["m2", "m", "dn_mm", "buildings", "working_days", "hours", "days"]
 FIELD_UNITS: dict[str, str] = {"m2": "平方米", "m": "米", "dn_mm": "毫米（DN）", "buildings": "栋"}
 TIME_UNITS = ("working_days", "hours", "days")
 WHOLE_UNITS = ("dn_mm", "buildings", "working_days", "hours", "days")  # counted in whole numbers
-_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
 class DatedValue(BaseModel):
@@ -143,7 +143,7 @@ def parse_table(raw: Any) -> tuple[ParameterTable, list[tuple[str, str]]]:
     if not isinstance(entries, dict) or set(raw) != {"parameters"}:
         return ParameterTable({}), [("(file)", "the file needs one key, `parameters`, mapping names to parameters")]
     for name, body in entries.items():
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
             problems.append((str(name), "a parameter's name is dotted lower-case words (theme.provision.what)"))
             continue
         try:

@@ -249,7 +249,7 @@ class RuleBase:
         key = tuple(sorted(values.items()))
         variant = self._variants.get(key)
         if variant is None:
-            variant = self._variants[key] = _resolved(self, dict(values))
+            variant = self._variants[key] = resolved(self, dict(values))
         return variant
 
 
@@ -478,8 +478,9 @@ def _field_tests(condition: Condition) -> list[FieldTest]:
     return [test for item in condition.items for test in _field_tests(item)]
 
 
-def _resolved(rulebase: RuleBase, values: dict[str, float]) -> RuleBase:
-    """`rulebase` with every parameter at `values`: conditions and time limits, and a version saying so."""
+def resolved(rulebase: RuleBase, values: dict[str, float]) -> RuleBase:
+    """`rulebase` with every parameter at `values`: conditions and time limits, and a version saying so
+    (RuleBase.with_values keeps one per distinct set of values: use that)."""
     concepts = {cid: Concept(c.spec, with_values(c.condition, values), c.layer) for cid, c in rulebase.concepts.items()}
     rules = {}
     for rule_id, rule in rulebase.rules.items():

@@ -99,19 +99,23 @@ def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScree
         yield screen(block), fraction
 
 
-def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: ScreenOptions) -> Results:
-    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued."""
-    # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(options,)) as pool:
+def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs: tuple[Any, ...],
+           initializer: Callable[..., None] = init_worker, task: Callable[[Block], Any] = screen_block) -> Results:
+    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued.
+
+    Each worker process runs `initializer(*initargs)` once, then `task(block)` per block (a batch's
+    screening by default; a simulation passes its own)."""
+    # fork: workers start in milliseconds; each builds its own Advisor (and engine) in the initializer.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=initargs) as pool:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
-            pending.append((pool.apply_async(screen_block, (block,)), fraction))
+            pending.append((pool.apply_async(task, (block,)), fraction))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                task, done = pending.popleft()
-                yield task.get(), done
+                result, done = pending.popleft()
+                yield result.get(), done
         while pending:
-            task, done = pending.popleft()
-            yield task.get(), done
+            result, done = pending.popleft()
+            yield result.get(), done
 
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
@@ -157,7 +161,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         if engine is not None:
             results = engine(blocks, (options,))
         elif workers > 0:
-            results = _pooled(blocks, workers, options)
+            results = pooled(blocks, workers, (options,))
         else:
             results = _in_process(blocks, BlockScreener(options))
         for outcome, fraction in results:

@@ -31,7 +31,7 @@ from ..profile import ProfileError, parse_profile
 from ..rulebase import RuleBase
 from .columns import ColumnMap, Layout, header_key
 from .formats import Block, Row, parse_block
-from .lean import LeanScreen
+from .lean import LeanScreen, Verdict
 from .outputs import csv_text, jsonl_text
 from .push import PushMessages
 
@@ -46,6 +46,7 @@ _LABELS = {  # table column -> (zh, en)
     "field": ("字段", "field"), "problem": ("问题", "message"),
 }
 _STATUS = {"eligible": ("可享受", "eligible"), "undetermined": ("待确认", "undetermined")}
+Valid = tuple[int, str | None, tuple[Any, ...], BaseModel]  # line, id, carried cells, profile
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,13 @@ class BlockScreener:
 
     def screen(self, rows: list[Row]) -> ChunkOutcome:
         """Screen parsed rows, in order, the valid ones through the engine as one block."""
+        valid, errors = self.validate(rows)
+        return self.render(len(rows), valid, errors, self.lean.screen_many([profile for *_, profile in valid]))
+
+    def validate(self, rows: list[Row]) -> tuple[list[Valid], list[list[Any]]]:
+        """The rows that make a valid profile, (line, id, carried cells, profile); the others' error rows."""
         errors: list[list[Any]] = []
-        valid: list[tuple[int, str | None, tuple[Any, ...], BaseModel]] = []
+        valid: list[Valid] = []
         for row in rows:
             try:
                 parsed = self._parse(row)
@@ -149,11 +155,15 @@ class BlockScreener:
                 errors.extend(self._problem_rows(row.line, self._ident(row), parsed))
             else:
                 valid.append((row.line, *parsed))
+        return valid, errors
+
+    def render(self, count: int, valid: list[Valid], errors: list[list[Any]],
+               verdicts: list[Verdict | Exception]) -> ChunkOutcome:
+        """The outcome of `count` rows: the valid ones with their verdicts (LeanScreen.screen_many), the errors."""
         results: list[list[Any]] = []
         long: list[list[Any]] = []
         eligible_count: dict[str, int] = {}
         undetermined_count: dict[str, int] = {}
-        verdicts = self.lean.screen_many([profile for *_, profile in valid])
         include = self.options.include_undetermined
         for (line, ident, carried, _), verdict in zip(valid, verdicts, strict=True):
             if isinstance(verdict, Exception):
@@ -189,7 +199,7 @@ class BlockScreener:
                       for name, table in tables.items() if name != "errors"}
             tables["errors"] = errors  # the errors file has its own type: rows
             tables["counts"] = {"results": len(results), "long": len(long)}
-        return ChunkOutcome(tables, len(rows), len(rows) - len(results), 0, eligible_count, undetermined_count)
+        return ChunkOutcome(tables, count, count - len(results), 0, eligible_count, undetermined_count)
 
     def _ident(self, row: Row) -> str | None:
         if row.cells is None:
