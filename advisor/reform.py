@@ -140,7 +140,9 @@ def apply_reform(spec: ReformSpec, base: RuleBase, file: str) -> tuple[Reform | 
                                                    "it)"))
             continue
         added[rule.id] = Rule(rule.spec, rule.condition, rule.theme, f"{file}#add_rules", rule.id, rule.time_params)
-    used = {test_param for rule in added.values() for test_param in _params(rule)}
+    if problems:  # a rule that failed may be the one using a new parameter: say only what is wrong with it
+        return None, problems
+    used = {name for rule in added.values() for name in _params(rule)}
     for name in spec.new_parameters:
         if name not in used:
             problems.append(Problem(file, name, "no added rule uses this new parameter"))
