@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .catalog import PLAN_IN_FORCE
@@ -208,10 +209,27 @@ def affected_rules(base: RuleBase, reformed: RuleBase) -> list[str]:
             or expanded(base, base.rules[rule_id]) != expanded(reformed, reformed.rules[rule_id])]
 
 
+MAX_REFORM_BYTES = 256 * 1024
+
+
+def read_reform_yaml(path: Path) -> Any:
+    """The reform file's YAML; DataFileError for a file too large, or with anchors and aliases (an alias can
+    stand for a huge document, and a reform is a short file a person writes)."""
+    if path.stat().st_size > MAX_REFORM_BYTES:
+        raise DataFileError(f"{path.name}: a reform file is at most {MAX_REFORM_BYTES // 1024} KB")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise DataFileError(f"{path.name}: anchors and aliases (&, *) are not allowed in a reform file")
+    except yaml.YAMLError as error:
+        raise DataFileError(f"{path.name}: {error}") from error
+    return read_yaml(path)
+
+
 def check_reform(path: Path, base: RuleBase) -> ReformCheck:
     """Every problem of the reform file against `base`; with none, the base's examples it would change."""
     try:
-        raw = read_yaml(path)
+        raw = read_reform_yaml(path)
     except DataFileError as error:
         return ReformCheck(None, [Problem(path.name, "(file)", str(error))], [])
     spec, problems = read_spec(raw, path.name)

@@ -127,10 +127,17 @@ class JobRunner:
                     from .dask_engine import dask_engine
 
                     engine = stack.enter_context(dask_engine(self.settings.batch_scheduler))
-                # the API's files are read by programs: every status, no BOM (as the web upload always had)
-                summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
-                                    work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
-                                    observers=(progress,), include_undetermined=True, bom=False, engine=engine)
+                summary: Any
+                if job.kind == "simulation":  # a reform over a registry: advisor/simulate/job.py
+                    from ..simulate import job as simulation
+
+                    summary = simulation.run_job(folder, job.input_name, work, job.lang, self.settings.batch_workers,
+                                                 (progress,), engine)
+                else:
+                    # the API's files are read by programs: every status, no BOM (as the web upload always had)
+                    summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
+                                        work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
+                                        observers=(progress,), include_undetermined=True, bom=False, engine=engine)
             if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
                 raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
@@ -146,7 +153,8 @@ class JobRunner:
             for other in folder.glob("work-*"):  # earlier attempts' partial files
                 if other != work:
                     shutil.rmtree(other, ignore_errors=True)
-            (folder / job.input_name).unlink(missing_ok=True)  # the upload is not needed any more
+            for upload in _uploads(folder, job):  # the upload is not needed any more
+                upload.unlink(missing_ok=True)
         else:
             shutil.rmtree(work, ignore_errors=True)  # another worker owns the job now
 
@@ -173,6 +181,15 @@ class JobRunner:
             fresh = jobs.get_job(self.engine, job.id) or job
             error = webhook.deliver(fresh.webhook_url or "", fresh.webhook_secret or "", webhook_payload(fresh))
             jobs.mark_notified(self.engine, job.id, error)
+
+
+def _uploads(folder: Path, job: BatchJob) -> list[Path]:
+    """The files a job was submitted with (a simulation has its reform and options beside the registry)."""
+    if job.kind == "simulation":
+        from ..simulate import job as simulation
+
+        return simulation.inputs(folder, job.input_name)
+    return [folder / job.input_name]
 
 
 def webhook_payload(job: BatchJob) -> dict[str, Any]:
@@ -204,7 +221,8 @@ def reap(settings: Settings, engine: Engine) -> list[jobs.Reaped]:
             folder = job_folder(settings, item.job.id)
             for work in folder.glob("work-*"):
                 shutil.rmtree(work, ignore_errors=True)
-            (folder / item.job.input_name).unlink(missing_ok=True)
+            for upload in _uploads(folder, item.job):
+                upload.unlink(missing_ok=True)
     return reaped
 
 

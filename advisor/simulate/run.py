@@ -14,6 +14,7 @@ Files in the output folder:
     report.md, report.html   a short report with bar charts (report.py)
 """
 
+import json
 import os
 import time
 from collections import Counter
@@ -30,9 +31,8 @@ from ..batch.formats import open_reader
 from ..batch.outputs import OutputSet
 from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled
 from ..batch.screen import ScreenOptions, table_headers
-from ..datafile import read_yaml
 from ..profile import FieldIssue, ProfileError
-from ..reform import Reform, ReformError, affected_rules, check_reform
+from ..reform import Reform, ReformError, affected_rules, check_reform, read_reform_yaml
 from ..rulebase import RuleBase, load_rulebase
 from ..text import Text
 from .report import render_reports
@@ -49,7 +49,7 @@ from .screen import (
 
 FILES = {"base": "base.csv", "errors": "errors.csv", "changes": "changes.csv", "summary": "summary.csv",
          "breakdown": "breakdown.csv", "report_md": "report.md", "report_html": "report.html",
-         "chart_provisions": "gains-by-provision.svg", "chart_size": "gains-by-size.svg"}
+         "chart_provisions": "gains-by-provision.svg", "chart_size": "gains-by-size.svg", "result": "result.json"}
 _HEADERS = {
     "changes": {"zh": ["行号", "编号", "企业名称", "政策编号", "政策名称", "现行结论", "改革后结论", "变化", "企业规模",
                        "主要行业", "所在产业功能区"],
@@ -110,15 +110,19 @@ class SimulationSummary:
         return {"reform": self.reform.spec.reform, "as_of": self.as_of.isoformat(), "rows": self.rows,
                 "screened": self.screened, "failed": self.failed, "blank": self.blank,
                 "reform_failed": self.reform_failed, "seconds": round(self.seconds, 2),
-                "affected": list(self.affected),
-                "changes": {kind: self.changed(kind) for kind in TRANSITIONS}}
+                "changes": {kind: self.changed(kind) for kind in TRANSITIONS},
+                "enterprises": {kind: self.enterprises.get(kind, 0) for kind in ("changed", "gain", "loss")},
+                "provisions": [{"id": rule_id, "base_eligible": self.base_eligible.get(rule_id, 0),
+                                "reform_eligible": self.reform_eligible.get(rule_id, 0),
+                                **{kind: self.transitions.get((rule_id, kind), 0) for kind in TRANSITIONS}}
+                               for rule_id in self.affected]}
 
 
 def _reform(path: Path, base: RuleBase) -> tuple[Reform, dict[str, Any]]:
     checked = check_reform(path, base)
     if checked.reform is None:
         raise ReformError(checked.problems)
-    return checked.reform, read_yaml(path)
+    return checked.reform, read_reform_yaml(path)
 
 
 def simulation_day(reform: Reform, as_of: date | None) -> date:
@@ -182,7 +186,9 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
             for observer in observers:
                 observer.update(summary.rows, summary.failed, fraction)
         _write_tables(outputs, summary, rulebase, reformed, out_dir, language)
+        summary.seconds = time.monotonic() - started
         reports = render_reports(summary, rulebase, reformed)
+        reports[FILES["result"]] = json.dumps(summary.as_dict(), ensure_ascii=False, indent=1) + "\n"
         outputs.commit()
         for name, text in reports.items():
             _replace(out_dir / name, text)

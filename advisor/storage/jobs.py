@@ -50,6 +50,7 @@ class NewJob:
     idempotency_key: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    kind: str = "batch"  # or "simulation"
 
 
 def new_job_id() -> str:
@@ -80,7 +81,7 @@ def create_job(engine: Engine, job_id: str, new: NewJob, max_jobs: int) -> Batch
         if not free:
             raise SlotsFull
         for slot in free:
-            job = BatchJob(id=job_id, owner=new.owner, idempotency_key=new.idempotency_key,
+            job = BatchJob(id=job_id, kind=new.kind, owner=new.owner, idempotency_key=new.idempotency_key,
                            request_hash=new.request_hash, slot=slot, state="queued", filename=new.filename[:255],
                            input_name=new.input_name, lang=new.lang, status_url=new.status_url,
                            created_at=now(), webhook_url=new.webhook_url, webhook_secret=new.webhook_secret)
