@@ -10,7 +10,8 @@ from .i18n import accept_language
 class BodySizeLimit:
     """ASGI middleware: a declared or streamed body over `max_bytes` gets 413 problem+json."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_path: str = "", max_upload_bytes: int = 0) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_path: str | tuple[str, ...] = "",
+                 max_upload_bytes: int = 0) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
         self.upload_path = upload_path

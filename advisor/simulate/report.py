@@ -56,34 +56,30 @@ _WORDS = {
                       "provision titles and quotes are the plan's as issued.",
         "reform_failed": "{count:,} more rows could not be screened under the reform."},
 }
-_BAR_WIDTH = 300
-_LABEL_WIDTH = 300
-_ROW = 24
+_WIDTH = 420  # narrow enough to read on a phone without zooming (labels above their bars)
+_BAR_WIDTH = 340
+_ROW = 40
 _FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
-def bar_chart(title: str, items: Iterable[tuple[str, int]], label_chars: int = 22) -> str:
-    """A horizontal bar chart as a standalone SVG document (labels shortened to `label_chars`, in full on
-    hover; values at the bars' ends)."""
+def bar_chart(title: str, items: Iterable[tuple[str, int]], label_chars: int = 30) -> str:
+    """A bar chart as a standalone SVG document: each label on its own line (shortened to `label_chars`, in full
+    on hover), its bar below it, the count at the bar's end."""
     rows = list(items)
     top = max((value for _, value in rows), default=0) or 1
-    height = 40 + _ROW * max(len(rows), 1)
-    width = _LABEL_WIDTH + _BAR_WIDTH + 70
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" font-family="{_FONT}" '
+    height = 36 + _ROW * max(len(rows), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+             f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="{escape(title)}" font-family="{_FONT}" '
              f'font-size="13">',
              f'<title>{escape(title)}</title>',
              f'<text x="0" y="18" font-size="15" font-weight="bold" fill="#1a1a1a">{escape(title)}</text>']
-    if not rows:
-        parts.append(f'<text x="0" y="{40 + 16}" fill="#555">0</text>')
     for index, (label, value) in enumerate(rows):
-        y = 32 + index * _ROW
+        y = 30 + index * _ROW
         bar = round(_BAR_WIDTH * value / top)
-        parts += [f'<text x="{_LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" fill="#1a1a1a">'
-                  f'<title>{escape(label)}</title>{escape(_short(label, label_chars))}</text>',
-                  f'<rect x="{_LABEL_WIDTH}" y="{y + 4}" width="{max(bar, 1 if value else 0)}" height="{_ROW - 8}" '
-                  f'fill="#1d6fa5"/>',
-                  f'<text x="{_LABEL_WIDTH + bar + 6}" y="{y + 16}" fill="#1a1a1a">{value:,}</text>']
+        parts += [f'<text x="0" y="{y + 14}" fill="#1a1a1a"><title>{escape(label)}</title>'
+                  f'{escape(_short(label, label_chars))}</text>',
+                  f'<rect x="0" y="{y + 20}" width="{max(bar, 1 if value else 0)}" height="14" fill="#1d6fa5"/>',
+                  f'<text x="{bar + 6}" y="{y + 32}" fill="#1a1a1a">{value:,}</text>']
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -103,7 +99,7 @@ class _Report:
         self.words = _WORDS[self.lang]
         self.labels = dimension_labels(base, self.lang)
         self.colon = "：" if self.lang == "zh" else ": "
-        self.label_chars = 22 if self.lang == "zh" else 44  # what fits the chart's label column
+        self.label_chars = 30 if self.lang == "zh" else 56  # what fits the chart's width
 
     def text(self, text: Text) -> str:
         """A bilingual text in the report's language."""
@@ -272,9 +268,17 @@ def _code(text: str) -> str:
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in header)
-    body = "".join("<tr>" + "".join(f"<td>{_code(cell)}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    """A table whose first column names the row and the others count (class "num"); it scrolls sideways
+    inside its wrapper on a narrow screen."""
+    def cells(row: list[str], tag: str) -> str:
+        scope = ' scope="col"' if tag == "th" else ""
+        number = ' class="num"'
+        return "".join(f"<{tag}{scope}{number if index else ''}>{_code(cell)}</{tag}>"
+                       for index, cell in enumerate(row))
+
+    body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows)
+    return (f'<div class="table-scroll"><table><thead><tr>{cells(header, "th")}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def _inline(svg: str) -> str:

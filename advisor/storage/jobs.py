@@ -64,6 +64,13 @@ def get_job(engine: Engine, job_id: str) -> BatchJob | None:
         return session.get(BatchJob, job_id)
 
 
+def list_jobs(engine: Engine, owner: str, kind: str, limit: int = 20) -> list[BatchJob]:
+    """The owner's newest jobs of one kind (batch or simulation), newest first."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(select(BatchJob).where(BatchJob.owner == owner, BatchJob.kind == kind)
+                                 .order_by(col(BatchJob.created_at).desc()).limit(limit)))
+
+
 def find_idempotent(engine: Engine, owner: str, key: str) -> BatchJob | None:
     """The owner's job made with this Idempotency-Key, or None."""
     with Session(engine, expire_on_commit=False) as session:

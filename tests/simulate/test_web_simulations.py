@@ -4,6 +4,7 @@ the parameters carry their history and an ETag."""
 
 import csv
 import io
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -156,3 +157,44 @@ async def test_parameters_with_history_references_and_etag(client: httpx.AsyncCl
     assert len(body["parameters"]) == 17 and response.headers["content-language"] == "zh, en"
     cached = await client.get("/api/v1/parameters", headers={"If-None-Match": response.headers["etag"]})
     assert cached.status_code == 304
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+async def test_the_admin_page_submits_a_simulation_and_shows_its_report(client: httpx.AsyncClient,
+                                                                       keys: tuple[str, str], registry: bytes) -> None:
+    login = await client.get("/staff/login")
+    done = await client.post("/staff/login", data={"name": "chief", "password": "a long enough secret",
+                                                   "csrf_token": _csrf(login.text)})
+    assert done.status_code == 303
+    page = await client.get("/staff/admin/simulations")
+    assert page.status_code == 200 and "改革测算" in page.text and 'enctype="multipart/form-data"' in page.text
+    files = {"file": ("registry.csv", registry, "text/csv"), "reform": _reform("water-dn80.yaml")}
+    wrong = await client.post("/staff/admin/simulations", data={"csrf_token": _csrf(page.text), "as_of": "2026-01-01"},
+                              files=files)
+    assert wrong.status_code == 422 and "改革自2027-01-01起施行，测算日期不能早于该日" in wrong.text
+    sent = await client.post("/staff/admin/simulations", data={"csrf_token": _csrf(page.text), "report_lang": "zh"},
+                             files=files)
+    assert sent.status_code == 303
+    target = sent.headers["location"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        shown = await client.get(target)
+        assert shown.status_code == 200
+        if 'http-equiv="refresh"' not in shown.text:
+            break
+        time.sleep(0.3)
+    assert "<h1>改革测算：给水接入“三零”服务范围由DN50以下扩大到DN80以下</h1>" in shown.text
+    assert "<svg" in shown.text and "style=" not in shown.text.split('<div class="report">')[1]
+    link = re.search(r'href="(/staff/admin/simulations/[0-9a-f]+/files/changes)"', shown.text)
+    assert link
+    changes = await client.get(link.group(1))
+    assert changes.status_code == 200 and changes.text.startswith("行号,编号,企业名称,政策编号")
+    # the admin's own list shows it; a partner key does not reach a staff member's simulation
+    assert "registry.csv" in (await client.get("/staff/admin/simulations")).text
+    ident = target.rsplit("/", 1)[1]
+    assert (await client.get(f"/api/v1/simulations/{ident}", headers={"X-API-Key": keys[0]})).status_code == 404

@@ -23,6 +23,7 @@ from fastapi import APIRouter, FastAPI, File, Form, Header, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as Upload
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -113,7 +114,7 @@ class Refusal(Exception):
         return problem(self.status, lang, message, errors, kind=self.kind, headers=headers)  # type: ignore[arg-type]
 
 
-async def _save(upload: UploadFile, target: Path, digest: Any, limit: int | None = None) -> None:
+async def _save(upload: Upload, target: Path, digest: Any, limit: int | None = None) -> None:
     size = 0
     with target.open("wb") as out:
         while chunk := await upload.read(_CHUNK):
@@ -136,7 +137,7 @@ def _check_reform(path: Path, rulebase: RuleBase, as_of: date | None) -> None:
                       f"the reform applies from {start}; the date cannot be earlier")
 
 
-async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: UploadFile, reform: UploadFile, lang: str,
+async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: Upload, reform: Upload, lang: str,
                  as_of: date | None, status_url: Callable[[str], str], idempotency_key: str | None = None,
                  webhook_url: str | None = None) -> tuple[BatchJob, bool]:
     """Check and store the uploads, and queue a simulation job: (the job, whether it was made before with this

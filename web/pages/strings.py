@@ -259,6 +259,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "problem_500": ("服务器内部错误", "Internal server error"),
     "problem_503": ("服务暂不可用", "Service unavailable"),
     "problem_other": ("出错了", "Error"),
+    # The reform simulations page (web/staff/simulations.py).
+    "sim_title": ("改革测算", "Reform simulations"),
+    "sim_intro": ("上传企业登记册和改革文件，测算改革后哪些企业新增享受、不再享受哪些政策。改革文件的格式见 "
+                  "examples/reforms/，可先用 advisor rules check --reform 检查。测算不改变现行规则和咨询意见。",
+                  "Upload a registry and a reform to see which enterprises would gain or lose which provisions. "
+                  "Reforms are YAML files as in examples/reforms/ (check one with advisor rules check --reform). "
+                  "A simulation changes neither the rules in force nor any advice."),
+    "sim_registry": ("企业登记册（CSV、JSON Lines 或 XLSX）", "Registry (CSV, JSON Lines or XLSX)"),
+    "sim_reform": ("改革文件（YAML）", "Reform (YAML)"),
+    "sim_as_of": ("测算日期（可不填：默认为改革施行之日）", "Compare on (optional: the reform's first day by default)"),
+    "sim_lang": ("报告语言", "Report language"),
+    "sim_submit": ("开始测算", "Run the simulation"),
+    "sim_recent": ("我的测算", "My simulations"),
+    "sim_none": ("还没有测算。", "No simulations yet."),
+    "sim_file": ("登记册文件", "Registry file"),
+    "sim_state_queued": ("排队中", "queued"), "sim_state_running": ("测算中", "running"),
+    "sim_state_done": ("已完成", "done"), "sim_state_failed": ("失败", "failed"),
+    "sim_progress": ("已读取{rows}行（{pct}）", "{rows} rows read ({pct})"),
+    "sim_wait": ("本页每5秒自动刷新。", "This page refreshes every 5 seconds."),
+    "sim_refresh": ("刷新", "Refresh"),
+    "sim_downloads": ("下载", "Downloads"),
+    "sim_file_report_html": ("报告（HTML）", "Report (HTML)"),
+    "sim_file_report_md": ("报告（Markdown）", "Report (Markdown)"),
+    "sim_file_changes": ("结论有变化的企业（CSV）", "Enterprises that change (CSV)"),
+    "sim_file_summary": ("按政策汇总（CSV）", "Per provision (CSV)"),
+    "sim_file_breakdown": ("按规模、行业、功能区（CSV）", "By size, sector and zone (CSV)"),
+    "sim_file_base": ("现行规则下的结果（CSV）", "Results under the rules in force (CSV)"),
+    "sim_file_errors": ("无法测算的行（CSV）", "Rows that could not be screened (CSV)"),
+    "sim_file_chart_provisions": ("图：按政策新增享受", "Chart: gains by provision"),
+    "sim_file_chart_size": ("图：按企业规模新增享受", "Chart: gains by size"),
+    "sim_file_result": ("计数（JSON）", "Counts (JSON)"),
+    "sim_back": ("返回改革测算", "Back to reform simulations"),
 }
 
 
