@@ -15,6 +15,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -118,6 +119,34 @@ def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs:
             yield result.get(), done
 
 
+@contextmanager
+def guarded(result: Any, reader: Any, outputs: OutputSet,
+            observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
+    """The body of a run over a registry (a batch, a simulation), yielding the seconds-so-far clock. Ctrl-C or a
+    crash discards every output (no half file) and marks `result` interrupted, with the crash in `error`; a file
+    refused while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, `result.seconds`
+    set, and the observers told when the run completed."""
+    started = time.monotonic()
+    try:
+        yield lambda: time.monotonic() - started
+    except KeyboardInterrupt:
+        outputs.discard()
+        result.interrupted = True
+    except BatchInputError:
+        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
+        raise
+    except Exception as error:  # a crash: no half file; say how far the run got
+        outputs.discard()
+        result.interrupted = True
+        result.error = f"{type(error).__name__}: {str(error)[:300]}"
+    finally:
+        reader.close()
+        result.seconds = time.monotonic() - started
+    if not result.interrupted:
+        for observer in observers:
+            observer.finish(result)
+
+
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
               workers: int | None = None, as_of: date | None = None, lang: str = "zh",
               observers: tuple[Observer, ...] = (), *, long: Path | None = None, encoding: str | None = None,
@@ -142,9 +171,8 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     rulebase = load_rulebase()
     reader = open_reader(source, encoding)
     result.encoding = reader.encoding
-    started = time.monotonic()
     outputs = OutputSet(bom)
-    try:
+    with guarded(result, reader, outputs, observers):
         layout = ColumnMap(rulebase.questions, mapping).layout(reader.columns)
         result.unknown_columns = layout.carried
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
@@ -180,22 +208,6 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
                                    result.eligible.get(rule.id, 0), result.undetermined.get(rule.id, 0)]
                                   for rule in rulebase.rules.values()])
         outputs.commit()
-    except KeyboardInterrupt:
-        outputs.discard()
-        result.interrupted = True
-    except BatchInputError:
-        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
-        raise
-    except Exception as error:  # a crash: no half file; say how far the run got
-        outputs.discard()
-        result.interrupted = True
-        result.error = f"{type(error).__name__}: {str(error)[:300]}"
-    finally:
-        reader.close()
-    result.seconds = time.monotonic() - started
-    if not result.interrupted:
-        for observer in observers:
-            observer.finish(result)
     return result
 
 

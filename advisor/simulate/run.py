@@ -11,12 +11,13 @@ Files in the output folder:
                     provision, title, base and reform status, the change, size, sector, function zone
     summary.csv     per provision the reform can change: eligible under each, gains, losses, to / from undetermined
     breakdown.csv   the same changes counted by size, sector and function zone
-    report.md, report.html   a short report with bar charts (report.py)
+    report.md, report.html   a short report (report.py) with its two SVG charts, gains-by-provision.svg and
+                    gains-by-size.svg
+    result.json     the counts (what an API status shows)
 """
 
 import json
 import os
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,10 +27,9 @@ from typing import Any
 
 from ..assess import check_as_of
 from ..batch.columns import ColumnMap
-from ..batch.errors import BatchInputError
 from ..batch.formats import open_reader
 from ..batch.outputs import OutputSet
-from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled
+from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, guarded, pooled
 from ..batch.screen import ScreenOptions, table_headers
 from ..profile import FieldIssue, ProfileError
 from ..reform import Reform, ReformError, affected_rules, check_reform, read_reform_yaml
@@ -45,6 +45,7 @@ from .screen import (
     dimension_labels,
     init_worker,
     simulate_block,
+    simulate_on_worker,
 )
 
 FILES = {"base": "base.csv", "errors": "errors.csv", "changes": "changes.csv", "summary": "summary.csv",
@@ -154,9 +155,8 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
     summary = SimulationSummary(out_dir, reform, day, workers, lang)
     reader = open_reader(source, encoding)
     summary.encoding = reader.encoding
-    started = time.monotonic()
     outputs = OutputSet(bom)
-    try:
+    with guarded(summary, reader, outputs, observers) as elapsed:
         layout = ColumnMap(base.questions, mapping).layout(reader.columns)
         summary.unknown_columns = layout.carried
         screen = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, False, "csv", False, day)
@@ -169,8 +169,6 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
         blocks = reader.blocks(CHUNK_ROWS)
         results: Iterator[tuple[SimOutcome, float | None]]
         if engine is not None:
-            from .screen import simulate_on_worker
-
             results = engine(blocks, (options,), simulate_on_worker)  # type: ignore[call-arg]
         elif workers > 0:
             results = pooled(blocks, workers, (options,), init_worker, simulate_block)
@@ -186,28 +184,12 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
             for observer in observers:
                 observer.update(summary.rows, summary.failed, fraction)
         _write_tables(outputs, summary, rulebase, reformed, out_dir, language)
-        summary.seconds = time.monotonic() - started
+        summary.seconds = elapsed()
         reports = render_reports(summary, rulebase, reformed)
         reports[FILES["result"]] = json.dumps(summary.as_dict(), ensure_ascii=False, indent=1) + "\n"
         outputs.commit()
         for name, text in reports.items():
             _replace(out_dir / name, text)
-    except KeyboardInterrupt:
-        outputs.discard()
-        summary.interrupted = True
-    except BatchInputError:
-        outputs.discard()
-        raise
-    except Exception as error:  # a crash: no half file; say how far the run got
-        outputs.discard()
-        summary.interrupted = True
-        summary.error = f"{type(error).__name__}: {str(error)[:300]}"
-    finally:
-        reader.close()
-    summary.seconds = time.monotonic() - started
-    if not summary.interrupted:
-        for observer in observers:
-            observer.finish(summary)
     return summary
 
 

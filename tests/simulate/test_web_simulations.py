@@ -7,18 +7,23 @@ import io
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from advisor.batch.synth import write_synthetic
+from advisor.batch.worker import sweep_expired
+from advisor.clock import now
 from advisor.rulebase import RuleBase
 from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.apikeys import create_key
+from advisor.storage.models import BatchJob
 from advisor.storage.staff import create_staff
 from web.app import create_app
 
@@ -87,7 +92,7 @@ def _reform(name: str = "joint-acceptance-2000.yaml") -> tuple[str, bytes, str]:
 
 
 async def test_a_simulation_is_a_durable_owned_keyed_job(client: httpx.AsyncClient, keys: tuple[str, str],
-                                                         registry: bytes, tmp_path: Path) -> None:
+                                                         registry: bytes, app: FastAPI, data_dir: Path) -> None:
     mine, other = keys
     files = {"file": ("registry.csv", registry, "text/csv"), "reform": _reform()}
     headers = {"X-API-Key": mine, "Idempotency-Key": "reform-2027"}
@@ -116,6 +121,30 @@ async def test_a_simulation_is_a_durable_owned_keyed_job(client: httpx.AsyncClie
     other_files = {"file": ("registry.csv", registry, "text/csv"), "reform": _reform("water-dn80.yaml")}
     clash = await client.post("/api/v1/simulations", files=other_files, data={"lang": "en"}, headers=headers)
     assert clash.status_code == 422 and clash.json()["errors"][0]["path"] == "Idempotency-Key"
+    # retained like a batch: the uploads go when it is done, the rest after the retention period
+    folder = data_dir / "batches" / status["id"]
+    assert not list(folder.glob("input.*")) and not (folder / "reform.yaml").exists()
+    assert status["expires_at"] is not None and sweep_expired(app.state.settings, get_engine()) == 0
+    with Session(get_engine()) as session:  # 31 days later
+        session.exec(update(BatchJob).where(col(BatchJob.id) == status["id"])  # type: ignore[call-overload]
+                     .values(finished_at=now() - timedelta(days=31)))
+        session.commit()
+    assert sweep_expired(app.state.settings, get_engine()) >= 1
+    assert not folder.exists() and (await client.get(url, headers={"X-API-Key": mine})).status_code == 404
+
+
+async def test_a_registry_larger_than_the_json_limit_is_accepted(data_dir: Path, registry: bytes) -> None:
+    app = create_app(Settings(data_dir=data_dir, batch_workers=1, batch_heartbeat_seconds=0.5,  # type: ignore[arg-type]
+                              max_body_bytes=10_000, max_upload_bytes=5_000_000))
+    assert 10_000 < len(registry) < 5_000_000
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        upload = await http.post("/api/v1/simulations", files={"file": ("big.csv", registry, "text/csv"),
+                                                                "reform": _reform("water-dn80.yaml")})
+        assert upload.status_code == 202, upload.text
+        deadline = time.monotonic() + 120
+        while (await http.get(upload.json()["status_url"])).json()["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
 
 
 async def test_a_bad_reform_or_date_is_refused_naming_the_field(client: httpx.AsyncClient, keys: tuple[str, str],
