@@ -1,14 +1,11 @@
 """In real Chromium, an admin uploads a registry and a reform on the simulations page, follows the job and reads
 the report with its charts, zh and en, desktop and mobile: axe-core, tap targets, screenshots."""
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlmodel import Session
 
 from advisor.batch.synth import write_synthetic
@@ -17,6 +14,7 @@ from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
 from tests.browser import VIEWPORTS, launch, needs_chromium, screenshot, serious_violations, small_tap_targets
+from tests.scaleout.servers import serving
 
 pytestmark = needs_chromium
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reforms"
@@ -34,22 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with Session(get_engine()) as session:
             create_staff(session, "chief", PASSWORD, "admin")
             session.commit()
-        from web.app import create_app
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        app = create_app(Settings(data_dir=folder, batch_workers=1, batch_heartbeat_seconds=0.5))  # type: ignore[arg-type]
-        uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-        thread.start()
-        for _ in range(600):
-            if uvicorn_server.started:
-                break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-        uvicorn_server.should_exit = True
-        thread.join(timeout=10)
+        with serving(Settings(data_dir=folder, batch_workers=1, batch_heartbeat_seconds=0.5)) as (url, _):  # type: ignore[arg-type]
+            yield url
         reset_engine()
 
 
@@ -101,3 +85,8 @@ def test_an_admin_runs_a_simulation_and_reads_the_report(browser, server: str, t
     page.goto("/staff/admin/simulations?lang=en")
     assert page.locator("table tbody tr").count() == 1 and "done" in page.locator("table tbody").inner_text()
     screenshot(page, "staff-simulations-en-desktop")
+    phone = browser.new_context(base_url=server, viewport=VIEWPORTS["mobile"],
+                                storage_state=context.storage_state()).new_page()
+    phone.goto("/staff/admin/simulations")
+    screenshot(phone, "staff-simulations-zh-mobile")
+    assert small_tap_targets(phone) == [] and serious_violations(phone) == []
