@@ -51,23 +51,23 @@ class DaskEngine:
         return max(sum(self.client.nthreads().values()), 1)
 
     def __call__(self, blocks: Iterator[tuple[Block, float | None]], initargs: tuple[Any, ...],
-                 task: Callable[[tuple[Any, ...], Block], Any] = screen_on_worker) -> Results:
-        """Outcomes of `task(initargs, block)` per block, in order (a batch's screening by default)."""
+                 work: Callable[[tuple[Any, ...], Block], Any] = screen_on_worker) -> Results:
+        """Outcomes of `work(initargs, block)` per block, in order (a batch's screening by default)."""
         in_flight = self.workers() * IN_FLIGHT_PER_WORKER
         pending: deque[tuple[Any, float | None]] = deque()
         try:
             for block, fraction in blocks:
                 # pure=False: two equal blocks (two identical files) are still two tasks
-                pending.append((self.client.submit(task, initargs, block, pure=False), fraction))
+                pending.append((self.client.submit(work, initargs, block, pure=False), fraction))
                 if len(pending) >= in_flight:
-                    future, done = pending.popleft()
-                    yield future.result(), done
+                    task, done = pending.popleft()
+                    yield task.result(), done
             while pending:
-                future, done = pending.popleft()
-                yield future.result(), done
+                task, done = pending.popleft()
+                yield task.result(), done
         finally:
-            for future, _ in pending:  # a failed or abandoned run leaves no work behind on the cluster
-                future.cancel()
+            for task, _ in pending:  # a failed or abandoned run leaves no work behind on the cluster
+                task.cancel()
 
 
 @contextmanager

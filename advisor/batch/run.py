@@ -15,7 +15,6 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -100,51 +99,22 @@ def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScree
         yield screen(block), fraction
 
 
-def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, initargs: tuple[Any, ...],
-           initializer: Callable[..., None] = init_worker, task: Callable[[Block], Any] = screen_block) -> Results:
-    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued.
-
-    Each worker process runs `initializer(*initargs)` once, then `task(block)` per block (a batch's
-    screening by default; a simulation passes its own)."""
-    # fork: workers start in milliseconds; each builds its own Advisor (and engine) in the initializer.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=initargs) as pool:
+def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: Any,
+           initializer: Callable[[Any], None] = init_worker, work: Callable[[Block], Any] = screen_block) -> Results:
+    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued. Each worker
+    runs `initializer(options)` once, then `work(block)` per block (a batch's screening by default; a
+    simulation, advisor/simulate, passes its own)."""
+    # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=(options,)) as pool:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
-            pending.append((pool.apply_async(task, (block,)), fraction))
+            pending.append((pool.apply_async(work, (block,)), fraction))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                result, done = pending.popleft()
-                yield result.get(), done
+                task, done = pending.popleft()
+                yield task.get(), done
         while pending:
-            result, done = pending.popleft()
-            yield result.get(), done
-
-
-@contextmanager
-def guarded(result: Any, reader: Any, outputs: OutputSet,
-            observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
-    """The body of a run over a registry (a batch, a simulation), yielding the seconds-so-far clock. Ctrl-C or a
-    crash discards every output (no half file) and marks `result` interrupted, with the crash in `error`; a file
-    refused while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, `result.seconds`
-    set, and the observers told when the run completed."""
-    started = time.monotonic()
-    try:
-        yield lambda: time.monotonic() - started
-    except KeyboardInterrupt:
-        outputs.discard()
-        result.interrupted = True
-    except BatchInputError:
-        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
-        raise
-    except Exception as error:  # a crash: no half file; say how far the run got
-        outputs.discard()
-        result.interrupted = True
-        result.error = f"{type(error).__name__}: {str(error)[:300]}"
-    finally:
-        reader.close()
-        result.seconds = time.monotonic() - started
-    if not result.interrupted:
-        for observer in observers:
-            observer.finish(result)
+            task, done = pending.popleft()
+            yield task.get(), done
 
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
@@ -171,8 +141,9 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     rulebase = load_rulebase()
     reader = open_reader(source, encoding)
     result.encoding = reader.encoding
+    started = time.monotonic()
     outputs = OutputSet(bom)
-    with guarded(result, reader, outputs, observers):
+    try:
         layout = ColumnMap(rulebase.questions, mapping).layout(reader.columns)
         result.unknown_columns = layout.carried
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
@@ -189,7 +160,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         if engine is not None:
             results = engine(blocks, (options,))
         elif workers > 0:
-            results = pooled(blocks, workers, (options,))
+            results = pooled(blocks, workers, options)
         else:
             results = _in_process(blocks, BlockScreener(options))
         for outcome, fraction in results:
@@ -208,6 +179,22 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
                                    result.eligible.get(rule.id, 0), result.undetermined.get(rule.id, 0)]
                                   for rule in rulebase.rules.values()])
         outputs.commit()
+    except KeyboardInterrupt:
+        outputs.discard()
+        result.interrupted = True
+    except BatchInputError:
+        outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
+        raise
+    except Exception as error:  # a crash: no half file; say how far the run got
+        outputs.discard()
+        result.interrupted = True
+        result.error = f"{type(error).__name__}: {str(error)[:300]}"
+    finally:
+        reader.close()
+    result.seconds = time.monotonic() - started
+    if not result.interrupted:
+        for observer in observers:
+            observer.finish(result)
     return result
 
 

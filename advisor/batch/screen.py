@@ -20,6 +20,7 @@ columns carried through from the input; undetermined provisions and the question
 settle them only with include_undetermined. The as-of date is checked once by run_batch.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,6 +48,8 @@ _LABELS = {  # table column -> (zh, en)
 }
 _STATUS = {"eligible": ("可享受", "eligible"), "undetermined": ("待确认", "undetermined")}
 Valid = tuple[int, str | None, tuple[Any, ...], BaseModel]  # line, id, carried cells, profile
+# Told each block's valid rows and their verdicts (advisor/simulate compares them with a reform's).
+VerdictHook = Callable[[list[Valid], list[Verdict | Exception]], None]
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class BlockScreener:
         self.advisor = advisor or Advisor()
         if options.as_of is not None:
             self.advisor = self.advisor.dated(options.as_of)
+        self.on_verdicts: VerdictHook | None = None
         rulebase: RuleBase = self.advisor.rulebase
         self.lean = LeanScreen(rulebase, self.advisor.engine, questions=options.include_undetermined)
         self.columns = ColumnMap(rulebase.questions, dict(options.mapping))
@@ -138,13 +142,8 @@ class BlockScreener:
 
     def screen(self, rows: list[Row]) -> ChunkOutcome:
         """Screen parsed rows, in order, the valid ones through the engine as one block."""
-        valid, errors = self.validate(rows)
-        return self.render(len(rows), valid, errors, self.lean.screen_many([profile for *_, profile in valid]))
-
-    def validate(self, rows: list[Row]) -> tuple[list[Valid], list[list[Any]]]:
-        """The rows that make a valid profile, (line, id, carried cells, profile); the others' error rows."""
         errors: list[list[Any]] = []
-        valid: list[Valid] = []
+        valid: list[tuple[int, str | None, tuple[Any, ...], BaseModel]] = []
         for row in rows:
             try:
                 parsed = self._parse(row)
@@ -155,15 +154,13 @@ class BlockScreener:
                 errors.extend(self._problem_rows(row.line, self._ident(row), parsed))
             else:
                 valid.append((row.line, *parsed))
-        return valid, errors
-
-    def render(self, count: int, valid: list[Valid], errors: list[list[Any]],
-               verdicts: list[Verdict | Exception]) -> ChunkOutcome:
-        """The outcome of `count` rows: the valid ones with their verdicts (LeanScreen.screen_many), the errors."""
         results: list[list[Any]] = []
         long: list[list[Any]] = []
         eligible_count: dict[str, int] = {}
         undetermined_count: dict[str, int] = {}
+        verdicts = self.lean.screen_many([profile for *_, profile in valid])
+        if self.on_verdicts is not None:  # a simulation screens the same profiles under a reform too
+            self.on_verdicts(valid, verdicts)
         include = self.options.include_undetermined
         for (line, ident, carried, _), verdict in zip(valid, verdicts, strict=True):
             if isinstance(verdict, Exception):
@@ -199,7 +196,7 @@ class BlockScreener:
                       for name, table in tables.items() if name != "errors"}
             tables["errors"] = errors  # the errors file has its own type: rows
             tables["counts"] = {"results": len(results), "long": len(long)}
-        return ChunkOutcome(tables, count, count - len(results), 0, eligible_count, undetermined_count)
+        return ChunkOutcome(tables, len(rows), len(rows) - len(results), 0, eligible_count, undetermined_count)
 
     def _ident(self, row: Row) -> str | None:
         if row.cells is None:

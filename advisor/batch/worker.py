@@ -127,17 +127,11 @@ class JobRunner:
                     from .dask_engine import dask_engine
 
                     engine = stack.enter_context(dask_engine(self.settings.batch_scheduler))
-                summary: Any
-                if job.kind == "simulation":  # a reform over a registry: advisor/simulate/job.py
-                    from ..simulate import job as simulation
-
-                    summary = simulation.run_job(folder, job.input_name, work, job.lang, self.settings.batch_workers,
-                                                 (progress,), engine)
-                else:
-                    # the API's files are read by programs: every status, no BOM (as the web upload always had)
-                    summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
-                                        work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
-                                        observers=(progress,), include_undetermined=True, bom=False, engine=engine)
+                run = _simulation().run_job if job.kind == "simulation" else run_batch  # a reform over a registry
+                # the API's files are read by programs: every status, no BOM (as the web upload always had)
+                summary = run(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
+                              work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
+                              observers=(progress,), include_undetermined=True, bom=False, engine=engine)
             if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
                 raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
@@ -183,13 +177,16 @@ class JobRunner:
             jobs.mark_notified(self.engine, job.id, error)
 
 
+def _simulation() -> Any:
+    """advisor.simulate.job, which runs a simulation job as run_batch runs a batch (imported when needed)."""
+    from ..simulate import job
+
+    return job
+
+
 def _uploads(folder: Path, job: BatchJob) -> list[Path]:
     """The files a job was submitted with (a simulation has its reform and options beside the registry)."""
-    if job.kind == "simulation":
-        from ..simulate import job as simulation
-
-        return simulation.inputs(folder, job.input_name)
-    return [folder / job.input_name]
+    return _simulation().inputs(folder, job.input_name) if job.kind == "simulation" else [folder / job.input_name]
 
 
 def webhook_payload(job: BatchJob) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """A simulation submitted over HTTP, run by `advisor batch-worker` like a batch job (advisor/batch/worker.py).
 
 The job's folder holds the registry (input.*), the reform (reform.yaml) and its options (options.json: the
-day to compare on); the results go to the attempt's work folder, as a batch's do.
+day to compare on); the results go to the attempt's work folder, as a batch's do. The worker runs it through
+`run_job`, which takes run_batch's arguments, so a job of either kind goes through the same steps.
 """
 
 import json
@@ -21,13 +22,18 @@ def write_options(folder: Path, as_of: date | None) -> None:
     (folder / OPTIONS_FILE).write_text(json.dumps({"as_of": as_of.isoformat() if as_of else None}), encoding="utf-8")
 
 
-def run_job(folder: Path, input_name: str, work: Path, lang: str, workers: int | None,
-            observers: tuple[Observer, ...], engine: BlockEngine | None) -> SimulationSummary:
-    """Simulate the job's registry and reform into `work` (CSV for programs: no BOM)."""
+def run_job(source: Path, output: Path, errors: Path, summary: Path, *, workers: int | None, lang: str,
+            observers: tuple[Observer, ...], include_undetermined: bool, bom: bool,
+            engine: BlockEngine | None) -> SimulationSummary:
+    """The batch worker calls this in place of run_batch, with the same arguments: the job's registry is
+    `source` (its reform and options beside it), its attempt's folder the one `output` is in. A simulation
+    writes its own files there (advisor/simulate/run.py FILES); undetermined provisions are always
+    compared, and `errors`, `summary` and `include_undetermined` have no other use here."""
+    folder, work = source.parent, output.parent
     options: dict[str, Any] = json.loads((folder / OPTIONS_FILE).read_text(encoding="utf-8"))
     as_of = date.fromisoformat(options["as_of"]) if options.get("as_of") else None
-    return run_simulation(folder / input_name, work, folder / REFORM_FILE, workers=workers, as_of=as_of, lang=lang,
-                          observers=observers, bom=False, engine=engine)
+    return run_simulation(source, work, folder / REFORM_FILE, workers=workers, as_of=as_of, lang=lang,
+                          observers=observers, bom=bom, engine=engine)
 
 
 def inputs(folder: Path, input_name: str) -> list[Path]:

@@ -18,8 +18,10 @@ Files in the output folder:
 
 import json
 import os
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,9 +29,10 @@ from typing import Any
 
 from ..assess import check_as_of
 from ..batch.columns import ColumnMap
+from ..batch.errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
 from ..batch.formats import open_reader
 from ..batch.outputs import OutputSet
-from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, guarded, pooled
+from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled
 from ..batch.screen import ScreenOptions, table_headers
 from ..profile import FieldIssue, ProfileError
 from ..reform import Reform, ReformError, affected_rules, check_reform, read_reform_yaml
@@ -106,11 +109,18 @@ class SimulationSummary:
         """(enterprise, provision) changes of one kind, or of every kind."""
         return sum(count for (_, which), count in self.transitions.items() if kind is None or which == kind)
 
+    def reading(self) -> dict[str, Any]:
+        """How the registry was read, as JSON: blank lines, encoding, columns that are not profile fields (capped
+        as errors.py echoes)."""
+        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
+        return {"blank": self.blank, "encoding": self.encoding, "unknown_columns": unknown,
+                "unknown_columns_total": len(self.unknown_columns)}
+
     def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON (the job's status, the API)."""
+        """The summary as JSON (result.json; the job's status at the API)."""
         return {"reform": self.reform.spec.reform, "as_of": self.as_of.isoformat(), "rows": self.rows,
-                "screened": self.screened, "failed": self.failed, "blank": self.blank,
-                "reform_failed": self.reform_failed, "seconds": round(self.seconds, 2),
+                "screened": self.screened, "failed": self.failed, "reform_failed": self.reform_failed,
+                **self.reading(), "seconds": round(self.seconds, 2),
                 "changes": {kind: self.changed(kind) for kind in TRANSITIONS},
                 "enterprises": {kind: self.enterprises.get(kind, 0) for kind in ("changed", "gain", "loss")},
                 "provisions": [{"id": rule_id, "base_eligible": self.base_eligible.get(rule_id, 0),
@@ -156,7 +166,7 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
     reader = open_reader(source, encoding)
     summary.encoding = reader.encoding
     outputs = OutputSet(bom)
-    with guarded(summary, reader, outputs, observers) as elapsed:
+    with _guarded(summary, reader, outputs, observers) as elapsed:
         layout = ColumnMap(base.questions, mapping).layout(reader.columns)
         summary.unknown_columns = layout.carried
         screen = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, False, "csv", False, day)
@@ -171,7 +181,7 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
         if engine is not None:
             results = engine(blocks, (options,), simulate_on_worker)  # type: ignore[call-arg]
         elif workers > 0:
-            results = pooled(blocks, workers, (options,), init_worker, simulate_block)
+            results = pooled(blocks, workers, options, init_worker, simulate_block)
         else:
             screener = SimScreener(options)
             results = ((screener(block), fraction) for block, fraction in blocks)
@@ -191,6 +201,34 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
         for name, text in reports.items():
             _replace(out_dir / name, text)
     return summary
+
+
+@contextmanager
+def _guarded(summary: SimulationSummary, reader: Any, outputs: OutputSet,
+             observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
+    """The run's body, as run_batch guards its own, yielding the seconds-so-far clock. Ctrl-C or a crash discards
+    every output (no half file) and marks the summary interrupted, with the crash in `error`; a file refused
+    while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, the time kept, and the
+    observers told when the run completed."""
+    started = time.monotonic()
+    try:
+        yield lambda: time.monotonic() - started
+    except KeyboardInterrupt:
+        outputs.discard()
+        summary.interrupted = True
+    except BatchInputError:
+        outputs.discard()
+        raise
+    except Exception as error:  # a crash: say how far the run got
+        outputs.discard()
+        summary.interrupted = True
+        summary.error = f"{type(error).__name__}: {str(error)[:300]}"
+    finally:
+        reader.close()
+        summary.seconds = time.monotonic() - started
+    if not summary.interrupted:
+        for observer in observers:
+            observer.finish(summary)
 
 
 def _replace(path: Path, text: str) -> None:

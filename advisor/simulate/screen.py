@@ -20,9 +20,9 @@ from datetime import date
 from typing import Any
 
 from ..assess import Advisor
-from ..batch.formats import Block, parse_block
+from ..batch.formats import Block
 from ..batch.lean import LeanScreen
-from ..batch.screen import BlockScreener, ChunkOutcome, ScreenOptions
+from ..batch.screen import BlockScreener, ChunkOutcome, ScreenOptions, Valid
 from ..conditions import concepts_of
 from ..engine import Engine
 from ..reform import Reform, ReformSpec, affected_rules, apply_reform, read_spec
@@ -115,6 +115,8 @@ class SimScreener:
         self.options = options
         base_advisor = advisor or Advisor(load_rulebase())
         self.base = BlockScreener(options.screen, base_advisor)
+        self._screened: tuple[list[Valid], list[Any]] = ([], [])
+        self.base.on_verdicts = self._keep
         base = self.base.advisor.rulebase
         reform = reform_of(options, load_rulebase())
         reformed = reform.at(options.as_of)
@@ -134,15 +136,16 @@ class SimScreener:
         self.labels = dimension_labels(base, "zh" if zh else "en")
         self.change_text = CHANGE_TEXT["zh" if zh else "en"]
 
+    def _keep(self, valid: list[Valid], verdicts: list[Any]) -> None:
+        self._screened = (valid, verdicts)
+
     def __call__(self, block: Block) -> SimOutcome:
-        rows, blank = parse_block(block, len(self.options.screen.header))
-        valid, errors = self.base.validate(rows)
-        profiles = [profile for *_, profile in valid]
-        verdicts = self.base.lean.screen_many(profiles)
-        outcome = SimOutcome(self.base.render(len(rows), valid, errors, verdicts), [])
-        outcome.base.blank = blank
+        outcome = SimOutcome(self.base(block), [])  # the batch's own screening, which hands over its verdicts
+        valid, verdicts = self._screened
+        self._screened = ([], [])
         if not self.affected:
             return outcome
+        profiles = [profile for *_, profile in valid]
         reformed = self.lean.screen_many(profiles) if self.lean is not None else [((), (), ())] * len(profiles)
         name_at = self.base.name_at
         for (line, ident, carried, profile), before, after in zip(valid, verdicts, reformed, strict=True):
