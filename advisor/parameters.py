@@ -113,10 +113,6 @@ class ParameterTable:
         """The values the plan sets: in force on the day it is."""
         return self.values_at(PLAN_IN_FORCE)
 
-    def changes(self) -> list[date]:
-        """Every date on which some value changes, in order."""
-        return sorted({start for parameter in self.parameters.values() for start, _ in parameter.history})
-
     def extended(self, changes: Mapping[str, Mapping[date, float]],
                  added: Mapping[str, "Parameter"] | None = None) -> "ParameterTable":
         """A new table: these values from these dates (a reform's), and new parameters; self is unchanged."""

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .assess import Advisor
 from .catalog import PLAN_IN_FORCE
 from .compiler import CompileError, compile_rulebase
 from .conditions import expand, parameters_of
@@ -251,8 +252,6 @@ def check_reform(path: Path, base: RuleBase) -> ReformCheck:
 
 def changed_examples(base: RuleBase, reform: Reform) -> list[tuple[str, str, str, str]]:
     """The base's examples (of rules the reform keeps or replaces) whose status differs under the reform."""
-    from .assess import Advisor
-
     day = reform.spec.in_force_from
     before, after = Advisor(base), Advisor(reform.rulebase)
     kept = set(reform.rulebase.rules) - reform.added
@@ -268,17 +267,9 @@ def changed_examples(base: RuleBase, reform: Reform) -> list[tuple[str, str, str
     return changed
 
 
-def _status(advisor: Any, profile: dict[str, Any], day: date, rule_id: str) -> str:
+def _status(advisor: Advisor, profile: dict[str, Any], day: date, rule_id: str) -> str:
     assessment = advisor.assess_data(profile, day)
     return str(next(f.status for f in assessment.findings if f.rule.id == rule_id))
-
-
-def load_reform(path: Path, base: RuleBase) -> Reform:
-    """A checked reform; ValueError listing its problems when it has any."""
-    checked = check_reform(path, base)
-    if checked.reform is None:
-        raise ReformError(checked.problems)
-    return checked.reform
 
 
 class ReformError(ValueError):

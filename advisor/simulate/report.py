@@ -291,8 +291,3 @@ def render_reports(summary: "SimulationSummary", base: RuleBase, reformed: RuleB
     report = _Report(summary, base, reformed)
     return {"report.md": report.markdown(), "report.html": report.html(),
             "gains-by-provision.svg": report.chart_provisions(), "gains-by-size.svg": report.chart_size()}
-
-
-def report_fragment(summary: "SimulationSummary", base: RuleBase, reformed: RuleBase) -> str:
-    """The report as an HTML fragment for a page."""
-    return _Report(summary, base, reformed).fragment()

@@ -101,10 +101,6 @@ class SimulationSummary:
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
 
-    def files(self) -> dict[str, Path]:
-        """Each output file by name."""
-        return {name: self.out_dir / file for name, file in FILES.items()}
-
     def changed(self, kind: str | None = None) -> int:
         """(enterprise, provision) changes of one kind, or of every kind."""
         return sum(count for (_, which), count in self.transitions.items() if kind is None or which == kind)

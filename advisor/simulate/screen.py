@@ -75,10 +75,6 @@ class SimOutcome:
     reform_eligible: Counter[str] = field(default_factory=Counter)  # per affected provision
     enterprises: Counter[str] = field(default_factory=Counter)  # rows with any change ("changed"), "gain", "loss"
 
-    @property
-    def rows(self) -> int:
-        return self.base.rows
-
 
 def reform_of(options: SimOptions, base: RuleBase) -> Reform:
     """The reform, applied to `base` (checked already: a problem here is a bug)."""
