@@ -10,8 +10,11 @@ STAMP := $(VENV)/.installed
 # .wheels/, where scripts/build-durable-rules builds it (patched for 3.13+) from the lock's hash-checked sdist.
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
+# The TypeScript client test's tools (openapi-typescript, openapi-fetch, tsc), pinned by its package-lock.json.
+NODE_PROJECT := tests/typescript
+NODE_STAMP := $(NODE_PROJECT)/node_modules/.package-lock.json
 
-.PHONY: run test bench lint check setup system-deps clean lock wheel
+.PHONY: run test test-spark bench lint check setup system-deps clean lock wheel
 
 $(STAMP): pyproject.toml $(DEV_LOCK) scripts/build-durable-rules
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +23,11 @@ $(STAMP): pyproject.toml $(DEV_LOCK) scripts/build-durable-rules
 	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[dev,postgres]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NODE_STAMP): $(NODE_PROJECT)/package.json $(NODE_PROJECT)/package-lock.json
+	cd $(NODE_PROJECT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(NODE_STAMP)
 
 system-deps:
 	bash scripts/system-deps
@@ -30,9 +37,14 @@ run: $(STAMP)
 	$(PY) -m advisor db upgrade
 	$(PY) -m advisor serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m advisor rules check
 	$(PY) -m pytest
+
+# The Spark tests (skipped by `make test`: PySpark is ~450 MB and takes minutes to install; README, "Spark input").
+test-spark: $(STAMP)
+	$(PY) -m pip install -q -c $(DEV_LOCK) -e '.[spark]'
+	$(PY) -m pytest -q tests/batch/test_spark.py
 
 bench: $(STAMP) system-deps
 	$(PY) -m bench
@@ -43,11 +55,11 @@ lint: $(STAMP)
 # Not through $(STAMP): installing with the old lock as constraints may be what a pyproject change broke.
 lock:
 	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv; }
-	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres -o $(LOCK)
-	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra dev -o $(DEV_LOCK)
+	$(VENV)/bin/uv pip compile -q --universal --generate-hashes pyproject.toml --extra postgres --extra redis -o $(LOCK)
+	$(VENV)/bin/uv pip compile -q --universal pyproject.toml --extra postgres --extra redis --extra dev -o $(DEV_LOCK)
 
 wheel: $(STAMP)
 	$(PY) -m pip wheel -q --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .wheels
+	rm -rf $(VENV) .pytest_cache .ruff_cache .wheels $(NODE_PROJECT)/node_modules

@@ -6,21 +6,26 @@ must agree; a disagreement is a bug and raises rather than giving a wrong answer
 """
 
 from datetime import date
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import clock
 from .catalog import PLAN_IN_FORCE
-from .checklist import build_checklist
-from .engine import Engine
-from .explainer import Explainer, failing_checks, missing_fields
+from .engine import Engine, EngineResult
+from .explainer import Check, Explainer, Statuses, Tri, failing_checks, missing_fields
 from .findings import Assessment, Finding, Inferred
+from .groups import EngineGroups
 from .memo import MAX_FINDINGS, FindingMemo
-from .profile import FieldIssue, ProfileError, parse_profile, profile_warnings
+from .messages import message, message_text
+from .profile import FieldIssue, ProfileError, answers, parse_profile, profile_warnings
 from .rulebase import RuleBase, load_rulebase
 from .sizing import size_by_standard
 from .text import Text
+
+_STATUS = attrgetter("status")
 
 
 class DisagreementError(RuntimeError):
@@ -30,25 +35,28 @@ class DisagreementError(RuntimeError):
 def check_as_of(as_of: date) -> None:
     """The plan applies from 2020-11-23; an earlier date is an error naming the field."""
     if as_of < PLAN_IN_FORCE:
-        raise ProfileError([FieldIssue("as_of", Text(
-            zh=f"本方案自{PLAN_IN_FORCE.isoformat()}起施行，评估日期不能早于该日",
-            en=f"the plan is in force from {PLAN_IN_FORCE.isoformat()}; the date cannot be earlier"))])
+        raise ProfileError([FieldIssue("as_of", message_text("as_of_before_plan", since=PLAN_IN_FORCE.isoformat()))])
 
 
 class Advisor:
-    """One engine and one explainer over a rule base; assess() one profile at a time.
+    """One engine and one explainer over a rule base; assess() one profile at a time, and
+    assess_data_async() for concurrent callers, whose profiles durable-rules decides together.
 
-    Findings are remembered by the answers they depend on (memo.py, at most `memo_size`)."""
+    Findings and concepts' checks are remembered by the answers they depend on (memo.py, at most
+    `memo_size`)."""
 
     def __init__(self, rulebase: RuleBase | None = None, memo_size: int = MAX_FINDINGS) -> None:
         self.rulebase = rulebase or load_rulebase()
         self.engine = Engine(self.rulebase)
+        self.groups = EngineGroups(self.engine)
         self.explainer = Explainer(self.rulebase)
+        self.statuses = Statuses(self.rulebase)
         self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
         self.memo = FindingMemo(self.rulebase, memo_size)
+        self._rule_index = {rule_id: index for index, rule_id in enumerate(self.memo.rule_ids)}
         self._memo_size = memo_size
         # Advisors of the rule base with other parameter values (a number changed on a date), by version:
-        # one engine compiled per distinct set of values, built when a date first needs it.
+        # each with its own engine (and groups), evaluator and memo, built when a date first needs it.
         self._dated: dict[str, Advisor] = {self.rulebase.version: self}
 
     def dated(self, as_of: date) -> "Advisor":
@@ -73,73 +81,93 @@ class Advisor:
         advisor = self.dated(as_of)
         if advisor is not self:
             return advisor.assess(profile, as_of)
-        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-        flat = {f"{section}.{name}": value for section, values in nested.items() for name, value in values.items()}
-        result = self.engine.evaluate(nested)
-        concepts = self.explainer.concepts(flat)
+        facts = answers(profile)
+        return self._assessment(profile, facts, self.engine.evaluate(facts), as_of)
+
+    async def assess_data_async(self, data: Any, as_of: date | None = None) -> Assessment:
+        """assess_data() for a caller in an event loop (see assess_async)."""
+        return await self.assess_async(parse_profile(data), as_of)
+
+    async def assess_async(self, profile: BaseModel, as_of: date | None = None) -> Assessment:
+        """assess() for a caller in an event loop: the engine decides this profile together with
+        those of other tasks that reach it meanwhile (groups.py); the answer is the same."""
+        as_of = as_of or clock.today()
+        check_as_of(as_of)
+        advisor = self.dated(as_of)
+        if advisor is not self:
+            return await advisor.assess_async(profile, as_of)
+        facts = answers(profile)
+        return self._assessment(profile, facts, await self.groups.evaluate(facts), as_of)
+
+    def _assessment(self, profile: BaseModel, facts: dict[str, Any], result: EngineResult,
+                    as_of: date) -> Assessment:
+        """The findings on flat answers, given what the engine derived and fired; the two must agree."""
+        concepts = self.memo.concepts(facts, lambda concept_id, done: self.explainer.concept(concept_id, facts, done))
+        derived = result.concepts
         for concept_id, check in concepts.items():
-            if result.concepts.get(concept_id) != check.result:
-                raise DisagreementError(f"concept {concept_id}: engine {result.concepts.get(concept_id)}, "
+            if derived.get(concept_id) != check.result:
+                raise DisagreementError(f"concept {concept_id}: engine {derived.get(concept_id)}, "
                                         f"explainer {check.result}")
-        findings = self.memo.findings(flat, lambda rule_id: self._explain(rule_id, flat, concepts))
-        eligible = {finding.rule.id for finding in findings if finding.status == "eligible"}
-        if eligible != result.fired:
-            rule_id = min(eligible ^ result.fired)
+        findings = self.memo.findings(facts, lambda rule_id: self._explain(rule_id, facts, concepts))
+        statuses = list(map(_STATUS, findings))
+        fired = result.fired
+        # The same eligible rules as fired: as many, and each fired one eligible (a few look-ups).
+        if statuses.count("eligible") != len(fired) or any(statuses[self._rule_index[rule_id]] != "eligible"
+                                                           for rule_id in fired):
+            eligible = set(compress(self.memo.rule_ids, map(eq, statuses, repeat("eligible"))))
+            rule_id = min(eligible ^ fired)
             raise DisagreementError(f"rule {rule_id}: engine fired={rule_id in result.fired}, "
                                     f"explainer {'eligible' if rule_id in eligible else 'not eligible'}")
-        inferred, contradictions = self._inferences(flat, concepts)
-        by_standard = size_by_standard(flat)
-        warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(flat, by_standard)
-        return Assessment(tuple(findings), concepts, flat, warnings, build_checklist(findings, self.rulebase.catalog),
-                          self.rulebase.version, as_of, inferred, by_standard)
+        inferred, contradictions = self._inferences(facts, concepts)
+        by_standard = size_by_standard(facts)
+        warnings = tuple(profile_warnings(profile)) + contradictions + _size_warning(facts, by_standard)
+        return Assessment(tuple(findings), concepts, facts, warnings, self.rulebase.version, as_of, inferred,
+                          by_standard)
 
-    def _explain(self, rule_id: str, flat: dict[str, Any], concepts: dict[str, Any]) -> Finding:
+    def _explain(self, rule_id: str, facts: dict[str, Any], concepts: dict[str, Check]) -> Finding:
         """One rule's finding, explained: its evaluated condition, and what is missing or failing."""
         rule = self.rulebase.rules[rule_id]
-        check = self.explainer.rule(rule_id, flat, concepts)
+        check = self.explainer.rule(rule_id, facts, concepts)
         if check.result:
             return Finding(rule, "eligible", check, (), ())
         if check.result is None:
             return Finding(rule, "undetermined", check, tuple(missing_fields(check)), ())
         return Finding(rule, "not_eligible", check, (), tuple(failing_checks(check)))
 
-    def _inferences(self, flat: dict[str, Any], concepts: dict[str, Any]
+    def _inferences(self, facts: dict[str, Any], concepts: dict[str, Check]
                     ) -> tuple[tuple[Inferred, ...], tuple[FieldIssue, ...]]:
         """The questions the other answers settle, and a warning for each answer that contradicts them."""
         inferred: list[Inferred] = []
         contradictions: list[FieldIssue] = []
+        statuses: dict[str, Tri] | None = None
         for concept_id, path in self._inferring:
-            answer = flat.get(path)
+            answer = facts.get(path)
             if answer is None:
                 result = concepts[concept_id].result
                 if result is not None:
                     inferred.append(Inferred(concept_id, path, result))
                 continue
-            others = {key: value for key, value in flat.items() if key != path}
-            implied = self.explainer.concept(concept_id, others, concepts).result
+            if statuses is None:
+                statuses = {concept: check.result for concept, check in concepts.items()}
+            implied = self.statuses.implied(concept_id, facts, statuses)
             if implied is not None and implied != answer:
                 title = self.rulebase.concepts[concept_id].spec.title
+                said = "yes" if implied else "no"
                 contradictions.append(FieldIssue(path, Text(
-                    zh=f"您的回答与其他回答推知的结果（{'是' if implied else '否'}：{title.zh}）不一致，"
-                       "请核对；以您的回答为准。",
-                    en=f"your answer contradicts what your other answers imply ({'yes' if implied else 'no'}: "
-                       f"{title.en}); please check it. Your answer is used."), level="warning"))
+                    zh=message("contradicts_inferred", "zh", value=message(said, "zh"), title=title.zh),
+                    en=message("contradicts_inferred", "en", value=message(said, "en").lower(), title=title.en)),
+                    level="warning"))
         return tuple(inferred), tuple(contradictions)
 
 
-_SIZES = {"large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"),
-          "micro": ("微型", "micro")}
-
-
-def _size_warning(flat: dict[str, Any], by_standard: str | None) -> tuple[FieldIssue, ...]:
+def _size_warning(facts: dict[str, Any], by_standard: str | None) -> tuple[FieldIssue, ...]:
     """A warning when the declared size differs from the national standard's (the declared one is used)."""
-    declared = flat.get("enterprise.size")
+    declared = facts.get("enterprise.size")
     if by_standard is None or declared is None or declared == by_standard:
         return ()
     return (FieldIssue("enterprise.size", Text(
-        zh=f"按工信部联企业〔2011〕300号，您填写的行业、人数和金额对应{_SIZES[by_standard][0]}企业，"
-           f"与您填写的{_SIZES[declared][0]}不一致，请核对；以您填写的企业规模为准。",
-        en=f"by the national standard (工信部联企业〔2011〕300号) your sector and figures make a "
-           f"{_SIZES[by_standard][1]} enterprise, not {_SIZES[declared][1]} as declared: please check. "
-           "The declared size is used."), level="warning"),)
+        zh=message("size_differs", "zh", by=message(f"size_{by_standard}", "zh"),
+                   declared=message(f"size_{declared}", "zh")),
+        en=message("size_differs", "en", by=message(f"size_{by_standard}", "en"),
+                   declared=message(f"size_{declared}", "en"))), level="warning"),)
 

@@ -31,6 +31,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def article_numeral(article_id: str) -> str:
+    """The numeral inside an article id: 四 for （四）."""
+    return squash(article_id).strip("（）()")
+
+
 def article_number(article_id: str) -> int:
     """1-35 for an article id such as （四） or （二十一）."""
     inner = squash(article_id).strip("（）()")
@@ -50,7 +55,8 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    title: str
+    title: str  # as published (Chinese)
+    title_en: str | None = None  # what English pages call it
     publisher: str | None = None
     date: str | None = None
     confidence: Confidence

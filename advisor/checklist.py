@@ -1,45 +1,53 @@
-"""The materials checklist: what to bring for the provisions that apply, and apart, for those that may.
+"""The materials checklist: what to bring for what applies, and apart, for what applies if confirmed.
 
-The one checklist builder: every output (pages, slips, API, CLI) shows the checklist built here.
-Materials of eligible findings come first, de-duplicated; a material that has an alternative in
-the catalog ("五方确认或第三方评估，其一即可") is one line with its alternatives. Materials needed only
-by undetermined findings are listed apart ("如确认符合，还需"); not-eligible findings add nothing.
+The one checklist builder: every output (pages, slips, API, CLI) shows the checklist built here,
+from the arranged answer (advisor.arrange): materials of the provisions that apply to the topics
+asked about, in the answer's order, once each; a material that has an alternative in the catalog
+("五方确认或第三方评估，其一即可") is one line with its alternatives. Materials of a provision that
+applies if a department confirms a classification are listed apart ("如确认符合，还需"). Nothing of a
+provision the enterprise did not ask about, may not meet, or has not said it has (an award it did
+not claim) enters the list.
 """
 
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from .arrange import Arrangement
 from .catalog import Catalog
 from .findings import ChecklistItem, Finding
+from .messages import message
 from .text import Lang
 
 When = Literal["eligible", "if_confirmed"]
 
 
-def build_checklist(findings: Iterable[Finding], catalog: Catalog) -> tuple[ChecklistItem, ...]:
-    """The eligible findings' materials, then those only undetermined findings need, each once."""
-    findings = list(findings)
+def build_checklist(findings: Iterable[Finding], catalog: Catalog, answer: Arrangement
+                    ) -> tuple[ChecklistItem, ...]:
+    """The materials of the answer's cards that apply, then those only its likely cards need, each once."""
+    by_id = {finding.rule.id: finding for finding in findings}
     # (material, needed_by, when, alternatives), made ChecklistItems at the end.
     entries: list[tuple[str, list[str], When, tuple[str, ...]]] = []
     placed: dict[str, int] = {}  # material id (or an alternative of it) -> index in entries
-    passes: tuple[tuple[When, str], ...] = (("eligible", "eligible"), ("if_confirmed", "undetermined"))
-    for when, status in passes:
-        for finding in findings:
-            if finding.status != status:
+    for when, likely in (("eligible", False), ("if_confirmed", True)):
+        for card in answer.cards:
+            if card.likely != likely:
                 continue
-            rule_id = finding.rule.id
-            for material in finding.rule.spec.materials:
-                index = placed.get(material)
-                if index is not None:
-                    entry = entries[index]
-                    if entry[2] == when and rule_id not in entry[1]:
-                        entry[1].append(rule_id)
+            for rule_id in card.provisions:
+                finding = by_id.get(rule_id)
+                if finding is None:
                     continue
-                alternatives = tuple(catalog.materials[material].alternative_to)
-                placed[material] = len(entries)
-                for other in alternatives:
-                    placed.setdefault(other, len(entries))
-                entries.append((material, [rule_id], when, alternatives))
+                for material in finding.rule.spec.materials:
+                    index = placed.get(material)
+                    if index is not None:
+                        entry = entries[index]
+                        if entry[2] == when and rule_id not in entry[1]:
+                            entry[1].append(rule_id)
+                        continue
+                    alternatives = tuple(catalog.materials[material].alternative_to)
+                    placed[material] = len(entries)
+                    for other in alternatives:
+                        placed.setdefault(other, len(entries))
+                    entries.append((material, [rule_id], when, alternatives))
     return tuple(ChecklistItem(material, tuple(needed_by), when, alternatives)
                  for material, needed_by, when, alternatives in entries)
 
@@ -49,4 +57,4 @@ def material_line(item: dict[str, Any], lang: Lang) -> str:
     names = [item["name"], *(other["name"] for other in item.get("alternatives") or ())]
     if len(names) == 1:
         return names[0]
-    return "或".join(names) + "，其一即可" if lang == "zh" else " or ".join(names) + " (either one)"
+    return message("material_either", lang, first=message("material_or", lang).join(names[:-1]), second=names[-1])

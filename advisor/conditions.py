@@ -12,8 +12,7 @@ answers imply. There is no free-form negation: `negate`
 pushes a negation down to the tests (De Morgan), so the engine never needs one.
 """
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -26,13 +25,7 @@ _COMPLEMENT: dict[str, Op] = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"
 
 Value = bool | int | float | str
 
-# What each operator means on an answered field (a Python value of the field's type).
-COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
-    "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
-    "answered": lambda actual, wanted: (actual is not None) == wanted,  # see ANSWERED: called on None too
-}
-ANSWERED = "answered"
+ANSWERED = "answered"  # the operator whose test is known for an unanswered field too
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,27 +6,35 @@ because some real early pilot codes fail the checksum (research notes, section 8
 
 import re
 
+from .messages import message_text
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# Spaces as people type or paste them (ASCII, no-break, ideographic): dropped wherever they are.
+_SPACES = str.maketrans("", "", " \u00a0\u3000")
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# What normalise() turns into a well-formed code, as a JSON Schema pattern (the same in ECMA and Python regexes).
+_SPACE = r"[ \u00a0\u3000]*"
+_CHAR = "[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]"
+PATTERN = rf"^{_SPACE}({_CHAR}{_SPACE}){{2}}([0-9]{_SPACE}){{6}}({_CHAR}{_SPACE}){{10}}$"
 
 
 def normalise(code: str) -> str:
-    """Strip spaces and upper-case the code."""
-    return code.strip().replace(" ", "").upper()
+    """Drop spaces and upper-case the (ASCII) letters."""
+    return code.translate(_SPACES).translate(_UPPER)
 
 
 def format_error(code: str) -> tuple[str, str] | None:
     """Why `code` is not a well-formed credit code, as (zh, en), or None when its format is right."""
     if len(code) != 18:
-        return f"应为18位，实际{len(code)}位", f"must be 18 characters, got {len(code)}"
-    if not _FORMAT.match(code):
+        text = message_text("credit_code_length", n=len(code))
+    elif not _FORMAT.match(code):
         bad = "".join(sorted({ch for ch in code if ch not in ALPHABET}))
-        if bad:
-            return (f"含有不允许的字符：{bad}（不使用I、O、S、V、Z）",
-                    f"contains characters not allowed in a credit code: {bad} (I, O, S, V, Z are never used)")
-        return "第3至8位应为数字（行政区划码）", "characters 3-8 must be digits (the administrative region code)"
-    return None
+        text = message_text("credit_code_characters", bad=bad) if bad else message_text("credit_code_region")
+    else:
+        return None
+    return text.zh, text.en
 
 
 def check_character(code: str) -> str:

@@ -4,13 +4,20 @@ true / false / None (unknown). An unanswered field makes its test unknown, never
 is false if any item is false, else unknown if any is unknown; `any` is true if any item is
 true, else unknown if any is unknown. Each test records the enterprise's value, the required
 one and, for a failed numeric threshold, the smallest change that would pass it.
+
+This module is the one three-valued evaluator. Every condition of the rule base is compiled here,
+once, into generated Python (one function per concept and rule: plain statements, no call per
+condition node), in two forms built from the same pieces (`_Source`): with reasons (a Check tree,
+for the advice) and statuses only (true / false / None, for screening many profiles and for the
+inferences). The truth table above is written once, in `_Source`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any, Literal
 
-from .conditions import ANSWERED, COMPARE, AllOf, ConceptTest, Condition, FieldTest
+from .conditions import ANSWERED, AllOf, ConceptTest, Condition, FieldTest
 from .rulebase import RuleBase
 
 Tri = bool | None
@@ -53,22 +60,152 @@ def _gap(test: FieldTest, actual: float, integer: bool) -> Gap | None:
     return None
 
 
+_PYTHON_OPS = {"eq": "==", "neq": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "in": "in"}
+_THRESHOLDS = ("lt", "lte", "gt", "gte")
+
 Evaluator = Callable[[dict[str, Any], dict[str, Check]], Check]
+StatusTest = Callable[[dict[str, Any], dict[str, Tri]], Tri]
 
 
-class Explainer:
-    """Three-valued evaluation of a rule base's concepts and rules.
+class _Source:
+    """Python source of conditions over `a` (flat answers) and `c` (concepts: Checks, or statuses).
 
-    Each condition is compiled once into a closure, so an assessment is plain function calls.
-    """
+    The three-valued semantics live in `compare`, `concept` and `combine`; `status` builds an
+    expression of them, `explained` statements building the Check tree with the same ones. Constants
+    the Checks hold (required values, tests, shared unknown Checks) go into `namespace` by name."""
 
     def __init__(self, rulebase: RuleBase) -> None:
         self.rulebase = rulebase
-        self._integer_fields = {path for path, q in rulebase.questions.by_path.items() if q.type == "integer"}
-        self._concepts = [(c.id, self.compile(c.condition))
-                          for c in sorted(rulebase.concepts.values(), key=lambda c: c.layer)]
-        self._rules = {rule.id: self.compile(rule.condition) for rule in rulebase.rules.values()}
+        self.integer_fields = {path for path, q in rulebase.questions.by_path.items() if q.type == "integer"}
+        self.namespace: dict[str, Any] = {"Check": Check, "_gap": _gap}
+        self._names = count()
+
+    def name(self, prefix: str, *value: Any) -> str:
+        """A fresh name; with a value, the name of that constant in the generated code."""
+        name = f"{prefix}{next(self._names)}"
+        if value:
+            self.namespace[name] = value[0]
+        return name
+
+    # --- the truth table --------------------------------------------------------------------
+    @staticmethod
+    def compare(test: FieldTest, actual: str) -> str:
+        """An answered field's test (`actual` is not None): true or false."""
+        return f"{actual} {_PYTHON_OPS[test.op]} {test.value!r}"
+
+    @staticmethod
+    def answered(test: FieldTest, actual: str) -> str:
+        """Whether the question was answered (`actual` may be None): always known."""
+        return f"(({actual} is not None) == {test.value!r})"
+
+    @staticmethod
+    def concept(test: ConceptTest, value: str) -> str:
+        """A concept test, given the concept's value (true, false or None)."""
+        return f"(None if {value} is None else {value} == {test.expected!r})"
+
+    @staticmethod
+    def combine(group: Condition, results: str) -> str:
+        """`all` / `any` of a tuple of item results."""
+        decisive, other = ("False", "True") if isinstance(group, AllOf) else ("True", "False")
+        return f"({decisive} if {decisive} in {results} else None if None in {results} else {other})"
+
+    # --- statuses only ----------------------------------------------------------------------
+    def status(self, condition: Condition, absent: str = "") -> str:
+        """An expression of the condition's three-valued result; the field `absent` reads as unanswered."""
+        if isinstance(condition, FieldTest):
+            actual = "None" if condition.path == absent else f"a.get({condition.path!r})"
+            if condition.op == ANSWERED:
+                return self.answered(condition, actual)
+            return f"(None if (_v := {actual}) is None else {self.compare(condition, '_v')})"
+        if isinstance(condition, ConceptTest):
+            return f"({self.concept(condition, f'c[{condition.name!r}]')})"
+        results = self.name("_t")
+        items = ", ".join(self.status(item, absent) for item in condition.items)
+        return f"(({results} := ({items},)) and {self.combine(condition, results)})"
+
+    def missing(self, condition: Condition, depth: int) -> list[str]:
+        """Statements appending to `f` the unanswered fields of an unknown condition, in the order
+        `missing_fields` gives them for its Check tree."""
+        pad = "    " * depth
+        if isinstance(condition, FieldTest):
+            if condition.op == ANSWERED:
+                return []  # never unknown: nothing to ask
+            path = condition.path
+            return [f"{pad}if a.get({path!r}) is None and {path!r} not in f:", f"{pad}    f.append({path!r})"]
+        if isinstance(condition, ConceptTest):
+            inner = self.rulebase.concepts[condition.name].condition
+            return [f"{pad}if c[{condition.name!r}] is None:", *(self.missing(inner, depth + 1) or [f"{pad}    pass"])]
+        lines: list[str] = []
+        for item in condition.items:
+            if isinstance(item, FieldTest | ConceptTest):  # unknown exactly when its walk finds something
+                lines += self.missing(item, depth)
+            else:
+                lines += [f"{pad}if {self.status(item)} is None:",
+                          *(self.missing(item, depth + 1) or [f"{pad}    pass"])]
+        return lines or [f"{pad}pass"]
+
+    # --- with reasons -----------------------------------------------------------------------
+    def explained(self, condition: Condition, lines: list[str]) -> str:
+        """Append statements building the condition's Check to `lines`; return the variable holding it."""
+        check = self.name("k")
+        if isinstance(condition, FieldTest):
+            path, op = condition.path, condition.op
+            required = self.name("_r", condition.value)
+            lines.append(f"_v = a.get({path!r})")
+            if op == ANSWERED:
+                lines.append(f"{check} = Check('field', {self.answered(condition, '_v')}, {path!r}, {op!r}, "
+                             f"{required}, _v, None, ())")
+                return check
+            # Unanswered: one shared Check per test, immutable in practice (presenters key its JSON by it).
+            unknown = self.name("_u", Check("field", None, path, op, condition.value))
+            if op in _THRESHOLDS:
+                test = self.name("_f", condition)
+                gap = f"_gap({test}, _v, {path in self.integer_fields!r})"
+            else:
+                gap = "None"
+            lines.append(f"{check} = {unknown} if _v is None else (Check('field', True, {path!r}, {op!r}, "
+                         f"{required}, _v, None, ()) if {self.compare(condition, '_v')} else Check('field', "
+                         f"False, {path!r}, {op!r}, {required}, _v, {gap}, ()))")
+            return check
+        if isinstance(condition, ConceptTest):
+            lines.append(f"_i = c[{condition.name!r}]")
+            lines.append(f"{check} = Check('concept', {self.concept(condition, '_i.result')}, "
+                         f"{condition.name!r}, 'eq', {condition.expected!r}, _i.result, None, (_i,))")
+            return check
+        items = [self.explained(item, lines) for item in condition.items]
+        results = self.name("_t")
+        lines.append(f"{results} = ({', '.join(f'{item}.result' for item in items)},)")
+        kind = "all" if isinstance(condition, AllOf) else "any"
+        lines.append(f"{check} = Check({kind!r}, {self.combine(condition, results)}, '', '', None, None, None, "
+                     f"({', '.join(items)},))")
+        return check
+
+    def function(self, name: str, args: str, body: list[str]) -> Callable[..., Any]:
+        """Compile one generated function (its source is built from our own rule base only)."""
+        source = "\n".join([f"def {name}({args}):", *(f"    {line}" for line in body)])
+        exec(compile(source, f"<advisor.explainer.{name}>", "exec"), self.namespace)
+        return self.namespace[name]  # type: ignore[no-any-return]
+
+
+class Explainer:
+    """Three-valued evaluation of a rule base's concepts and rules, with reasons (Check trees)."""
+
+    def __init__(self, rulebase: RuleBase) -> None:
+        self.rulebase = rulebase
+        source = _Source(rulebase)
+        self._concepts: list[tuple[str, Evaluator]] = []
+        for concept in sorted(rulebase.concepts.values(), key=lambda c: c.layer):
+            self._concepts.append((concept.id, self._compile(source, f"concept_{len(self._concepts)}",
+                                                             concept.condition)))
         self._concept_by_id = dict(self._concepts)
+        self._rules = {rule.id: self._compile(source, f"rule_{index}", rule.condition)
+                       for index, rule in enumerate(rulebase.rules.values())}
+
+    @staticmethod
+    def _compile(source: _Source, name: str, condition: Condition) -> Evaluator:
+        lines: list[str] = []
+        result = source.explained(condition, lines)
+        return source.function(name, "a, c", [*lines, f"return {result}"])  # type: ignore[no-any-return]
 
     def concepts(self, answers: dict[str, Any]) -> dict[str, Check]:
         """Every concept's evaluated check, computed once, in layer order."""
@@ -85,117 +222,40 @@ class Explainer:
         """Evaluate one rule of the rule base."""
         return self._rules[rule_id](answers, concepts)
 
-    def compile(self, condition: Condition) -> Evaluator:
-        """A closure evaluating `condition` three-valued with its reasons."""
-        if isinstance(condition, FieldTest):
-            return self._compile_field(condition)
-        if isinstance(condition, ConceptTest):
-            name, expected = condition.name, condition.expected
 
-            def concept(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-                inner = concepts[name]
-                result = None if inner.result is None else inner.result == expected
-                return Check("concept", result, name, "eq", expected, inner.result, None, (inner,))
-            return concept
-        items = tuple(self.compile(item) for item in condition.items)
-        if isinstance(condition, AllOf):
-            def all_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-                checks = tuple([item(answers, concepts) for item in items])
-                result: Tri = True
-                for check in checks:
-                    if check.result is False:
-                        result = False
-                        break
-                    if check.result is None:
-                        result = None
-                return Check("all", result, "", "", None, None, None, checks)
-            return all_of
+class Statuses:
+    """The same evaluation without reasons: only true / false / None, a few calls per profile.
 
-        def any_of(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-            checks = tuple([item(answers, concepts) for item in items])
-            result: Tri = False
-            for check in checks:
-                if check.result is True:
-                    result = True
-                    break
-                if check.result is None:
-                    result = None
-            return Check("any", result, "", "", None, None, None, checks)
-        return any_of
+    concepts(answers) -> {concept id: status}, in layer order; implied(id, answers, statuses) an
+    inferring concept's status without its field; rules(answers, concepts) -> the rules' statuses in
+    rule-base order; settle(answers, concepts, statuses, counts) counts, per unanswered field, the
+    undetermined rules it could settle (fields in the order `missing_fields` gives them)."""
 
-    def _compile_field(self, test: FieldTest) -> Evaluator:
-        path, op, required = test.path, test.op, test.value
-        compare = COMPARE[op]
-        threshold = op in ("lt", "lte", "gt", "gte")
-        integer = path in self._integer_fields
-        unknown = Check("field", None, path, op, required)  # immutable, so shared by every evaluation
-        if op == ANSWERED:  # whether the question was answered: always known
-            def answered_test(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-                actual = answers.get(path)
-                return Check("field", compare(actual, required), path, op, required, actual, None, ())
-            return answered_test
+    def __init__(self, rulebase: RuleBase) -> None:
+        source = _Source(rulebase)
+        layered = sorted(rulebase.concepts.values(), key=lambda c: c.layer)
+        self.concepts: Callable[[dict[str, Any]], dict[str, Tri]] = source.function(
+            "concepts", "a", ["c = {}", *(f"c[{concept.id!r}] = {source.status(concept.condition)}"
+                                        for concept in layered), "return c"])
+        # A concept that infers a field, evaluated as if that field were unanswered (assess.py's inferences).
+        self._implied: dict[str, StatusTest] = {
+            concept.id: source.function(f"implied_{index}", "a, c",
+                                        [f"return {source.status(concept.condition, concept.spec.infers)}"])
+            for index, concept in enumerate(layered) if concept.spec.infers}
+        self.rules: Callable[[dict[str, Any], dict[str, Tri]], tuple[Tri, ...]] = source.function(
+            "rules", "a, c", ["return (", *(f"    {source.status(rule.condition)},"
+                                           for rule in rulebase.rules.values()), ")"])
+        settle: list[str] = []
+        for index, rule in enumerate(rulebase.rules.values()):
+            settle += [f"if s[{index}] is None:", "    f = []", *source.missing(rule.condition, 1),
+                       "    for p in f:", "        counts[p] = counts.get(p, 0) + 1"]
+        self.settle: Callable[[dict[str, Any], dict[str, Tri], tuple[Tri, ...], dict[str, int]], None] = \
+            source.function("settle", "a, c, s, counts", settle or ["pass"])
 
-        def field_test(answers: dict[str, Any], concepts: dict[str, Check]) -> Check:
-            actual = answers.get(path)
-            if actual is None:
-                return unknown
-            if compare(actual, required):
-                return Check("field", True, path, op, required, actual, None, ())
-            return Check("field", False, path, op, required, actual,
-                         _gap(test, actual, integer) if threshold else None)
-        return field_test
-
-
-StatusTest = Callable[[dict[str, Any], dict[str, Tri]], Tri]
-
-
-def compile_status(condition: Condition) -> StatusTest:
-    """A closure giving only the three-valued result of a condition (no reasons): for screening many
-    profiles, where the statuses and the open questions are all that is needed.
-
-    Same semantics as Explainer.compile; `concepts` maps each concept id to its true/false/None.
-    """
-    if isinstance(condition, FieldTest):
-        path, required, compare = condition.path, condition.value, COMPARE[condition.op]
-        if condition.op == ANSWERED:
-            def answered(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-                return compare(answers.get(path), required)
-            return answered
-
-        def field(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            actual = answers.get(path)
-            return None if actual is None else compare(actual, required)
-        return field
-    if isinstance(condition, ConceptTest):
-        name, expected = condition.name, condition.expected
-
-        def concept(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            value = concepts[name]
-            return None if value is None else value == expected
-        return concept
-    items = tuple(compile_status(item) for item in condition.items)
-    if isinstance(condition, AllOf):
-        def all_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-            unknown = False
-            for item in items:
-                result = item(answers, concepts)
-                if result is False:
-                    return False
-                if result is None:
-                    unknown = True
-            return None if unknown else True
-        return all_of
-
-    def any_of(answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
-        unknown = False
-        for item in items:
-            result = item(answers, concepts)
-            if result is True:
-                return True
-            if result is None:
-                unknown = True
-        return None if unknown else False
-    return any_of
+    def implied(self, concept_id: str, answers: dict[str, Any], concepts: dict[str, Tri]) -> Tri:
+        """What the other answers imply for the field a concept infers: the concept's status with that
+        field unanswered, reading the concepts it builds on from `concepts`."""
+        return self._implied[concept_id](answers, concepts)
 
 
 def missing_fields(check: Check) -> list[str]:
@@ -214,11 +274,16 @@ def missing_fields(check: Check) -> list[str]:
 
 
 def failing_checks(check: Check) -> list[Check]:
-    """The field tests that make a false check false (through groups and concepts)."""
-    if check.result is not False:
-        return []
-    if check.kind == "field":
-        return [check]
-    if check.kind == "concept" and check.required is False:
-        return [check]  # the concept holds where the rule needs it not to: the concept itself is the reason
-    return [leaf for item in check.items for leaf in failing_checks(item)]
+    """The field tests that make a false check false (through groups and concepts), in order."""
+    found: list[Check] = []
+    stack = [check]
+    while stack:
+        current = stack.pop()
+        if current.result is not False:
+            continue
+        if current.kind == "field" or (current.kind == "concept" and current.required is False):
+            # a concept that holds where the rule needs it not to: the concept itself is the reason
+            found.append(current)
+        else:
+            stack.extend(reversed(current.items))
+    return found

@@ -1,4 +1,4 @@
-"""The result of an assessment: one finding per rule, the merged materials checklist, warnings."""
+"""The result of an assessment: one finding per rule, warnings; and the checklist's items (checklist.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,9 +18,9 @@ class Finding:
     check: Check
     missing: tuple[str, ...]  # fields to answer to settle an undetermined finding
     failing: tuple[Check, ...]  # the failed tests of a not_eligible finding
-    # Where a presenter keeps this finding's JSON: the advisor remembers findings and meets them again
-    # (memo.py), and the finding itself never changes.
-    renderings: dict[Any, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # Where a presenter keeps this finding's JSON, and the arranger its item (arrange.py): the advisor
+    # remembers findings and meets them again (memo.py), and the finding itself never changes.
+    renderings: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,6 @@ class Assessment:
     concepts: dict[str, Check]
     answers: dict[str, object]
     warnings: tuple[FieldIssue, ...]
-    checklist: tuple[ChecklistItem, ...]
     rulebase_version: str
     as_of: date
     inferred: tuple[Inferred, ...] = ()  # unanswered questions the other answers settle

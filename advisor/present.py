@@ -5,15 +5,19 @@ JSON shape is documented by the models in report.py.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import orjson
 
+from .arrange import Arrangement, answer_heading, arranger, topics_in_play
 from .catalog import Basis, Catalog
+from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
 from .findings import Assessment, Finding, Inferred
+from .messages import message
 from .questions import Question
 from .rulebase import Rule, RuleBase
 from .text import Lang
@@ -21,27 +25,6 @@ from .text import Lang
 # A finding keeps its JSON for this many (view, language, date) at most: a date is nearly always today.
 MAX_RENDERINGS = 8
 
-_OPS = {
-    "zh": {"eq": "为", "neq": "不为", "lt": "小于", "lte": "不超过", "gt": "大于", "gte": "不低于", "in": "属于"},
-    "en": {"eq": "is", "neq": "is not", "lt": "below", "lte": "at most", "gt": "above", "gte": "at least",
-           "in": "one of"},
-}
-_UNITS = {"working_days": ("个工作日", "working days"), "working_hours": ("个工作小时", "working hours"),
-          "days": ("日", "days"), "hours": ("小时", "hours")}
-STATUS_LABEL = {
-    "eligible": ("可以享受", "Eligible"),
-    "undetermined": ("可能符合，需补充信息", "Possibly eligible: more information needed"),
-    "not_eligible": ("暂不符合", "Not eligible for now"),
-}
-INFERRED_LABEL = ("由您的回答推知", "Inferred from your answers")
-DISCLAIMER = (
-    "本结果为政策咨询意见，不是行政决定；以承办部门的审核为准。",
-    "This is advice, not an administrative decision; the handling department decides.",
-)
-
-
-def _pick(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[0] if lang == "zh" else pair[1]
 
 
 def format_number(value: float) -> str:
@@ -54,18 +37,17 @@ def format_number(value: float) -> str:
 def format_value(question: Question | None, value: Any, lang: Lang) -> str:
     """A field value as the user reads it: yes/no, an option's label, a number with its unit."""
     if value is None:
-        return "未填写" if lang == "zh" else "not answered"
+        return message("value_none", lang)
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return message("value_yes" if value else "value_no", lang)
     if isinstance(value, tuple | list):
-        return "、".join(format_value(question, item, lang) for item in value) if lang == "zh" \
-            else ", ".join(format_value(question, item, lang) for item in value)
+        return message("value_list_sep", lang).join(format_value(question, item, lang) for item in value)
     if question is not None and question.type == "enum":
         option = question.option(str(value))
         return option.label.get(lang) if option else str(value)
     if isinstance(value, int | float):
         unit = question.unit.get(lang) if question and question.unit else ""
-        return f"{format_number(value)} {unit}".strip() if lang == "en" else f"{format_number(value)}{unit}"
+        return message("value_number_unit", lang, number=format_number(value), unit=unit).strip()
     return str(value)
 
 
@@ -91,27 +73,18 @@ class Presenter:
         if check.kind == "concept":
             concept = self.rulebase.concepts[check.subject]
             title = concept.spec.title.get(lang)
-            if check.required is False:
-                return f"不属于“{title}”" if lang == "zh" else f"not: {title}"
-            return f"属于“{title}”" if lang == "zh" else title
+            return message("check_not_concept" if check.required is False else "check_concept", lang, title=title)
         if check.kind in ("all", "any"):
-            if lang == "zh":
-                return "同时满足以下各项" if check.kind == "all" else "满足以下任一项"
-            return "all of the following" if check.kind == "all" else "any of the following"
+            return message(f"check_{check.kind}", lang)
         question = self.questions[check.subject]
         label = question.label.get(lang)
         if check.op == "answered":
-            if lang == "zh":
-                return f"{label}：{'已回答' if check.required else '未回答'}"
-            return f"{label}: {'answered' if check.required else 'not answered'}"
+            return message("check_answered" if check.required else "check_unanswered", lang, label=label)
         required = format_value(question, check.required, lang)
         if question.type == "bool":
-            want = ("是" if check.required else "否") if lang == "zh" else ("yes" if check.required else "no")
-            if check.op == "neq":
-                want = ("否" if check.required else "是") if lang == "zh" else ("no" if check.required else "yes")
-            return f"{label}：{want}" if lang == "zh" else f"{label} {want}"
-        op = _OPS[lang][check.op]
-        return f"{label}{op}{required}" if lang == "zh" else f"{label}: {op} {required}"
+            wanted = bool(check.required) != (check.op == "neq")
+            return message("check_bool", lang, label=label, want=message("value_yes" if wanted else "value_no", lang))
+        return message("check_test", lang, label=label, op=message(f"op_{check.op}", lang), required=required)
 
     def gap_text(self, check: Check, lang: Lang) -> str | None:
         """The smallest change that would pass a failed numeric test, or None."""
@@ -119,11 +92,7 @@ class Presenter:
             return None
         question = self.questions[check.subject]
         amount = format_value(question, check.gap.amount, lang)
-        if lang == "zh":
-            verb = "减少" if check.gap.direction == "decrease" else "增加"
-            return f"需{verb}{'超过' if check.gap.strict else ''}{amount}即可符合"
-        verb = "less" if check.gap.direction == "decrease" else "more"
-        return f"{'more than ' if check.gap.strict else ''}{amount} {verb} would qualify"
+        return message(f"gap_{check.gap.direction}{'_strict' if check.gap.strict else ''}", lang, amount=amount)
 
     def _text(self, check: Check, lang: Lang) -> str:
         # Keyed by what the text depends on (not the actual value), so it is rendered once.
@@ -183,21 +152,20 @@ class Presenter:
         """Where a material or office comes from, as the user is told."""
         if basis.kind == "plan":
             return {"kind": "plan", "article": basis.article,
-                    "text": f"方案第{basis.article}条" if lang == "zh" else f"the plan, article {basis.article}"}
+                    "text": message("basis_plan_text", lang, article=basis.article)}
         if basis.kind == "public":
             return self.source_dict(basis.source or "", lang)
-        return {"kind": "common", "text": "常见要求，请向承办部门确认" if lang == "zh"
-                else "commonly required: confirm with the department"}
+        return {"kind": "common", "text": message("basis_common_text", lang)}
 
     def source_dict(self, source_id: str, lang: Lang) -> dict[str, Any]:
         """A public source with its confidence."""
         source = self.catalog.sources[source_id]
-        return {"kind": "public", "id": source.id, "title": source.title, "date": source.date,
+        return {"kind": "public", "id": source.id, "title": source.title, "title_en": source.title_en,
+                "date": source.date,
                 "confidence": source.confidence, "says": source.says.get(lang),
                 "not_a_qingyang_rule": source.not_a_qingyang_rule,
-                "text": (f"公开资料：{source.title}（可信度{source.confidence}），请向承办部门确认" if lang == "zh"
-                         else f"public source: {source.title} (confidence {source.confidence}); "
-                              "confirm with the department")}
+                "text": message("basis_public_text", lang, confidence=source.confidence,
+                                title=source.title_en if lang == "en" and source.title_en else source.title)}
 
     def office_dict(self, office_id: str, lang: Lang) -> dict[str, Any]:
         office = self.catalog.offices[office_id]
@@ -215,16 +183,11 @@ class Presenter:
         limit = rule.spec.time_limit
         if limit is None:
             return None
-        unit = _pick(_UNITS[limit.unit], lang)
-        committed = format_number(limit.committed)
-        before = format_number(limit.before) if limit.before else None
-        if lang == "zh":
-            text = f"全区承诺：平均不超过{committed}{unit}" if limit.district_average else f"承诺{committed}{unit}"
-            text += f"（原{before}{unit}）" if before else ""
-        else:
-            text = (f"District-wide commitment: {committed} {unit} or less on average" if limit.district_average
-                    else f"{committed} {unit} committed")
-            text += f" (previously {before})" if before else ""
+        unit = message(f"unit_{limit.unit}", lang)
+        text = message("limit_district_average" if limit.district_average else "limit_committed", lang,
+                       n=format_number(limit.committed), unit=unit)
+        if limit.before:
+            text += message("limit_before", lang, before=format_number(limit.before), unit=unit)
         return {"committed": limit.committed, "before": limit.before, "unit": limit.unit,
                 "district_average": limit.district_average, "text": text,
                 "note": limit.note.get(lang) if limit.note else None}
@@ -244,7 +207,7 @@ class Presenter:
             "target_passed": target_passed(finding.rule, as_of),
             "nature_text": nature_text(finding.rule, as_of, lang),
             "status": finding.status,
-            "status_text": _pick(STATUS_LABEL[finding.status], lang),
+            "status_text": message(f"status_label_{finding.status}", lang),
             "conditions": self.check_dict(finding.check, lang, memo),
             "missing": [self.question_ref(path, lang) for path in finding.missing],
             "failing": [self.failing_dict(check, lang) for check in finding.failing],
@@ -316,15 +279,26 @@ class Presenter:
                                               "term": question.term}
         return ref
 
-    def assessment_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def arrangement(self, assessment: Assessment, topics: Iterable[str] | None = None) -> Arrangement:
+        """The findings arranged for the topics asked about (none: those whose questions were answered)."""
+        chosen = arranger(self.rulebase)
+        return chosen.arrange(chosen.items_of(assessment),
+                              topics_in_play(topics or (), assessment.answers, self.rulebase.questions))
+
+    def answer_dict(self, answer: Arrangement, lang: Lang) -> dict[str, Any]:
+        """The document's `answer`: what applies for the topics, ranked; what "可以享受 (N)" counts."""
+        return dict(answer.as_dict(), text=answer_heading(answer, lang))
+
+    def assessment_dict(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None
+                        ) -> dict[str, Any]:
         """The whole assessment as the JSON document of the API and the CLI."""
         memo: dict[int, dict[str, Any]] = {}
-        document = self._document_head(assessment, lang)
+        document = self._document_head(assessment, lang, topics)
         document["findings"] = [self.finding_dict(finding, lang, assessment.as_of, memo)
                                 for finding in assessment.findings]
         return document
 
-    def assessment_json(self, assessment: Assessment, lang: Lang) -> bytes:
+    def assessment_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
         """assessment_dict() encoded as UTF-8 JSON, the same document once parsed (a test checks it).
 
         The API's hot path: each finding's static part (texts, quote, offices, materials) is
@@ -333,7 +307,7 @@ class Presenter:
         memo: dict[int, dict[str, Any]] = {}
         as_of = assessment.as_of
         findings = b",".join(self._rendered_finding(finding, lang, as_of, memo) for finding in assessment.findings)
-        return orjson.dumps(self._document_head(assessment, lang))[:-1] + b',"findings":[' + findings + b"]}"
+        return orjson.dumps(self._document_head(assessment, lang, topics))[:-1] + b',"findings":[' + findings + b"]}"
 
     def _rendered_finding(self, finding: Finding, lang: Lang, as_of: date,
                           memo: dict[int, dict[str, Any]]) -> bytes:
@@ -356,15 +330,17 @@ class Presenter:
             _keep(finding, key, rendered)
         return rendered
 
-    def _document_head(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def _document_head(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None) -> dict[str, Any]:
         """Everything of the document but the findings."""
         counts = _counts(assessment)
+        answer = self.arrangement(assessment, topics)
         return {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(assessment.as_of),
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
             "counts": counts,
+            "answer": self.answer_dict(answer, lang),
             "questions_to_settle": [
                 dict(self.question_ref(path, lang), settles=rules)
                 for path, rules in assessment.questions_to_settle()
@@ -372,12 +348,12 @@ class Presenter:
             "checklist": [
                 dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
                      alternatives=[self.material_dict(other, lang) for other in item.alternatives])
-                for item in assessment.checklist
+                for item in build_checklist(assessment.findings, self.catalog, answer)
             ],
             "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
             "size_by_standard": self.size_dict(assessment.size_by_standard, lang),
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
-            "disclaimer": _pick(DISCLAIMER, lang),
+            "disclaimer": message("disclaimer", lang),
         }
 
     def size_dict(self, size: str | None, lang: Lang) -> dict[str, Any] | None:
@@ -386,8 +362,7 @@ class Presenter:
             return None
         text = format_value(self.questions["enterprise.size"], size, lang)
         return {"size": size, "size_text": text, "decides": False,
-                "text": (f"按国家划型标准推算为{text}企业（仅供核对，以您填写的企业规模为准）" if lang == "zh" else
-                         f"{text} by the national size standard (for checking; the size you declare is used)"),
+                "text": message("size_by_standard", lang, size=text),
                 "source": self.source_dict("sme-classification-2011", lang)}
 
     def inferred_dict(self, item: Inferred, lang: Lang) -> dict[str, Any]:
@@ -396,9 +371,9 @@ class Presenter:
         return dict(self.question_ref(item.field, lang), value=item.value,
                     value_text=format_value(self.questions[item.field], item.value, lang),
                     concept=item.concept, basis=concept.basis.get(lang),
-                    text=_pick(INFERRED_LABEL, lang))
+                    text=message("inferred_label", lang))
 
-    def compact_json(self, assessment: Assessment, lang: Lang) -> bytes:
+    def compact_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
         """The assessment without texts, for systems that cache the provisions and questions (UTF-8 JSON).
 
         Each finding gives its status, the questions that would settle it and the failed tests with
@@ -408,6 +383,7 @@ class Presenter:
         as_of = assessment.as_of
         findings = b",".join([self._compact_finding(finding, as_of) for finding in assessment.findings])
         counts = _counts(assessment)
+        answer = self.arrangement(assessment, topics)
         head = {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(as_of),
@@ -415,20 +391,22 @@ class Presenter:
             "lang": lang,
             "view": "compact",
             "counts": counts,
+            "answer": self.answer_dict(answer, lang),
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
-                          for item in assessment.checklist],
+                          for item in build_checklist(assessment.findings, self.catalog, answer)],
             "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
             "size_by_standard": assessment.size_by_standard,
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
-            "disclaimer": _pick(DISCLAIMER, lang),
+            "disclaimer": message("disclaimer", lang),
         }
         return orjson.dumps(head)[:-1] + b',"findings":[' + findings + b"]}"
 
-    def compact_dict(self, assessment: Assessment, lang: Lang) -> dict[str, Any]:
+    def compact_dict(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None
+                     ) -> dict[str, Any]:
         """compact_json() as a dict."""
-        return orjson.loads(self.compact_json(assessment, lang))  # type: ignore[no-any-return]
+        return orjson.loads(self.compact_json(assessment, lang, topics))  # type: ignore[no-any-return]
 
 
 def _counts(assessment: Assessment) -> dict[str, int]:

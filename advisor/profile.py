@@ -7,11 +7,12 @@ and English; a credit code with a bad check character is only a warning.
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, create_model, field_validator
 
 from . import creditcode
+from .messages import message, message_text
 from .questions import Question, QuestionCatalog, load_questions
 from .text import Text
 
@@ -34,9 +35,11 @@ def _credit_code(value: Any) -> str:
         raise ValueError("credit_code")
     # A control character or a lone surrogate cannot be shown in a message (nor stored): name it, never echo it.
     if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
-        raise ValueError("credit_code:含有不允许的控制字符|contains a character that is not allowed")
+        text = message_text("text_control_character")
+        raise ValueError(f"credit_code:{text.zh}|{text.en}")
     if len(value) > MAX_TEXT:
-        raise ValueError(f"credit_code:应为18位，实际{len(value)}位|must be 18 characters, got {len(value)}")
+        text = message_text("credit_code_length", n=len(value))
+        raise ValueError(f"credit_code:{text.zh}|{text.en}")
     code = creditcode.normalise(value)
     problem = creditcode.format_error(code)
     if problem:
@@ -53,6 +56,11 @@ def _round_number(value: Any) -> Any:
     return round(value, NUMBER_DECIMALS) if isinstance(value, float) else value
 
 
+def integral(value: Any) -> Any:
+    """2.0 as 2: an integer as JSON (and JSON Schema) has it; 2.5 stays for the int check to refuse."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _annotation(question: Question) -> Any:
     if question.type == "bool":
         return bool | None
@@ -62,7 +70,9 @@ def _annotation(question: Question) -> Any:
         return int | None
     if question.type == "number":
         return float | None
-    return str | None
+    # What _credit_code accepts, said for the JSON Schema (_credit_code checks it, with a message per fault).
+    return Annotated[str, WithJsonSchema({"type": "string", "pattern": creditcode.PATTERN,
+                                          "maxLength": MAX_TEXT})] | None
 
 
 def _field(question: Question) -> Any:
@@ -84,6 +94,10 @@ def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
             if question.type == "credit_code":
                 validators[f"_check_{question.id}"] = field_validator(question.id, mode="before")(
                     classmethod(lambda cls, value: None if value is None else _credit_code(value))
+                )
+            elif question.type == "integer":
+                validators[f"_integral_{question.id}"] = field_validator(question.id, mode="before")(
+                    classmethod(lambda cls, value: integral(value))
                 )
             elif question.type == "number":
                 validators[f"_round_{question.id}"] = field_validator(question.id, mode="after")(
@@ -128,23 +142,13 @@ class ProfileError(ValueError):
         self.issues = issues
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "bool_type": ("应为“是”或“否”", "must be yes or no (true/false)"),
-    "bool_parsing": ("应为“是”或“否”", "must be yes or no (true/false)"),
-    "int_type": ("应为整数", "must be a whole number"),
-    "int_parsing": ("应为整数", "must be a whole number"),
-    "int_from_float": ("应为整数", "must be a whole number"),
-    "float_type": ("应为数字", "must be a number"),
-    "float_parsing": ("应为数字", "must be a number"),
-    "finite_number": ("应为有限的数字", "must be a finite number"),
-    "greater_than_equal": ("不能小于{ge}", "must be at least {ge}"),
-    "less_than_equal": ("不能大于{le}", "must be at most {le}"),
-    "literal_error": ("不是可选的值，可选：{expected}", "is not one of the allowed values: {expected}"),
-    "extra_forbidden": ("不是可识别的字段", "is not a known field"),
-    "model_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "model_attributes_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "dict_type": ("应为一组字段（对象）", "must be an object of fields"),
-    "string_type": ("应为文本", "must be text"),
+# pydantic's error type -> the message catalog's key (advisor/messages.py)
+_MESSAGES: dict[str, str] = {
+    "bool_type": "field_bool", "bool_parsing": "field_bool", "int_type": "field_int", "int_parsing": "field_int",
+    "int_from_float": "field_int", "float_type": "field_number", "float_parsing": "field_number",
+    "finite_number": "field_finite", "greater_than_equal": "field_min", "less_than_equal": "field_max",
+    "literal_error": "field_choice", "extra_forbidden": "field_unknown", "model_type": "field_object",
+    "model_attributes_type": "field_object", "dict_type": "field_object", "string_type": "field_text",
 }
 
 
@@ -161,21 +165,27 @@ def _issue(item: Any) -> FieldIssue:
     ctx = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
     if kind == "value_error" and "credit_code" in str(ctx.get("error", "")):
         zh, _, en = str(ctx["error"]).partition("credit_code:")[2].partition("|")
-        return FieldIssue(path, Text(zh=f"统一社会信用代码格式错误：{zh}", en=f"malformed credit code: {en}"))
-    zh, en = _MESSAGES.get(kind, ("取值无效", item["msg"]))
+        return FieldIssue(path, Text(zh=message("credit_code_malformed", "zh", problem=zh),
+                                     en=message("credit_code_malformed", "en", problem=en)))
+    key = _MESSAGES.get(kind)
+    if key is None:
+        return FieldIssue(path, message_text("field_invalid", detail=item["msg"]))
     try:
-        return FieldIssue(path, Text(zh=zh.format(**ctx), en=en.format(**ctx)))
+        return FieldIssue(path, message_text(key, **ctx))
     except KeyError:
-        return FieldIssue(path, Text(zh=zh, en=en))
+        return FieldIssue(path, message_text("field_invalid", detail=item["msg"]))
 
 
-def parse_profile(data: Any) -> BaseModel:
-    """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field."""
+def parse_profile(data: Any, strict: bool = False) -> BaseModel:
+    """Validate raw profile data (a dict from JSON or a form); raise ProfileError naming each bad field.
+
+    `strict` takes JSON as the Profile's JSON Schema describes it: true/false only for a yes/no field and
+    numbers only for a number (a form or a registry sends text: "是", "1200").
+    """
     if not isinstance(data, dict):
-        message = Text(zh="档案应为一组字段（对象）", en="the profile must be an object")
-        raise ProfileError([FieldIssue("(profile)", message)])
+        raise ProfileError([FieldIssue("(profile)", message_text("profile_object"))])
     try:
-        return profile_model().model_validate(data)
+        return profile_model().model_validate(data, strict=strict)
     except ValidationError as error:
         raise ProfileError([_issue(item) for item in error.errors()]) from error
 
@@ -187,20 +197,19 @@ def profile_warnings(profile: BaseModel) -> list[FieldIssue]:
     code = getattr(enterprise, "credit_code", None) if enterprise else None
     if code and not creditcode.checksum_ok(code):
         expected = creditcode.check_character(code)
-        warnings.append(FieldIssue(
-            "enterprise.credit_code",
-            Text(zh=f"校验码不符（按GB 32100应为{expected}），请核对；部分早期试点代码属此情况，可继续使用。",
-                 en=f"the check character does not match (GB 32100 gives {expected}); please check it. "
-                    "Some early pilot codes fail the checksum, so you may go on."),
-            level="warning",
-        ))
+        warnings.append(FieldIssue("enterprise.credit_code", message_text("credit_code_checksum", expected=expected),
+                                   level="warning"))
     return warnings
 
 
 def answers(profile: BaseModel) -> dict[str, Any]:
-    """The answered fields as {dotted path: value}; unanswered fields are absent."""
+    """The facts every part of the advisor reads: the answered fields as {dotted path: value}, in the
+    model's order; unanswered fields are absent. The one place a profile becomes facts."""
     flat: dict[str, Any] = {}
-    for section, values in profile.model_dump(exclude_none=True).items():
-        for name, value in values.items():
-            flat[f"{section}.{name}"] = value
+    # The validated values as the model holds them (what model_dump(exclude_none=True) gives, faster).
+    for section, values in profile.__dict__.items():
+        if values is not None:
+            for name, value in values.__dict__.items():
+                if value is not None:
+                    flat[f"{section}.{name}"] = value
     return flat

@@ -616,19 +616,18 @@ def load_rulebase() -> RuleBase:
     return rulebase
 
 
+def fields_read(condition: Condition, rulebase: RuleBase) -> set[str]:
+    """Every profile field a condition reads, directly or through the concepts it uses."""
+    found = fields_of(condition)
+    for name in concepts_of(condition):
+        found |= fields_read(rulebase.concepts[name].condition, rulebase)
+    return found
+
+
 def fields_used(rulebase: RuleBase) -> dict[str, set[str]]:
     """For each profile field, the rules whose outcome it can change (directly or via concepts)."""
-    concept_fields: dict[str, set[str]] = {}
-    for concept in sorted(rulebase.concepts.values(), key=lambda c: c.layer):
-        deps = fields_of(concept.condition)
-        for name in concepts_of(concept.condition):
-            deps |= concept_fields[name]
-        concept_fields[concept.id] = deps
     used: dict[str, set[str]] = {}
     for rule in rulebase.rules.values():
-        deps = fields_of(rule.condition)
-        for name in concepts_of(rule.condition):
-            deps |= concept_fields[name]
-        for path in deps:
+        for path in fields_read(rule.condition, rulebase):
             used.setdefault(path, set()).add(rule.id)
     return used

@@ -38,9 +38,10 @@ def _floor(runs: list[http.HttpRun]) -> float | None:
 
 
 def _shares(runs: list[http.HttpRun]) -> dict[str, float]:
-    """Each run's requests per second as a share of the floor's."""
+    """Each run's requests per second as a share of the floor's (same connections as the floor's)."""
     floor = _floor(runs)
-    return {r.name: r.requests_per_s / floor for r in runs if floor and r.requests_per_s}
+    return {r.name: r.requests_per_s / floor for r in runs
+            if floor and r.requests_per_s and r.name != http.ONE_CLIENT}
 
 
 def _http_rows(runs: list[http.HttpRun]) -> list[list[str]]:
@@ -58,7 +59,8 @@ def _http_rows(runs: list[http.HttpRun]) -> list[list[str]]:
             keyed = (run.requests_per_s or 0) / rates["compact"]  # type: ignore[operator]
             goal, met = f"within {KEYED_WITHIN:.0%} of compact (is {keyed:.0%})", keyed >= 1 - KEYED_WITHIN
         what = {"floor": "bare FastAPI JSON endpoint",
-                "engine only": "floor + profile validation + durable-rules, nothing explained (the ceiling)"
+                "engine only": "floor + profile validation + durable-rules, nothing explained (the ceiling)",
+                http.ONE_CLIENT: "POST /api/v1/assessments, 1 connection"
                 }.get(run.name, "POST /api/v1/assessments")
         rows.append([f"(d) HTTP {run.name}", f"{what}: req/s; p50, p99 ms (wrk shares the cores)",
                      f"{_fmt(run.requests_per_s, 0)}; p50 {_fmt(run.p50_ms, 2)}", _fmt(run.p99_ms, 2), "",

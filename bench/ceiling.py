@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from advisor.assess import Advisor
-from advisor.profile import parse_profile
+from advisor.profile import answers, parse_profile
 
 from .floor import FloorRequest
 
@@ -21,6 +21,4 @@ advisor = Advisor()
 @app.post("/api/v1/assessments")
 async def create_assessment(body: FloorRequest) -> dict[str, Any]:
     """The rules durable-rules fired for the profile, and nothing else."""
-    profile = parse_profile(body.profile)
-    nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-    return {"fired": sorted(advisor.engine.evaluate(nested).fired)}
+    return {"fired": sorted(advisor.engine.evaluate(answers(parse_profile(body.profile))).fired)}

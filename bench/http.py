@@ -3,7 +3,8 @@
 The floor (bench/floor.py) is a bare FastAPI endpoint that parses the same JSON body and returns a
 small document, under the same uvicorn settings (2 workers, uvloop/httptools, no access log) and the
 same wrk load, taking turns with the advisor's loads: the compact view, the compact view with a partner
-key (checked from the cache, counted and rate-limited) and the full document with gzip accepted. Beside
+key (checked from the cache, counted and rate-limited), the full document with gzip accepted, and the
+compact view from one client at a time (its latency: nothing to share the engine with). Beside
 them, the ceiling (bench/ceiling.py): the floor's endpoint that also validates the profile and runs
 durable-rules on it, which every view must do before explaining anything. wrk runs on the same
 machine, sharing the cores with the servers.
@@ -35,6 +36,7 @@ DURATION_S = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))
 WORKERS = "2"
 CONNECTIONS = 32
+ONE_CLIENT = "compact, one client"
 # High enough never to refuse the load, so the limiter's cost is measured without its 429s.
 UNLIMITED = "1000000000/minute"
 
@@ -54,11 +56,12 @@ class HttpRun:
 
 @dataclass(frozen=True)
 class Load:
-    """One wrk load: a name, the request body's view and extra headers."""
+    """One wrk load: a name, the request body's view, extra headers and wrk's connections."""
 
     name: str
     view: str
     headers: dict[str, str]
+    connections: int = CONNECTIONS
 
 
 def _free_port() -> int:
@@ -123,7 +126,8 @@ def _wrk(wrk: str, work_dir: Path, url: str, load: Load, seed: int) -> HttpRun:
                       + "  index = (index or offset or 0) % #bodies + 1\n"
                       + "  return wrk.format(nil, nil, nil, bodies[index])\nend\n",
                       encoding="utf-8")
-    command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
+    threads = min(2, load.connections)
+    command = [wrk, f"-t{threads}", f"-c{load.connections}", f"-d{DURATION_S}s", "--latency", "-s", str(script), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
@@ -176,7 +180,9 @@ def run(work_dir: Path) -> list[HttpRun]:
     loads = [(floor_port, Load("floor", "compact", {})), (ceiling_port, Load("engine only", "compact", {})),
              (advisor_port, Load("compact", "compact", {})),
              (advisor_port, Load("compact, keyed", "compact", {"X-API-Key": key})),
-             (advisor_port, Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"}))]
+             (advisor_port, Load("full, gzip accepted", "full", {"Accept-Encoding": "gzip"})),
+             # One client at a time: a request's own latency, with nothing to decide it together with.
+             (advisor_port, Load(ONE_CLIENT, "compact", {}, connections=1))]
     servers = [subprocess.Popen(command, cwd=ROOT, start_new_session=True, env=env) for command in commands.values()]
     try:
         for port in commands:

@@ -6,15 +6,24 @@ derived like the compiled rulesets do: true when their condition holds, false wh
 negation holds, absent otherwise, in layer order.
 """
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
-from advisor.conditions import ANSWERED, COMPARE, AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
+from advisor.conditions import ANSWERED, AllOf, AnyOf, ConceptTest, Condition, FieldTest, negate
 from advisor.rulebase import RuleBase
 
 Answers = dict[str, Any]
 Concepts = dict[str, bool]
 Test = Callable[[Answers, Concepts], bool]
+
+# What each operator means on an answered field, written apart from the advisor's evaluator on purpose.
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "neq": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt,
+    "gte": operator.ge, "in": lambda actual, allowed: actual in allowed,
+    "answered": lambda actual, wanted: (actual is not None) == wanted,  # called on None too
+}
+
 
 def compile_condition(condition: Condition) -> Test:
     """A closure (answers, concepts) -> bool for one condition; missing means false."""

@@ -36,14 +36,9 @@ def _summary(samples_ns: list[int]) -> tuple[float, float]:
     return statistics.median(ordered) / 1e6, p99 / 1e6
 
 
-def _prepared(advisor: Advisor, count: int, seed: int) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    """(raw profile, nested answers as the engine takes them, flat answers) for `count` profiles."""
-    out = []
-    for raw in ProfileFactory(advisor.rulebase, seed).profiles(count):
-        profile = parse_profile(raw)
-        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-        out.append((raw, nested, answers(profile)))
-    return out
+def _prepared(advisor: Advisor, count: int, seed: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(raw profile, its flat answers as the engine and the reference take them) for `count` profiles."""
+    return [(raw, answers(parse_profile(raw))) for raw in ProfileFactory(advisor.rulebase, seed).profiles(count)]
 
 
 def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
@@ -56,15 +51,15 @@ def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
     presenter = Presenter(advisor.rulebase)
     reference = Reference(advisor.rulebase)
     profiles = _prepared(advisor, count, seed)
-    for _, nested, flat in profiles[:200]:  # warm-up
-        advisor.engine.evaluate(nested)
+    for _, flat in profiles[:200]:  # warm-up
+        advisor.engine.evaluate(flat)
         reference.evaluate(flat)
     gc.freeze()  # as the server does after start-up: long-lived objects out of the collector's way
     clock = time.perf_counter_ns
     engine_ns, reference_ns = [], []
-    for raw, nested, flat in profiles:
+    for raw, flat in profiles:
         start = clock()
-        fired = advisor.engine.evaluate(nested).fired
+        fired = advisor.engine.evaluate(flat).fired
         middle = clock()
         eligible = reference.evaluate(flat)
         end = clock()
@@ -82,7 +77,7 @@ def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
                   advisor.assess_data(raw), "zh")}
     measured: dict[str, list[int]] = {name: [] for name in stages}
     reference_full_ns = []
-    for raw, _, _ in profiles:
+    for raw, _ in profiles:
         for name, stage in stages.items():
             start = clock()
             stage(raw)

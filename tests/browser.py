@@ -66,3 +66,12 @@ def pdf_pages(page: Any) -> int:
 
     page.emulate_media(media="print")
     return len(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages)
+
+
+def pdf_page_lines(page: Any) -> list[int]:
+    """The lines of text on each A4 page the page prints on (a page holding one line is a defect)."""
+    from pypdf import PdfReader
+
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    return [len([line for line in (pdf.extract_text() or "").splitlines() if line.strip()]) for pdf in reader.pages]

@@ -6,7 +6,7 @@ from advisor.assess import Advisor
 from advisor.present import Presenter
 from advisor.rulebase import RuleBase, load_rulebase
 
-pytest_plugins = ["tests.clocks"]  # the clock fixtures: moment, process_zone
+pytest_plugins = ["tests.clocks", "tests.web.partner"]  # the clock fixtures; the server the API clients use
 
 
 @pytest.fixture(scope="session")

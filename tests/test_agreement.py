@@ -1,8 +1,12 @@
 """durable-rules and the explainer must agree: the engine's fired set is the explainer's eligible set."""
 
-from advisor.assess import Advisor
+import asyncio
+
+import pytest
+
+from advisor.assess import Advisor, DisagreementError
 from advisor.explainer import Explainer
-from advisor.profile import parse_profile
+from advisor.profile import answers, parse_profile
 from advisor.rulebase import RuleBase
 from advisor.synth import ProfileFactory
 
@@ -12,10 +16,8 @@ def test_engine_and_explainer_agree_on_10000_generated_profiles(advisor: Advisor
     factory = ProfileFactory(rulebase, seed=20201123)
     ever_eligible: set[str] = set()
     for raw in factory.profiles(10_000):
-        profile = parse_profile(raw)
-        nested = {section: values for section, values in profile.model_dump(exclude_none=True).items() if values}
-        flat = {f"{s}.{n}": v for s, values in nested.items() for n, v in values.items()}
-        result = advisor.engine.evaluate(nested)
+        flat = answers(parse_profile(raw))
+        result = advisor.engine.evaluate(flat)
         concepts = explainer.concepts(flat)
         eligible = {rule_id for rule_id in rulebase.rules if explainer.rule(rule_id, flat, concepts).result is True}
         assert result.fired == eligible, raw
@@ -23,3 +25,18 @@ def test_engine_and_explainer_agree_on_10000_generated_profiles(advisor: Advisor
         ever_eligible |= eligible
     # the sample exercises the rule base: nearly every rule fires somewhere in it
     assert len(ever_eligible) >= 0.9 * len(rulebase.rules)
+
+
+def test_a_disagreement_raises_instead_of_advising(rulebase: RuleBase) -> None:
+    # An explainer that evaluates one rule with another rule's condition: the engine disagrees with it.
+    advisor = Advisor(rulebase)
+    profile = {"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
+                           "floor_area_m2": 1200}}
+    eligible = {f.rule.id for f in advisor.assess_data(profile).findings if f.status == "eligible"}
+    wrong, right = "joint-acceptance-small-industrial", next(r for r in rulebase.rules if r not in eligible)
+    advisor = Advisor(rulebase, memo_size=1)
+    advisor.explainer._rules[wrong] = advisor.explainer._rules[right]
+    with pytest.raises(DisagreementError, match=wrong):
+        advisor.assess_data(profile)
+    with pytest.raises(DisagreementError, match=wrong):
+        asyncio.run(advisor.assess_data_async(profile))

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from web.pages.strings import STRINGS
+from advisor.messages import load_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = re.compile(r'audit\.record\([^,]+,\s*(?:"(\w+)"(?:\s+if\s+\w+\s+else\s+"(\w+)")?)')
@@ -16,5 +16,6 @@ def test_each_recorded_action_has_a_label_in_both_languages() -> None:
             actions.update(name for name in match.groups() if name)
     assert {"login", "export", "staff_activate", "staff_deactivate", "apikey_revoke"} <= actions  # the scan works
     for action in actions:
-        zh, en = STRINGS[f"audit_{action}"]
+        entry = load_messages()[f"audit_{action}"]
+        zh, en = entry.zh, entry.en
         assert re.search(r"[\u4e00-\u9fff]", zh) and en and en != action

@@ -3,17 +3,15 @@
 import io
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from advisor.cli import main
+from tests.servers import advisor_serve, clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,12 +140,6 @@ def test_quiet_on_ctrl_c(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     assert capsys.readouterr() == ("", "")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_api_keys_from_the_command_line(tmp_path: Path) -> None:
     env = {"ADVISOR_DATABASE_URL": f"sqlite:///{tmp_path / 'advisor.db'}", "ADVISOR_DATA_DIR": str(tmp_path)}
     created = advisor("apikey", "create", "蓉易享", env=env)
@@ -159,23 +151,11 @@ def test_api_keys_from_the_command_line(tmp_path: Path) -> None:
     assert [(row["name"], row["revoked_at"]) for row in listing] == [("蓉易享", None)]
     assert key.startswith(listing[0]["prefix"]) and key not in json.dumps(listing)
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(port),
-                               "--log-level", "warning"], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env={**os.environ, **env, "ADVISOR_API_KEYS_REQUIRED": "true"})
-    url = f"http://127.0.0.1:{port}/api/v1/questions"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    serve_env = clean_env(**env, ADVISOR_API_KEYS_REQUIRED="true")
+    with advisor_serve(serve_env, tmp_path / "serve.log", "--log-level", "warning", cwd=tmp_path) as server:
+        url = f"{server.url}/api/v1/questions"
         assert httpx.get(url, timeout=10).status_code == 401
         assert httpx.get(url, headers={"x-api-key": key}, timeout=10).status_code == 200
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
 
     revoked = advisor("apikey", "revoke", str(listing[0]["id"]), env=env)
     assert revoked.returncode == 0

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from advisor.assess import Advisor
-from advisor.currency import TARGET_PASSED, age_years
+from advisor.currency import age_years
+from advisor.messages import message_text
 from advisor.present import Presenter
 from advisor.textreport import render_text
 
@@ -37,8 +38,8 @@ def test_the_same_target_is_marked_past_its_date_in_2026(advisor: Advisor, prese
         document = presenter.assessment_dict(advisor.assess_data(START_UP, date(2026, 11, 28)), lang)
         start = _finding(document, "startup-half-working-day")
         assert start["target_passed"] is True
-        assert start["nature_text"] == TARGET_PASSED.get(lang)
-    assert TARGET_PASSED.zh == "方案所定目标期限已过，现行做法以承办部门为准"
+        assert start["nature_text"] == message_text("nature_target_passed").get(lang)
+    assert message_text("nature_target_passed").zh == "方案所定目标期限已过，现行做法以承办部门为准"
     assert document["plan"]["age_years"] == 6
 
 
@@ -95,7 +96,7 @@ def test_the_text_report_opens_with_the_notice_and_marks_each_finding(advisor: A
         assert "青委办字〔2020〕55号" in head and "2020-11-23" in head and LATER_PLANS[lang] in head
         start_line = next(line for line in text.splitlines() if ("（九）" in line and "0.5" in line)
                           or "half a working day" in line)
-        assert TARGET_PASSED.get(lang) in start_line
+        assert message_text("nature_target_passed").get(lang) in start_line
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

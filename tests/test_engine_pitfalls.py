@@ -1,5 +1,6 @@
 """Each durable-rules pitfall from the research notes, with a test that fails without its defence."""
 
+import itertools
 import json
 import threading
 from typing import Any
@@ -20,18 +21,20 @@ from advisor.conditions import AllOf, FieldTest
 from advisor.engine import Engine, EngineError, _Ruleset
 from advisor.rulebase import RuleBase
 
-SMALL_WAREHOUSE = {"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
-                               "floor_area_m2": 1200.0}}
+SMALL_WAREHOUSE = {"project.in_qingyang": True, "project.funding": "enterprise", "project.type": "warehouse",
+                   "project.low_risk": True, "project.floor_area_m2": 1200.0}  # flat answers, as profile.answers()
 
 
-def test_no_derived_fact_leaks_from_one_profile_into_the_next(advisor: Advisor) -> None:
+def test_no_fact_stays_behind_from_one_profile_into_the_next(advisor: Advisor) -> None:
     first = advisor.engine.evaluate(SMALL_WAREHOUSE)
     assert "joint-acceptance-small-industrial" in first.fired
     after = advisor.engine.evaluate({})
     assert after.fired == frozenset() and after.concepts == {}
+    # the same facts again in the same session: retracted, so not refused as already seen
+    assert advisor.engine.evaluate(SMALL_WAREHOUSE) == advisor.engine.evaluate(SMALL_WAREHOUSE) == first
 
 
-def test_sessions_are_deleted_so_the_1024_session_limit_is_never_reached(advisor: Advisor) -> None:
+def test_the_1024_session_limit_is_never_reached(advisor: Advisor) -> None:
     for _ in range(1500):
         advisor.engine.evaluate(SMALL_WAREHOUSE)
 
@@ -65,23 +68,27 @@ def _many_rules(count: int) -> CompiledRuleset:
 
 
 def test_too_many_matching_tests_raise_instead_of_silently_firing_nothing() -> None:
-    ruleset = _Ruleset(_many_rules(80))
-    fact = json.dumps([{"sid": "limit1", "id": "0", "kind": "profile", "a": {"x": 100}}])
+    ruleset = _Ruleset(_many_rules(80), (f"limit{number}" for number in itertools.count()))
+
+    def fact(x: int) -> str:
+        return json.dumps([{"sid": ruleset.sid, "id": "0", "kind": "profile", "a": {"x": x}}])
+
+    assert len(ruleset.run(fact(2), 1)[0]) == 4  # the anchor and r0..r2: the session now exists
     with pytest.raises(EngineError, match="303"):
-        ruleset.run("limit1", fact, 1)
-    # the failed session was cleaned up: the same ruleset still evaluates a smaller match
-    fired = ruleset.run("limit2", json.dumps([{"sid": "limit2", "id": "0", "kind": "profile", "a": {"x": 3}}]), 1)
-    assert len(fired[0]) == 5  # the anchor and r0..r3
+        ruleset.run(fact(100), 1)
+    # the failed session was deleted and a fresh one named: the ruleset still evaluates a smaller match
+    assert ruleset.sid == "limit1"
+    assert len(ruleset.run(fact(3), 1)[0]) == 5  # the anchor and r0..r3
 
 
 def test_a_block_evaluated_in_one_session_gives_each_profile_its_own_answer(advisor: Advisor,
                                                                             rulebase: RuleBase) -> None:
-    from advisor.profile import parse_profile
+    from advisor.profile import answers, parse_profile
     from advisor.synth import ProfileFactory
 
     raw = list(ProfileFactory(rulebase, seed=7).profiles(300))
-    block = [{s: v for s, v in parse_profile(r).model_dump(exclude_none=True).items() if v} for r in raw]
-    assert advisor.engine.evaluate_many(block) == [advisor.engine.evaluate(nested) for nested in block]
+    block = [answers(parse_profile(r)) for r in raw]
+    assert advisor.engine.evaluate_many(block) == [advisor.engine.evaluate(facts) for facts in block]
     assert advisor.engine.evaluate_many([]) == []  # an empty session would crash the engine
 
 
@@ -101,22 +108,24 @@ def test_the_rule_base_rulesets_stay_under_the_engine_limit_for_a_profile_meetin
 
 def test_values_of_the_wrong_type_never_reach_the_engine(advisor: Advisor) -> None:
     with pytest.raises(EngineError):
-        advisor.engine.evaluate({"project": {"floor_area_m2": float("inf")}})
+        advisor.engine.evaluate({"project.floor_area_m2": float("inf")})
     with pytest.raises(EngineError):
-        advisor.engine.evaluate({"project": {"floor_area_m2": 1e-05}})
+        advisor.engine.evaluate({"project.floor_area_m2": 1e-05})
     with pytest.raises(EngineError):
-        advisor.engine.evaluate({"project": {"floor_area_m2": [1200]}})
+        advisor.engine.evaluate({"project.floor_area_m2": [1200]})
 
 
 def test_a_number_sent_as_text_is_compared_as_a_number(advisor: Advisor) -> None:
     # As a string, "900" >= "1500" would compare as text; the profile converts it first.
-    profile = {"project": {**SMALL_WAREHOUSE["project"], "floor_area_m2": "900"}}
+    profile = {"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
+                           "floor_area_m2": "900"}}
     [joint] = [f for f in advisor.assess_data(profile).findings if f.rule.id == "joint-acceptance-small-industrial"]
     assert joint.status == "eligible"
 
 
 def test_tiny_numbers_are_accepted_without_exponent_notation(advisor: Advisor) -> None:
-    profile = {"project": {**SMALL_WAREHOUSE["project"], "floor_area_m2": 0.00001}}
+    profile = {"project": {"in_qingyang": True, "funding": "enterprise", "type": "warehouse", "low_risk": True,
+                           "floor_area_m2": 0.00001}}
     assert advisor.assess_data(profile).findings
 
 
@@ -133,7 +142,7 @@ def test_an_error_inside_a_consequence_is_raised_and_the_session_still_deleted(r
     engine = Engine(rulebase)
     engine._concept_set.meaning.pop("social_investment=true")  # the consequence will fail on this name
     with pytest.raises(KeyError):
-        engine.evaluate({"project": {"funding": "enterprise"}})
+        engine.evaluate({"project.funding": "enterprise"})
     for _ in range(1100):  # more than the 1,024 live sessions a ruleset allows: none were left behind
         engine.evaluate({})
 

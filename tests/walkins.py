@@ -1,5 +1,6 @@
-"""The three example walk-ins of the advice issue, as self-check links: the topics they tick and
-their answers (examples/*.json), with the provision a reader of the plan expects first."""
+"""The four example walk-ins of the advice issues (17, 19), as self-check links: the topics they tick and
+their answers (examples/*.json), the provision the ranking puts first, and what must be among the
+first three cards (all of `first_three`, at least one of `first_three_any`)."""
 
 import json
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ class WalkIn:
     name: str
     example: str
     topics: tuple[str, ...]
-    expected_first: str  # the rule a reader of the plan expects at the top
+    expected_first: str  # the rule the ranking puts at the top (README, "How the answer is ranked")
+    first_three: tuple[str, ...] = ()  # each of these is among the first three cards
+    first_three_any: tuple[str, ...] = ()  # at least one of these is among the first three cards
 
     @property
     def profile(self) -> dict:
@@ -34,7 +37,10 @@ class WalkIn:
 
 
 WALK_INS = (
-    WalkIn("warehouse", "warehouse-1200", ("project",), "joint-acceptance-small-industrial"),
-    WalkIn("ip-pledge", "tech-ip-financing", ("finance", "ip", "innovation"), "ip-pledge-loan-interest"),
+    WalkIn("warehouse", "warehouse-1200", ("project",), "list-commitment-80-days",
+           first_three=("simple-low-risk-20-days", "joint-acceptance-small-industrial")),
+    WalkIn("ip-pledge", "tech-ip-financing", ("finance", "ip", "innovation"), "invention-patent-annual-fee-subsidy",
+           first_three_any=("invention-patent-annual-fee-subsidy", "ip-pledge-loan-interest")),
     WalkIn("foreign-staff", "foreign-talent", ("foreign", "talent"), "residence-permit-7-days"),
+    WalkIn("start-up", "startup", ("company",), "address-declaration-registration"),
 )

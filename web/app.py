@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from advisor.assess import Advisor
 from advisor.present import Presenter
 from advisor.settings import UPLOAD_PATH, Settings, read_settings
+from advisor.storage import engine_for
 
 from . import api, health, pages, staff
 from .api.models import WAREHOUSE
@@ -33,6 +34,7 @@ from .problems import install_handlers
 from .ratelimit import ApiRateLimiter, RateLimitHeaders
 from .security_headers import SecurityHeaders
 from .staff.apikeys import flushing, install_key_registry
+from .staff.security import Signer, secret_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Bodies smaller than this go out as they are: compressing them would save too little to pay for itself.
@@ -54,6 +56,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Everything built at start-up (the rule base, the engine, the caches) lives as long as the
     # process: moved out of the collector's way, worst-case pauses shrink (research notes).
     gc.freeze()
+    await app.state.rate_limiter.check_storage()  # a shared storage that does not answer is said at start
     async with flushing(app):  # the API keys' request counts, written in batches
         yield
 
@@ -64,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=TITLE, version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=_lifespan, generate_unique_id_function=operation_id)
     app.state.settings = settings
+    app.state.engine = engine_for(settings)  # the database of these settings, not of the environment
+    app.state.signer = Signer(secret_key(settings))
     app.state.advisor = advisor = Advisor(memo_size=settings.memo_findings)
     app.state.presenter = Presenter(advisor.rulebase)
     app.state.catalog_cache = CatalogCache()
@@ -81,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
-                       max_upload_bytes=settings.max_upload_bytes)
+                       max_upload_bytes=settings.max_upload_bytes, timeout_seconds=settings.body_timeout_seconds)
     app.add_middleware(ApiHeaders, rulebase_version=advisor.rulebase.version)  # outside: a 413 carries them too
     app.add_middleware(IsalGZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers

@@ -9,13 +9,27 @@ clients).
 import gzip
 import hashlib
 from collections.abc import Callable, Hashable
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import orjson
+from fastapi import Header
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .response_headers import CACHED, declared
+
 MAX_AGE_SECONDS = 300
+
+# The If-None-Match request header, declared so that a generated client can send it.
+IfNoneMatch = Annotated[str | None, Header(description="The ETag of an earlier answer: 304 Not Modified (no body) "
+                                                       "while it is still current")]
+
+
+def catalog_responses(example: Any) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a route answered by cached_json: 200 (with this example) and 304, both with their ETag."""
+    return {200: {"content": {"application/json": {"example": example}}, "headers": declared(*CACHED)},
+            304: {"description": "Not modified: the ETag sent in If-None-Match is current",
+                  "headers": declared(*CACHED)}}
 
 
 class Entry(NamedTuple):
@@ -51,7 +65,8 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
 
 
-def cached_json(request: Request, key: tuple[Hashable, ...], build: Callable[[], Any], languages: str) -> Response:
+def cached_json(request: Request, key: tuple[Hashable, ...], build: Callable[[], Any], languages: str,
+                if_none_match: str | None) -> Response:
     """200 with the cached JSON body, or 304 when If-None-Match names its ETag.
 
     `languages` is the Content-Language (e.g. "en", or "zh, en" for a bilingual body).
@@ -61,7 +76,7 @@ def cached_json(request: Request, key: tuple[Hashable, ...], build: Callable[[],
     scope = "private" if request.app.state.settings.api_keys_required else "public"
     headers = {"ETag": entry.etag, "Cache-Control": f"{scope}, max-age={MAX_AGE_SECONDS}",
                "Vary": "Accept-Language, Accept-Encoding", "Content-Language": languages}
-    if _matches(request.headers.get("if-none-match", ""), entry.etag):
+    if if_none_match is not None and _matches(if_none_match, entry.etag):
         return Response(status_code=304, headers=headers)
     if "gzip" in request.headers.get("accept-encoding", "").lower():
         # Already encoded: the app's GZipMiddleware passes it through untouched.

@@ -1,4 +1,4 @@
-"""Application logs as JSON lines, and one access-log line per request.
+"""One access-log line per request (written as a JSON line by advisor.logs.JsonFormatter).
 
 A line holds the time, level, logger and message, and for a request: its id (echoed to the client as
 X-Request-ID), method, path without the query string, route, status, duration and the partner key's
@@ -8,52 +8,15 @@ error messages too: the engine is created with hide_parameters, and a database e
 kind, SQLSTATE and statement only, since the database's own detail may quote values.
 """
 
-import json
 import logging
 import time
-import traceback
-from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
 from .requestid import request_id
 
 ACCESS = logging.getLogger("advisor.access")
-# The only record attributes that reach a line besides the message (set with `extra=`).
-FIELDS = ("request_id", "method", "path", "route", "status", "duration_ms", "api_client")
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, the request fields and any traceback."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
-        for name in FIELDS:
-            value = record.__dict__.get(name)
-            if value is not None:
-                line[name] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
-
-    def formatException(self, ei: Any) -> str:
-        """The traceback's frames and a message that never quotes a database's values."""
-        _, error, trace = ei
-        return "Traceback (most recent call last):\n" + "".join(traceback.format_tb(trace)) + _safe_message(error)
-
-
-def _safe_message(error: BaseException) -> str:
-    if isinstance(error, DBAPIError):
-        # The database's own detail quotes values ("Key (key_hash)=(…) already exists"): keep its kind,
-        # SQLSTATE and the statement, drop the rest (and the chained driver error that repeats it).
-        state = getattr(error.orig, "sqlstate", None)
-        return f"{type(error).__name__}: {type(error.orig).__name__} (SQLSTATE {state}) [SQL: {error.statement}]"
-    return "".join(traceback.format_exception_only(type(error), error)).rstrip()
 
 
 def route_template(scope: Scope) -> str:

@@ -1,21 +1,27 @@
 """GET /metrics in the Prometheus text format (prometheus_client).
 
 Requests by route template and status, a latency histogram by route, assessments by status
-(200 answered, 422 invalid profile, 401/429 refused, ...) and registry batch uploads by status.
-Under `advisor serve --workers N` (N > 1) every worker writes its figures to files in one folder
-(PROMETHEUS_MULTIPROC_DIR, set by `advisor serve`) and a scrape adds up all workers; in a single
-process the figures live in memory.
+(200 answered, 422 invalid profile, 401/429 refused, ...), registry batch uploads by status, and the
+batch jobs (advisor/batch/metrics.py): by state in the database, and the duration and rows of those
+finished by this host's batch workers. `advisor serve` has every worker process, and every batch
+worker it starts, write its figures to files in one folder (PROMETHEUS_MULTIPROC_DIR), and a scrape
+adds them all up; an app run without that folder keeps its own figures in memory.
 """
 
+import logging
 import os
 from typing import Any
 
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.batch import metrics as batch_metrics
+
 router = APIRouter(tags=["health"])
+log = logging.getLogger("web.metrics")
 
 ASSESSMENTS_ROUTE = "/api/v1/assessments"
 BATCHES_ROUTE = "/api/v1/batches"
@@ -54,11 +60,28 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
         per_route.inc()
 
 
+class _JobsByState:
+    """A collector that reads the batch jobs by state from the database at each scrape."""
+
+    def __init__(self, request: Request) -> None:
+        self.engine = request.app.state.engine
+
+    def collect(self) -> Any:
+        try:
+            yield batch_metrics.jobs_by_state(self.engine)
+        except Exception as error:  # the database is away: the other figures are still worth a scrape
+            log.warning("could not count the batch jobs for /metrics (%s)", type(error).__name__)
+
+
 @router.get("/metrics", include_in_schema=False)
-def get_metrics() -> Response:
-    """Every figure of this process, or of all worker processes in multi-process mode."""
+def get_metrics(request: Request) -> Response:
+    """Every figure of this process, or of all processes of this host in multi-process mode."""
+    live = CollectorRegistry()
+    live.register(_JobsByState(request))
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        text = generate_latest(registry)
+    else:
+        text = generate_latest()
+    return Response(text + generate_latest(live), media_type=CONTENT_TYPE_LATEST)

@@ -3,8 +3,9 @@
 FastAPI's generated document is completed in one place, so that every route (this slice's and
 others') follows the same contract: camelCase operationIds from the route functions' names, the
 Profile model in components, every error the app sends declared as `Problem` under
-application/problem+json (no undeclared HTTPValidationError), the API-key security schemes, and
-an ASCII title (a generated client's package name) with the Chinese name as `x-` metadata.
+application/problem+json (no undeclared HTTPValidationError), the headers every answer carries
+declared on every response (web/response_headers.py), the API-key security schemes, and an ASCII
+title (a generated client's package name) with the Chinese name as `x-` metadata.
 """
 
 from typing import Any
@@ -15,6 +16,7 @@ from advisor.questions import QuestionCatalog
 
 from .api.models import Problem
 from .api.schemas import annotated_profile_schema
+from .response_headers import HEADERS, RATE_LIMIT, declared
 
 TITLE = "Qingyang Policy Advisor API"
 NAME_ZH = "青羊惠企政策顾问"
@@ -39,6 +41,10 @@ _PROBLEM_EXAMPLE = {"type": "/problems/invalid-input", "title": "Invalid input",
 
 # Operations that answer 503 besides the default set (queue full, database unreachable).
 _BUSY_OPERATIONS = {"createBatch", "readyz"}
+# API answers made before the request is counted against its rate limit: a body that is not JSON or too
+# large; and a 500, which the security-headers middleware makes outside the API's own. A missing or wrong
+# key (401) is counted against its address's anonymous limit before it is refused (web/staff/apikeys.py).
+_NOT_COUNTED = {"400", "413", "500"}
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
@@ -59,6 +65,7 @@ def complete(schema: dict[str, Any], questions: QuestionCatalog, keys_required: 
     _add_profile(schemas, questions)
     problem = Problem.model_json_schema(ref_template=REF_TEMPLATE)
     schemas.update(problem.pop("$defs", {}), Problem=problem)
+    components["headers"] = HEADERS
     components["securitySchemes"] = {
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                    "description": "A partner key, created with `advisor apikey create NAME` or by an admin"},
@@ -74,6 +81,7 @@ def complete(schema: dict[str, Any], questions: QuestionCatalog, keys_required: 
             if api:
                 operation["security"] = security
             _declare_problems(operation, _problem_statuses(path, method, operation, api))
+            _declare_headers(operation, api)
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     return schema
@@ -110,6 +118,23 @@ def _declare_problems(operation: dict[str, Any], statuses: set[str]) -> None:
         if not description or description in ("Validation Error", "Unprocessable Entity", "Not Found"):
             description = _PROBLEMS.get(status, "Error")
         responses[status] = {"description": description, "content": content}
+
+
+def _declare_headers(operation: dict[str, Any], api: bool) -> None:
+    """The headers the middleware adds, on each response that carries them (a route's own stay)."""
+    for status, response in operation["responses"].items():
+        names = ["X-Request-ID"]  # web/logs.py: every answer
+        if api and status != "500":
+            names += ["Rulebase-Version", "Content-Language"]  # web/headers.py
+        elif status[:1] in "45":
+            names.append("Content-Language")  # every problem document (web/problems.py)
+        if api and status not in _NOT_COUNTED:
+            names += RATE_LIMIT  # web/ratelimit.py
+        if status in ("429", "503"):
+            names.append("Retry-After")
+        if status == "401":
+            names.append("WWW-Authenticate")
+        response["headers"] = {**declared(*names), **response.get("headers", {})}
 
 
 def _add_profile(schemas: dict[str, Any], questions: QuestionCatalog) -> None:

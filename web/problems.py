@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
+from advisor.messages import load_messages, message, message_text
 from advisor.profile import FieldIssue, ProfileError
-from advisor.text import Lang, Text
+from advisor.text import Lang
 
 from .i18n import accept_language, request_lang
-from .pages.strings import STRINGS, translator
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -29,7 +29,7 @@ class ProblemResponse(JSONResponse):
 def problem_title(status: int, lang: Lang) -> str:
     """The problem's title for its status, from the message catalog."""
     key = f"problem_{status}"
-    return translator(lang)(key if key in STRINGS else "problem_other")
+    return message(key if key in load_messages() else "problem_other", lang)
 
 
 def problem(status: int, lang: Lang, detail: str, errors: list[dict[str, str]] | None = None,
@@ -45,26 +45,17 @@ def problem(status: int, lang: Lang, detail: str, errors: list[dict[str, str]] |
 def issues_problem(issues: list[FieldIssue], lang: Lang) -> ProblemResponse:
     """422 naming each bad field of a profile."""
     errors = [{"path": issue.path, "message": issue.message.get(lang)} for issue in issues]
-    detail = (f"有{len(errors)}处输入需要修改" if lang == "zh" else
-              f"{len(errors)} field(s) need correcting")
+    detail = message("problem_fields", lang, n=len(errors))
     return problem(422, lang, detail, errors, kind="invalid-input")
 
 
-_REQUEST_MESSAGES: dict[str, Text] = {
-    "missing": Text(zh="必须填写", en="is required"),
-    "json_invalid": Text(zh="不是有效的JSON", en="is not valid JSON"),
-    "model_attributes_type": Text(zh="应为JSON对象", en="must be a JSON object"),
-    "dict_type": Text(zh="应为JSON对象", en="must be a JSON object"),
-    "literal_error": Text(zh="不是可选的值：{expected}", en="is not one of: {expected}"),
-    "date_from_datetime_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
-    "date_parsing": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
-    "date_type": Text(zh="应为日期（YYYY-MM-DD）", en="must be a date (YYYY-MM-DD)"),
-    "int_parsing": Text(zh="应为整数", en="must be a whole number"),
-    "int_type": Text(zh="应为整数", en="must be a whole number"),
-    "greater_than_equal": Text(zh="不能小于{ge}", en="must be at least {ge}"),
-    "less_than_equal": Text(zh="不能大于{le}", en="must be at most {le}"),
-    "string_type": Text(zh="应为文本", en="must be text"),
-    "extra_forbidden": Text(zh="不是可识别的字段", en="is not a known field"),
+# pydantic's error type -> the message catalog's key (advisor/messages.py)
+_REQUEST_MESSAGES: dict[str, str] = {
+    "missing": "request_required", "json_invalid": "request_not_json", "model_attributes_type": "request_object",
+    "dict_type": "request_object", "literal_error": "request_choice", "date_from_datetime_parsing": "request_date",
+    "date_parsing": "request_date", "date_type": "request_date", "int_parsing": "field_int", "int_type": "field_int",
+    "greater_than_equal": "field_min", "less_than_equal": "field_max", "string_type": "field_text",
+    "extra_forbidden": "field_unknown", "enum": "request_choice",
 }
 
 
@@ -73,14 +64,15 @@ def _validation_issue(item: dict[str, Any]) -> FieldIssue:
     if loc and loc[0] in ("body", "query", "path", "header"):
         loc = loc[1:]
     path = ".".join(loc) or "(body)"
-    message = _REQUEST_MESSAGES.get(item.get("type", ""))
-    if message is None:
-        return FieldIssue(path, Text(zh="取值无效", en=str(item.get("msg", "is invalid"))))
-    ctx = {key: str(value) for key, value in (item.get("ctx") or {}).items()}
+    key = _REQUEST_MESSAGES.get(item.get("type", ""))
+    invalid = message_text("request_invalid", detail=str(item.get("msg", "is invalid")))
+    if key is None:
+        return FieldIssue(path, invalid)
+    ctx = {name: str(value) for name, value in (item.get("ctx") or {}).items()}
     try:
-        return FieldIssue(path, Text(zh=message.zh.format(**ctx), en=message.en.format(**ctx)))
+        return FieldIssue(path, message_text(key, **ctx))
     except (KeyError, IndexError):
-        return FieldIssue(path, message)
+        return FieldIssue(path, invalid)
 
 
 def scope_lang(scope: Scope) -> Lang:
@@ -97,12 +89,11 @@ def server_error_content(path: str, accept: str, lang: Lang, request_id: str | N
     Never the cause (it may quote values): that goes to the log, found again by the request id."""
     reference = f" (request {request_id})" if request_id else ""
     if not path.startswith("/api/") and "text/html" in accept:
-        title = "服务器内部错误，请稍后再试" if lang == "zh" else "Internal error: please try again later"
+        title = message("server_error_page", lang)
         page = (f'<!doctype html><meta charset="utf-8"><title>{title}</title><h1>{title}</h1>'
-                f'<p>{reference.strip(" ()")}</p><p><a href="/">青羊惠企政策顾问</a></p>')
+                f'<p>{reference.strip(" ()")}</p><p><a href="/">{message("app", lang)}</a></p>')
         return "text/html; charset=utf-8", page.encode()
-    detail = ("服务器内部错误，请稍后再试；如仍出错，请联系运维人员" if lang == "zh"
-              else "an internal error occurred; try again, and tell the operators if it persists") + reference
+    detail = message("server_error_detail", lang) + reference
     body = {"type": "/problems/internal-error", "title": problem_title(500, lang), "status": 500,
             "detail": detail}
     return PROBLEM_TYPE, json.dumps(body, ensure_ascii=False).encode()
@@ -123,11 +114,10 @@ def install_handlers(app: FastAPI) -> None:
         lang = request_lang(request, body.get("lang") if isinstance(body, dict) else None)
         items = list(error.errors())
         if _not_json(request, items):
-            detail = ("请求体应以 application/json 发送" if lang == "zh"
-                      else "send the request body as application/json")
+            detail = message("request_body_json", lang)
             return problem(415, lang, detail, [{"path": "(body)", "message": detail}], kind="unsupported-media-type")
         if any(item.get("type") == "json_invalid" for item in items):
-            detail = "请求体不是有效的JSON" if lang == "zh" else "the request body is not valid JSON"
+            detail = message("request_body_invalid", lang)
             return problem(400, lang, detail, [{"path": "(body)", "message": detail}], kind="malformed-json")
         return issues_problem([_validation_issue(item) for item in items], lang)
 
@@ -138,9 +128,9 @@ def install_handlers(app: FastAPI) -> None:
         lang = request_lang(request)
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
         if not request.url.path.startswith("/api/") and error.status_code == 404:
-            title = "页面不存在" if lang == "zh" else "Page not found"
+            title = message("page_not_found", lang)
             return HTMLResponse(f'<!doctype html><meta charset="utf-8"><title>{title}</title>'
-                                f'<h1>{title}</h1><p><a href="/">青羊惠企政策顾问</a></p>', status_code=404)
+                                f'<h1>{title}</h1><p><a href="/">{message("app", lang)}</a></p>', status_code=404)
         return problem(error.status_code, lang, detail, headers=getattr(error, "headers", None))
 
     async def on_server_error(request: Request, error: Exception) -> Response:

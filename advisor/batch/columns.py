@@ -13,8 +13,13 @@ A header names a field by any of
 Headers are compared after NFKC (full-width to half-width), without spaces or a trailing unit in
 brackets (总建筑面积（㎡） is 总建筑面积). `id` or 编号 identifies the enterprise in the results.
 
+The header is the first row that names a field this way (`names_a_field`), so a title above it is
+passed over (rows.find_header).
+
 Every other column (企业名称, 注册地址, ...) is unknown: reported once and carried through to the
-outputs untouched, so names and ids stay beside the results. Two columns naming the same field,
+outputs untouched, so names and ids stay beside the results. A totals row (合计, 小计, 总计 … in its
+first cell with content, its id or its name column: `totals_label`) is not an enterprise: the
+screener skips it and reports its line. Two columns naming the same field,
 or the same header twice, stop the run before any row is screened, as does a dotted name of a
 known section that is not one of its fields (project.floor_area: a typo, not a registry column).
 Values: values.py. A blank cell (or a pandas NaN) is unknown, never "no".
@@ -25,6 +30,7 @@ their unknown keys fail the row (the profile model names them).
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +42,8 @@ from .errors import BatchInputError, echo, echo_list
 from .limits import MAX_COLUMNS
 from .values import EnumLabels, Unfit, convert
 
-__all__ = ["ALIASES", "ID_COLUMN", "BatchInputError", "ColumnMap", "Layout", "ParsedRow", "cell_text",
-           "load_mapping"]
+__all__ = ["ALIASES", "ID_COLUMN", "NAME_HEADERS", "BatchInputError", "ColumnMap", "Layout", "ParsedRow", "cell_text",
+           "load_mapping", "totals_label"]
 
 ID_COLUMN = "id"
 _ID_NAMES = ("id", "编号", "企业编号")
@@ -68,6 +74,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 _UNIT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 _YES_NO = re.compile(r"^(企业|项目|人才|员工|外籍人员)?是否(为|属于|有)?")
+# A totals row's label as header_key leaves it: 合计, 小计：, 总计（30家）, Grand total.
+_TOTALS = re.compile(r"^(合计|小计|总计|共计|总合计|累计|total|totals|subtotal|grandtotal|sum)(:.*|\(.*\))?$")
+_TOTALS_FIRST = frozenset("合小总共累tsg")  # a cheap first test: most cells are not labels
 
 
 def header_key(name: str) -> str:
@@ -75,6 +84,37 @@ def header_key(name: str) -> str:
     text = "".join(unicodedata.normalize("NFKC", name).split()).lower()
     text = _UNIT.sub("", text).rstrip(":?").lstrip("*")
     return text
+
+
+NAME_HEADERS = frozenset(header_key(name) for name in ("企业名称", "名称", "企业名", "单位名称", "name",
+                                                      "enterprise name", "company", "company name"))
+
+
+def _totals_text(value: Any) -> str | None:
+    if value.__class__ is not str:
+        return None
+    text = value.strip()
+    if not text or unicodedata.normalize("NFKC", text[0]).lower() not in _TOTALS_FIRST:
+        return None
+    return text[:40] if _TOTALS.match("".join(unicodedata.normalize("NFKC", text).split()).lower()) else None
+
+
+def totals_label(cells: dict[str, Any] | tuple[Any, ...], label_at: tuple[int, ...] = ()) -> str | None:
+    """The label (合计, 小计, 总计 …) when a row is a totals row rather than an enterprise, else None.
+
+    The label stands in the row's first cell with content, or in its id or name column (`label_at`,
+    Layout.label_at); for a JSON Lines object, in its id or name."""
+    if isinstance(cells, dict):
+        values = [value for key, value in cells.items() if key.__class__ is str
+                  and (key in _ID_NAMES or header_key(key) in NAME_HEADERS)]
+    else:
+        first = next((cell for cell in cells if cell is not None and cell != ""), None)
+        values = [first, *(cells[at] for at in label_at if at < len(cells))]
+    for value in values:
+        label = _totals_text(value)
+        if label is not None:
+            return label
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +132,12 @@ class Layout:
     @property
     def carried_at(self) -> tuple[int, ...]:
         return tuple(index for index, target in enumerate(self.targets) if target is None)
+
+    @property
+    def label_at(self) -> tuple[int, ...]:
+        """The id column and the name columns (企业名称 …), where a totals row may put its label."""
+        return tuple(index for index, (name, target) in enumerate(zip(self.header, self.targets, strict=True))
+                     if target == ID_COLUMN or (target is None and header_key(name) in NAME_HEADERS))
 
     def unknown_message(self, lang: str) -> str | None:
         """The one report of the carried columns (None when there are none)."""
@@ -167,6 +213,10 @@ class ColumnMap:
         """The field path (or ID_COLUMN) a header names; None for a column to carry through."""
         key = header_key(name)
         return self.mapping.get(key) or self.names.get(key)
+
+    def names_a_field(self, cells: Sequence[Any]) -> bool:
+        """Whether a row's cells name a profile field or the id column: the test of a header row."""
+        return any(cell.__class__ is str and self.target(cell) is not None for cell in cells)
 
     def layout(self, header: list[str] | tuple[str, ...]) -> Layout:
         """Resolve a header; BatchInputError (capped echo) for duplicates, dotted typos or too many columns."""

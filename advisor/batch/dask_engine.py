@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .formats import Block
+from .rows import Block
 from .run import BlockEngine, Results
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions
 

@@ -1,197 +1,134 @@
-"""Streaming readers for registry files: CSV, JSON Lines and XLSX, chosen by suffix.
+"""Streaming readers for registry files: delimited text (CSV, Excel's tab-separated "Unicode text"),
+JSON Lines and XLSX, chosen by suffix.
 
-Readers yield Blocks of rows with the line number a user sees in an editor or spreadsheet (the
-CSV/XLSX header is line 1). Every input line is accounted for: screened, failed with its line
-number, or skipped as blank. Neither reader holds the file in memory.
+Readers yield Blocks of rows (rows.py) with the line number a user sees in an editor or
+spreadsheet. The header is the first row that names a known field (rows.find_header): a title
+and blank rows above it, as offices lay out a sheet, are passed over and reported
+(`header_line`, `title_lines`). Every line below the header is accounted for: screened, failed
+with its line number, skipped as blank, or skipped as a totals row (screen.py). Neither reader
+holds the file in memory.
 
-CSV is read line-aware: a quoted cell may span lines (Excel writes Alt+Enter breaks so), but a
-quote that does not close within MAX_QUOTED_LINES lines, or that closes into a row of the wrong
-width, fails its own line only, and reading goes on with the next line. The text encoding is
-found once for the whole file (encoding.py); a line that is too long or does not decode fails alone.
+Delimited text is read line-aware: a quoted cell may span lines (Excel writes Alt+Enter breaks
+so), but a quote that does not close within MAX_QUOTED_LINES lines, or that closes into a row of
+the wrong width, fails its own line only, and reading goes on with the next line. The delimiter
+is the header line's: a tab when it has more tabs than commas, else a comma. The text encoding
+is found once for the whole file (encoding.py: UTF-8, GB18030, UTF-16); a line that is too long,
+does not decode or holds a NUL character fails alone.
 """
 
 import csv
 import io
-import json
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from .encoding import FIX_EN, FIX_ZH, detect_encoding
+from .encoding import TextEncoding, detect_encoding, undecodable
 from .errors import BatchInputError
 from .limits import MAX_LINE_BYTES, MAX_QUOTED_LINES
+from .rows import Block, HeaderTest, Problem, RowReader, find_header, is_blank
+from .xlsx import XlsxReader
 
-SUFFIXES = (".csv", ".jsonl", ".xlsx")
-Problem = tuple[str, str]  # (zh, en)
-_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".xlsx")  # registries read
+OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")  # files written
+_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One registry row: its cells, or why it could not be read as (zh, en) (the run goes on).
+def _unsupported(path: Path, suffixes: tuple[str, ...]) -> BatchInputError:
+    shown = path.suffix.lower()[:20] or "(none)"
+    return BatchInputError(f"{path.name[:80]}: unsupported file type {shown!r}; use {', '.join(suffixes)}",
+                           f"{path.name[:80]}：不支持的文件类型 {shown}，请使用 {'、'.join(suffixes)}")
 
-    Cells are a tuple aligned with the reader's header (CSV, XLSX: cheap to send to a worker)
-    or a mapping (a JSON Lines object).
-    """
 
-    line: int
-    cells: dict[str, Any] | tuple[Any, ...] | None
-    error: Problem | None = None
+def input_format(path: Path) -> str:
+    """How a registry file is read, from its suffix: 'csv' (.csv, .tsv, .txt: delimited text),
+    'jsonl' or 'xlsx'; BatchInputError for anything else."""
+    kind = _KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise _unsupported(path, SUFFIXES)
+    return kind
 
 
 def file_format(path: Path) -> str:
-    """'csv', 'jsonl' or 'xlsx' from the file's suffix; BatchInputError for anything else."""
+    """'csv', 'jsonl' or 'xlsx': the format of an output file, from its suffix; BatchInputError otherwise."""
     suffix = path.suffix.lower()
     if suffix == ".ndjson":
         suffix = ".jsonl"
-    if suffix not in SUFFIXES:
-        shown = suffix[:20] or "(none)"
-        raise BatchInputError(f"{path.name[:80]}: unsupported file type {shown!r}; use .csv, .jsonl or .xlsx",
-                              f"{path.name[:80]}：不支持的文件类型 {shown}，请使用 .csv、.jsonl 或 .xlsx")
+    if suffix not in OUTPUT_SUFFIXES:
+        raise _unsupported(path, OUTPUT_SUFFIXES)
     return suffix[1:]
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A chunk of a registry file as a worker receives it.
-
-    CSV and JSON Lines travel as raw text (the reading process only finds record boundaries,
-    so parsing happens in the workers), with the lines that could not be read (`broken`, left
-    blank in the text so line numbers hold); XLSX rows travel parsed. `Block.of_rows` makes a
-    block from rows already in hand (a DataFrame partition, a test).
-    """
-
-    kind: str  # "csv", "jsonl" or "rows"
-    first_line: int
-    text: str = ""
-    rows: tuple[Row, ...] = ()
-    broken: tuple[tuple[int, Problem], ...] = ()
-
-    @classmethod
-    def of_rows(cls, rows: list[Row] | tuple[Row, ...]) -> "Block":
-        """A block of parsed rows (tuples aligned with a header, or mappings)."""
-        return cls("rows", rows[0].line if rows else 1, rows=tuple(rows))
-
-
-def _json_row(line: int, text: str) -> Row:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        return Row(line, None, (f"不是有效的JSON：{error.msg}（第{error.colno}列）",
-                                f"not valid JSON: {error.msg} (column {error.colno})"))
-    except RecursionError:
-        return Row(line, None, ("JSON嵌套过深", "the JSON is nested too deeply"))
-    except ValueError:  # an integer of more than 4,300 digits
-        return Row(line, None, ("JSON中的数字位数过多", "a number in the JSON has too many digits"))
-    if not isinstance(value, dict):
-        return Row(line, None, ("每行应为一个JSON对象", "a line must be a JSON object"))
-    if _SURROGATE.search(text):
-        try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            return Row(line, None, ("含有无效字符（单个代理项 \\uD800–\\uDFFF）",
-                                    "holds an invalid character (a lone surrogate \\uD800-\\uDFFF)"))
-        except (ValueError, RecursionError):
-            return Row(line, None, ("JSON嵌套过深", "the JSON is nested too deeply"))
-    return Row(line, value)
-
-
-def parse_block(block: Block, width: int) -> tuple[list[Row], int]:
-    """(rows of a block, blank lines skipped); a row that cannot be read becomes a Row with its error."""
-    if block.kind == "rows":
-        return list(block.rows), 0
-    rows: list[Row] = []
-    blank = 0
-    if block.kind == "jsonl":
-        for line, text in enumerate(block.text.split("\n"), start=block.first_line):
-            if not text.strip():
-                blank += 1
-                continue
-            rows.append(_json_row(line, text))
-    else:
-        reader = csv.reader(io.StringIO(block.text, newline=""))
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                rows.append(Row(block.first_line - 1 + reader.line_num, None,
-                                (f"无法读取该行：{error}", f"unreadable line: {error}")))
-                continue
-            line = block.first_line - 1 + reader.line_num
-            if not any(cell.strip() for cell in cells):
-                blank += 1
-                continue
-            if len(cells) != width:
-                rows.append(Row(line, None, (f"该行有{len(cells)}个单元格，表头有{width}列",
-                                             f"the row has {len(cells)} cells, the header {width}")))
-                continue
-            rows.append(Row(line, tuple(cells)))
-    if block.broken:  # their lines were left blank in the text
-        blank -= len(block.broken)
-        rows.extend(Row(line, None, problem) for line, problem in block.broken)
-        rows.sort(key=lambda row: row.line)
-    return rows, blank
-
-
-class RowReader:
-    """A registry file: its header, its blocks of rows, and how much of it has been read (for time left)."""
-
-    columns: list[str]
-    encoding: str | None = None
-
-    def blocks(self, size: int) -> Iterator[tuple[Block, float | None]]:
-        """Blocks of about `size` records each, with the share of the file read once each was read."""
-        raise NotImplementedError
-
-    def __iter__(self) -> Iterator[Row]:
-        for block, _ in self.blocks(200):
-            yield from parse_block(block, len(self.columns))[0]
-
-    def fraction(self) -> float | None:
-        return None
-
-    def close(self) -> None:
-        pass
 
 
 Line = tuple[int, str | None, Problem | None]  # (line number, text or None, why it could not be read)
 
 
+class _Utf16Lines:
+    """A UTF-16 byte stream split into lines like IO.readline: at a two-byte line break on a
+    character boundary (a byte 0x0A inside a character, as in 上 U+4E0A, is not one)."""
+
+    def __init__(self, stream: IO[bytes], newline: bytes) -> None:
+        self.stream = stream
+        self.newline = newline
+        self.buffer = bytearray()
+
+    def readline(self, limit: int) -> bytes:
+        start = 0
+        while True:
+            at = self.buffer.find(self.newline, start)
+            while at % 2 and at != -1:
+                at = self.buffer.find(self.newline, at + 1)
+            end = at + 2 if at != -1 else -1
+            if end == -1 and len(self.buffer) >= limit:
+                end = limit
+            if end != -1:
+                end = min(end, limit)
+                line = bytes(self.buffer[:end])
+                del self.buffer[:end]
+                return line
+            start = max(len(self.buffer) - 1, 0) & ~1  # a break may straddle the chunks
+            chunk = self.stream.read(1 << 16)
+            if not chunk:
+                line = bytes(self.buffer)
+                self.buffer.clear()
+                return line
+            self.buffer += chunk
+
+
 class _Lines:
     """The physical lines of a binary file as text, counted, with lines pushed back to read again."""
 
-    def __init__(self, stream: IO[bytes], encoding: str, skip: int) -> None:
-        stream.seek(skip)
-        self.stream = stream
-        self.encoding = encoding
-        self.read = skip
+    def __init__(self, stream: IO[bytes], encoding: TextEncoding) -> None:
+        stream.seek(encoding.skip)
+        self.newline = encoding.newline
+        self.source: Any = stream if len(self.newline) == 1 else _Utf16Lines(stream, self.newline)
+        self.codec = encoding.codec
+        self.read = encoding.skip
         self.number = 0
         self.pushed: list[Line] = []
 
     def next(self) -> Line | None:
         if self.pushed:
             return self.pushed.pop()
-        raw = self.stream.readline(MAX_LINE_BYTES + 1)
+        raw = self.source.readline(MAX_LINE_BYTES + len(self.newline))
         if not raw:
             return None
         self.number += 1
         self.read += len(raw)
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while (more := self.stream.readline(MAX_LINE_BYTES)) and not more.endswith(b"\n"):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(self.newline):
+            while (more := self.source.readline(MAX_LINE_BYTES)) and not more.endswith(self.newline):
                 self.read += len(more)
             self.read += len(more)
             return self.number, None, (f"该行超过{MAX_LINE_BYTES // 1024 // 1024} MiB，未读取",
                                        f"the line is longer than {MAX_LINE_BYTES // 1024 // 1024} MiB; not read")
         try:
-            return self.number, raw.decode(self.encoding), None
+            text = raw.decode(self.codec)
         except UnicodeDecodeError as error:
-            return self.number, None, (f"第{error.start + 1}字节无法按 {self.encoding} 解码。{FIX_ZH}",
-                                       f"byte {error.start + 1} cannot be decoded as {self.encoding}; {FIX_EN}")
+            return self.number, None, undecodable(error, self.codec)
+        if "\x00" in text:
+            at = text.index("\x00") + 1
+            return self.number, None, (f"第{at}个字符为空字符（NUL，0x00），该行未读取：文件可能已损坏，请删去该字符",
+                                       f"character {at} is a NUL (0x00), so the line was not read: "
+                                       "the file may be damaged; remove the character")
+        return self.number, text, None
 
     def push(self, lines: list[Line]) -> None:
         self.pushed.extend(reversed(lines))
@@ -203,20 +140,31 @@ _UNCLOSED: Problem = (f"引号未闭合：以引号开始的单元格在{MAX_QUO
                       f"{MAX_QUOTED_LINES} lines, or ends in a row of the wrong width; check its quotes")
 
 
+def _delimiter(text: str) -> str:
+    """Excel's "Unicode text" and "Text (tab delimited)" separate cells with tabs; CSV with commas."""
+    return "\t" if text.count("\t") > text.count(",") else ","
+
+
 class _TextReader(RowReader):
     kind = "jsonl"
 
     def __init__(self, path: Path, encoding: str | None) -> None:
-        self.encoding, skip = detect_encoding(path, encoding)
+        found = detect_encoding(path, encoding)
+        self.encoding = found.codec
         self.size = max(path.stat().st_size, 1)
         self.stream = path.open("rb")
-        self.lines = _Lines(self.stream, self.encoding, skip)
+        self.lines = _Lines(self.stream, found)
         self.width: int | None = None
+        self.delimiter: str | None = None
+
+    def _cells(self, text: str) -> list[str]:
+        """The cells of one record, with the file's delimiter (the line's own before the header is known)."""
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or _delimiter(text)), [])
 
     def _one_row(self, text: str) -> bool:
         """Whether text that spans lines is one CSV record of the header's width."""
         try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or _delimiter(text)))
         except csv.Error:
             return False
         return len(rows) == 1 and (self.width is None or len(rows[0]) == self.width)
@@ -262,8 +210,8 @@ class _TextReader(RowReader):
             if not parts:
                 return
             text = "".join(parts)
-            yield (Block(self.kind, first, text[:-1] if self.kind == "jsonl" else text, broken=tuple(broken)),
-                   self.fraction())
+            yield (Block(self.kind, first, text[:-1] if self.kind == "jsonl" else text, broken=tuple(broken),
+                         delimiter=self.delimiter or ","), self.fraction())
 
     def fraction(self) -> float | None:
         return min(self.lines.read / self.size, 1.0)
@@ -273,25 +221,39 @@ class _TextReader(RowReader):
 
 
 class CsvReader(_TextReader):
-    """A CSV file with a header row of column names."""
+    """Delimited text (CSV, or tab-separated as Excel saves "Unicode text") with a header row of column
+    names, found below any title (`names_field`: see rows.find_header)."""
 
     kind = "csv"
 
-    def __init__(self, path: Path, encoding: str | None = None) -> None:
+    def __init__(self, path: Path, encoding: str | None = None, names_field: HeaderTest | None = None) -> None:
         super().__init__(path, encoding)
-        record = self._record()
+
+        def cells_of(record: Line) -> list[str] | None:
+            if record[1] is None:
+                return None
+            try:
+                return self._cells(record[1])
+            except csv.Error:
+                return None
+
         try:
+            record, above, past = find_header(iter(self._record, None), cells_of, names_field)
+            self.lines.push(past)  # rows below the header, read while looking for it
             if record is not None and record[1] is None:
-                raise csv.Error(record[2][1] if record[2] else "unreadable")  # type: ignore[index]
+                raise csv.Error(record[2][1] if record[2] else "unreadable")
             header = record[1] if record else ""
             if "\r" in header.rstrip("\r\n"):  # "CSV (Macintosh)": lines end in CR alone
                 raise csv.Error("lines end with CR only (old Mac format); save as 'CSV UTF-8'")
-            self.columns = [name.strip() for name in next(csv.reader(io.StringIO(header, newline="")), [])]
+            self.delimiter = _delimiter(header)
+            self.columns = [name.strip() for name in self._cells(header)]
         except csv.Error as error:
             self.close()
             raise BatchInputError(f"{path.name[:80]}: cannot read the header: {str(error)[:200]}",
                                   f"{path.name[:80]}：无法读取表头：{str(error)[:200]}") from error
         self.width = len(self.columns)
+        self.header_line = record[0] if record else None
+        self.title_lines = tuple(line[0] for line in above if (cells := cells_of(line)) is None or not is_blank(cells))
 
 
 class JsonLinesReader(_TextReader):
@@ -302,26 +264,20 @@ class JsonLinesReader(_TextReader):
         self.columns = []  # no header: the profile model names unknown keys row by row
 
 
-def open_reader(path: Path, encoding: str | None = None) -> RowReader:
+def open_reader(path: Path, encoding: str | None = None, names_field: HeaderTest | None = None) -> RowReader:
     """A reader for a registry file, by suffix; BatchInputError if it cannot be opened.
 
-    `encoding` (CSV, JSON Lines) overrides detection, e.g. "gb18030"."""
-    kind = file_format(path)
+    `encoding` (delimited text, JSON Lines) overrides detection, e.g. "gb18030". `names_field`
+    (columns.ColumnMap.names_a_field) finds the header below a title; without it the first row
+    with content is the header (an output file)."""
+    kind = input_format(path)
     if not path.is_file():
         raise BatchInputError(f"{path}: no such file", f"{path}：文件不存在")
     if kind == "csv":
-        return CsvReader(path, encoding)
+        return CsvReader(path, encoding, names_field)
     if kind == "jsonl":
         return JsonLinesReader(path, encoding)
-    from .xlsx import XlsxReader
-
-    return XlsxReader(path)
-
-
-def rows_in_blocks(rows: Iterator[Row], size: int, fraction: "Any") -> Iterator[tuple[Block, float | None]]:
-    """Parsed rows in blocks of `size` (XLSX), with the share read from `fraction()`."""
-    while chunk := tuple(islice(rows, size)):
-        yield Block.of_rows(chunk), fraction()
+    return XlsxReader(path, names_field=names_field)
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:

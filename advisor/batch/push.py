@@ -9,7 +9,8 @@ Provisions are listed in rule-base order until the next would pass the limit; th
 counted ("等N项"). An enterprise with nothing eligible gets no message (an empty cell).
 """
 
-from ..catalog import PLAN_ID
+from ..catalog import PLAN_ID, article_numeral
+from ..messages import message
 from ..rulebase import RuleBase
 
 MAX_CHARS = 300
@@ -24,18 +25,18 @@ class PushMessages:
         self.items: dict[str, str] = {}
         for rule in rulebase.rules.values():
             spec = rule.spec
-            where = "、".join(offices[office].name.zh for office in spec.handled_by[:1])
-            article = spec.article.strip("（）()")
-            self.items[rule.id] = f"{spec.title.zh}（第{article}项，{where}）"
-        self.tail = "。方案已施行多年，请以现行政策为准，详询区政务服务中心或96963。"
+            where = message("value_list_sep", "zh").join(offices[office].name.zh for office in spec.handled_by[:1])
+            article = article_numeral(spec.article)
+            self.items[rule.id] = message("push_item", "zh", title=spec.title.zh, article=article, where=where)
+        self.tail = message("push_tail", "zh")
 
     def message(self, name: str | None, eligible: tuple[str, ...]) -> str:
         """The message for an enterprise called `name` (None: 贵企业) eligible for `eligible`."""
         if not eligible:
             return ""
-        who = (name or "").strip()[:40] or "贵企业"
-        head = f"【青羊区惠企政策提示】{who}：经与{PLAN_ID}（2020年起施行）初步比对，贵企业可能可享受："
-        counted = f"等{len(eligible)}项"
+        who = (name or "").strip()[:40] or message("push_you", "zh")
+        head = message("push_head", "zh", who=who, plan=PLAN_ID)
+        counted = message("push_more", "zh", n=len(eligible))
         listed: list[str] = []
         for index, rule_id in enumerate(eligible):
             mark = _CIRCLED[index] if index < len(_CIRCLED) else f"({index + 1})"
@@ -45,5 +46,5 @@ class PushMessages:
                 break
             listed.append(item)
         count = counted if len(listed) < len(eligible) else ""
-        text = head + "；".join(listed) + count + self.tail
+        text = head + message("push_sep", "zh").join(listed) + count + self.tail
         return text if len(text) <= MAX_CHARS else text[:MAX_CHARS - 1] + "…"

@@ -10,8 +10,10 @@ Outputs (outputs.py) are written to temporary files and renamed when the run com
 or a crash removes them and the summary says how far the run got (`interrupted`).
 """
 
+import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -25,12 +27,16 @@ from ..assess import check_as_of
 from ..rulebase import load_rulebase
 from .columns import ColumnMap
 from .errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
-from .formats import Block, file_format, open_reader
+from .formats import file_format, open_reader
 from .outputs import OutputSet
+from .rows import Block
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 200
 IN_FLIGHT_PER_WORKER = 4
+STOP_POOL_SECONDS = 10.0
 _SUMMARY = {"zh": ["政策编号", "条款", "政策名称", "英文名称", "可享受企业数", "待确认企业数"],
             "en": ["provision", "article", "title_zh", "title_en", "eligible", "undetermined"]}
 _SHEETS = {"zh": {"results": "结果", "long": "逐项结果", "errors": "错误", "summary": "汇总"},
@@ -45,7 +51,11 @@ class Observer(Protocol):
 
 @dataclass
 class BatchSummary:
-    """What a run did: rows screened, failed and blank, per-provision counts, where the files are."""
+    """What a run did: rows screened, failed and blank, per-provision counts, where the files are.
+
+    `rows` counts enterprises (screened + failed); blank lines and totals rows (`skipped`: line,
+    label) are not among them. `header_line` is the row the header was found on (None for JSON
+    Lines), `title_lines` the rows with content above it (a title: not screened)."""
 
     output: Path
     errors: Path
@@ -60,6 +70,9 @@ class BatchSummary:
     error: str | None = None  # why a run broke off (a crash): nothing was written
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
+    header_line: int | None = None
+    title_lines: tuple[int, ...] = ()
+    skipped: list[tuple[int, str]] = field(default_factory=list)
     eligible: dict[str, int] = field(default_factory=dict)
     undetermined: dict[str, int] = field(default_factory=dict)
 
@@ -71,11 +84,18 @@ class BatchSummary:
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
 
-    def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON (the status file, the API); unknown columns capped as errors.py echoes."""
+    def reading(self) -> dict[str, Any]:
+        """How the file was read, as JSON (a web job's status): header row, title rows above it, totals
+        rows skipped, blank lines, encoding, unknown columns; lists capped as errors.py echoes."""
         unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
-        return {"rows": self.rows, "screened": self.screened, "failed": self.failed, "blank": self.blank,
-                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns),
+        return {"header_line": self.header_line, "title_lines": list(self.title_lines[:ECHO_ITEMS]),
+                "skipped": [{"line": line, "label": label} for line, label in self.skipped[:ECHO_ITEMS]],
+                "skipped_total": len(self.skipped), "blank": self.blank, "encoding": self.encoding,
+                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON: the counts, how the file was read (`reading`), speed and files."""
+        return {"rows": self.rows, "screened": self.screened, "failed": self.failed, **self.reading(),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
 
@@ -105,7 +125,8 @@ def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: 
     runs `initializer(options)` once, then `work(block)` per block (a batch's screening by default; a
     simulation, advisor/simulate, passes its own)."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=(options,)) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=(options,))
+    try:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
             pending.append((pool.apply_async(work, (block,)), fraction))
@@ -115,6 +136,21 @@ def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: 
         while pending:
             task, done = pending.popleft()
             yield task.get(), done
+    finally:
+        stop_pool(pool)
+
+
+def stop_pool(pool: Any, wait: float = STOP_POOL_SECONDS) -> None:
+    """Pool.terminate, waiting at most `wait` seconds. Stopped in the middle of a run (Ctrl-C), CPython's
+    Pool can hang for good: it stops the workers, then joins its task thread, which may be blocked writing
+    a block into the pipe of a worker that is gone (seen in a full test run: `advisor batch` never exited).
+    The workers are stopped by then, and that thread is a daemon that ends with the process."""
+    stopper = threading.Thread(target=pool.terminate, name="batch-pool-stop", daemon=True)
+    stopper.start()
+    stopper.join(wait)
+    if stopper.is_alive():
+        logger.warning("batch worker pool did not stop within %.0f s; its threads are left to end with the process",
+                       wait)
 
 
 def run_batch(source: Path, output: Path, errors: Path | None = None, summary: Path | None = None,
@@ -139,12 +175,13 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     workers = os.cpu_count() or 1 if workers is None else workers
     result = BatchSummary(output, errors or default_errors, summary or default_summary, workers, long)
     rulebase = load_rulebase()
-    reader = open_reader(source, encoding)
-    result.encoding = reader.encoding
+    columns = ColumnMap(rulebase.questions, mapping)
+    reader = open_reader(source, encoding, columns.names_a_field)
+    result.encoding, result.header_line, result.title_lines = reader.encoding, reader.header_line, reader.title_lines
     started = time.monotonic()
     outputs = OutputSet(bom)
     try:
-        layout = ColumnMap(rulebase.questions, mapping).layout(reader.columns)
+        layout = columns.layout(reader.columns)
         result.unknown_columns = layout.carried
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
         same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
@@ -168,6 +205,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
             result.rows += outcome.rows
             result.failed += outcome.failed
             result.blank += outcome.blank
+            result.skipped.extend(outcome.skipped)
             for rule_id, count in outcome.eligible.items():
                 result.eligible[rule_id] = result.eligible.get(rule_id, 0) + count
             for rule_id, count in outcome.undetermined.items():

@@ -3,18 +3,20 @@
 Public entry point for other engines:
 
     screener = BlockScreener(ScreenOptions(header=tuple(reader.columns), lang="zh"))  # once per worker
-    outcome = screener(block)        # a formats.Block: Block.of_rows([Row(line, cells), ...]) or a reader's
+    outcome = screener(block)        # a rows.Block: Block.of_rows([Row(line, cells), ...]) or a reader's
     outcome.tables["results"]        # output rows (lists, or CSV/JSON Lines text when out_kind says so)
     outcome.tables["long"]           # one row per enterprise x provision
     outcome.tables["errors"]         # one row (a list) per problem: line, id, field, message
     outcome.rows, .failed, .blank, .eligible, .undetermined   # counts
+    outcome.skipped                  # totals rows (合计, 小计 …): (line, label), not enterprises
 
 `screen_rows(rows, options)` does the same for a list of Rows with a screener of its own. Column
 headers of each table: `table_headers(options, rulebase)`. A row never stops a block: whatever
 goes wrong with one row (a lone surrogate, deep nesting, a huge number, an engine refusal)
-becomes that row's error line and the other rows are screened.
+becomes that row's error line and the other rows are screened. A totals row (columns.totals_label)
+is neither screened nor failed: it is skipped and reported with its line.
 
-Per enterprise the engine's verdict comes from lean.py (the engine plus tri-valued closures),
+Per enterprise the engine's verdict comes from lean.py (the engine plus the explainer's statuses),
 equal to Advisor.assess. Output: provision ids and titles, a push message (push.py), the
 columns carried through from the input; undetermined provisions and the questions that would
 settle them only with include_undetermined. The as-of date is checked once by run_batch.
@@ -30,14 +32,12 @@ from pydantic import BaseModel
 from ..assess import Advisor
 from ..profile import ProfileError, parse_profile
 from ..rulebase import RuleBase
-from .columns import ColumnMap, Layout, header_key
-from .formats import Block, Row, parse_block
+from .columns import NAME_HEADERS, ColumnMap, Layout, header_key, totals_label
 from .lean import LeanScreen, Verdict
 from .outputs import csv_text, jsonl_text
 from .push import PushMessages
+from .rows import Block, Row, parse_block
 
-NAME_HEADERS = {header_key(name) for name in ("企业名称", "名称", "企业名", "单位名称", "name", "enterprise name",
-                                               "company", "company name")}
 _LABELS = {  # table column -> (zh, en)
     "line": ("行号", "line"), "id": ("编号", "id"), "eligible": ("可享受政策编号", "eligible"),
     "eligible_titles": ("可享受政策", "eligible_titles"), "message": ("推送消息", "push_message"),
@@ -91,7 +91,8 @@ def table_headers(options: ScreenOptions, layout: Layout) -> dict[str, list[str]
 
 @dataclass
 class ChunkOutcome:
-    """A screened block: each table's rows (or rendered text) and the counts."""
+    """A screened block: each table's rows (or rendered text), the counts, and the totals rows skipped
+    as (line, label). `rows` counts enterprises: screened and failed, not blank or totals rows."""
 
     tables: dict[str, Any]
     rows: int
@@ -99,6 +100,7 @@ class ChunkOutcome:
     blank: int
     eligible: dict[str, int] = field(default_factory=dict)
     undetermined: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
 class BlockScreener:
@@ -119,6 +121,7 @@ class BlockScreener:
                             if target}  # errors name a field by the file's own header
         self.name_at = next((position for position, name in enumerate(self.layout.carried)
                              if header_key(name) in NAME_HEADERS), None)
+        self.label_at = self.layout.label_at
         zh = options.lang == "zh"
         offices = rulebase.catalog.offices
         self.rules = {rule.id: (rule.spec.article, rule.spec.title.zh if zh else rule.spec.title.en,
@@ -144,14 +147,19 @@ class BlockScreener:
         """Screen parsed rows, in order, the valid ones through the engine as one block."""
         errors: list[list[Any]] = []
         valid: list[tuple[int, str | None, tuple[Any, ...], BaseModel]] = []
+        skipped: list[tuple[int, str]] = []
         for row in rows:
+            label = totals_label(row.cells, self.label_at) if row.cells is not None else None
+            if label is not None:
+                skipped.append((row.line, label))
+                continue
             try:
                 parsed = self._parse(row)
             except Exception as error:
                 parsed = [("(row)", f"无法处理该行：{type(error).__name__}", f"cannot process the row: "
                                                                         f"{type(error).__name__}")]
             if isinstance(parsed, list):
-                errors.extend(self._problem_rows(row.line, self._ident(row), parsed))
+                errors.extend(self._problem_rows(row.line, self.ident_of(row), parsed))
             else:
                 valid.append((row.line, *parsed))
         results: list[list[Any]] = []
@@ -196,9 +204,11 @@ class BlockScreener:
                       for name, table in tables.items() if name != "errors"}
             tables["errors"] = errors  # the errors file has its own type: rows
             tables["counts"] = {"results": len(results), "long": len(long)}
-        return ChunkOutcome(tables, len(rows), len(rows) - len(results), 0, eligible_count, undetermined_count)
+        screened = len(rows) - len(skipped)
+        return ChunkOutcome(tables, screened, screened - len(results), 0, eligible_count, undetermined_count, skipped)
 
-    def _ident(self, row: Row) -> str | None:
+    def ident_of(self, row: Row) -> str | None:
+        """The id cell of a row as text (None when it has none or could not be read)."""
         if row.cells is None:
             return None
         try:

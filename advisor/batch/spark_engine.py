@@ -13,15 +13,27 @@ builds one Advisor on its first batch and keeps it; the results per row are thos
 engine (`advisor batch --include undetermined`) as lists of provision ids and field paths, without
 line numbers (a DataFrame has none): a row that cannot be screened has null lists and its `errors`.
 Executors need this package installed (and pyarrow, which mapInPandas uses), and PYSPARK_PYTHON
-naming that Python.
+naming that Python. A totals row (合计, 小计 …) is not screened either: its `errors` says so.
+
+Spark's CSV reader takes UTF-8, UTF-16, UTF-32, ASCII and ISO-8859-1 only (GB18030 is refused; without the option
+read as mojibake), and knows nothing of a title above the header. `read_registry(spark, path,
+folder)` reads a registry file as `advisor batch` does (GB18030, "Unicode text", tabs, a title, XLSX)
+and writes it to `folder` as a UTF-8 CSV (`transcode`) that Spark then reads; the lines that could
+not be read (an invalid byte sequence, a NUL) are returned with their line numbers and reasons.
 """
 
+import csv
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from ..rulebase import load_rulebase
 from .columns import ColumnMap
-from .formats import Row
+from .errors import BatchInputError
+from .formats import open_reader
+from .rows import Problem, Row
 from .screen import BlockScreener, ScreenOptions
 
 RESULT_SCHEMA = ("id string, eligible array<string>, undetermined array<string>, questions array<string>, "
@@ -65,11 +77,16 @@ def screen_frames(frames: Iterator[Any], columns: tuple[str, ...], lang: str = "
         outcome = screener.screen(rows)
         screened = {row[0]: row for row in outcome.tables["results"]}
         problems: dict[int, tuple[Any, list[str]]] = {}
-        for line, ident, field, message in outcome.tables["errors"]:
-            problems.setdefault(line, (ident, []))[1].append(f"{field}: {message}")
+        for line, ident, column, message in outcome.tables["errors"]:
+            problems.setdefault(line, (ident, []))[1].append(f"{column}: {message}")
         out: dict[str, list[Any]] = {"id": [], "eligible": [], "undetermined": [], "questions": [], "errors": []}
+        skipped = dict(outcome.skipped)
         for row in rows:
             result = screened.get(row.line)
+            if result is None and row.line in skipped:
+                messages = [f"合计行（{skipped[row.line]}），不是企业，未筛查" if lang == "zh"
+                            else f"a totals row ({skipped[row.line]}): not an enterprise, not screened"]
+                problems[row.line] = (screener.ident_of(row), messages)
             if result is None:
                 ident, messages = problems.get(row.line, (None, []))
                 out["id"].append(ident)
@@ -89,8 +106,6 @@ def screen_frames(frames: Iterator[Any], columns: tuple[str, ...], lang: str = "
 def screen(df: Any, lang: str = "zh") -> Any:
     """The DataFrame of results (RESULT_SCHEMA) for a Spark DataFrame of profiles; BatchInputError
     at once for columns the local engine refuses too (duplicates, a mistyped field path)."""
-    from ..rulebase import load_rulebase
-
     columns = tuple(df.columns)
     ColumnMap(load_rulebase().questions).layout(columns)
 
@@ -101,3 +116,53 @@ def screen(df: Any, lang: str = "zh") -> Any:
     # trip through mapInPandas; the worker knows them by their real names (`columns`).
     plain = df.toDF(*(f"c{number}" for number in range(len(columns))))
     return plain.mapInPandas(run, RESULT_SCHEMA)
+
+
+@dataclass
+class Transcoded:
+    """A registry written as UTF-8 CSV for Spark: how the source was read, and the lines left out."""
+
+    target: Path
+    rows: int = 0
+    header_line: int | None = None
+    encoding: str | None = None
+    unreadable: list[tuple[int, Problem]] = field(default_factory=list)  # (line, (zh, en)): not written
+
+
+def transcode(source: Path, target: Path, encoding: str | None = None) -> Transcoded:
+    """Write a registry file (any file `advisor batch` reads) as a UTF-8 CSV Spark's reader takes: its
+    header row first (found below a title), then every row that could be read, cells as text. A line
+    that could not be read, or an XLSX cell that could not (a formula without a value), is left out and
+    returned in `unreadable` with its line and reason. BatchInputError for a file `advisor batch`
+    refuses (before anything is written)."""
+    columns = ColumnMap(load_rulebase().questions)
+    reader = open_reader(source, encoding, columns.names_a_field)
+    result = Transcoded(target, header_line=reader.header_line, encoding=reader.encoding)
+    try:
+        columns.layout(reader.columns)
+        if not reader.columns:
+            raise BatchInputError(f"{source.name[:80]}: delimited text or XLSX with a header is needed",
+                                  f"{source.name[:80]}：需要带表头的表格文件（CSV、制表符分隔文本或 XLSX）")
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(reader.columns)
+            for row in reader:
+                unfit = next((cell.problem for cell in row.cells or () if hasattr(cell, "problem")), None)
+                if row.cells is None or unfit is not None:
+                    result.unreadable.append((row.line, row.error or unfit or ("无法读取该行", "unreadable row")))
+                    continue
+                writer.writerow(["" if cell is None else cell for cell in row.cells])  # type: ignore[union-attr]
+                result.rows += 1
+    finally:
+        reader.close()
+    return result
+
+
+def read_registry(spark: Any, source: Path, folder: Path, encoding: str | None = None) -> tuple[Any, Transcoded]:
+    """(a DataFrame of the registry's rows, cells as text; how it was transcoded): `source` transcoded into
+    `folder` (a path every executor reads: local for local[*], shared storage on a cluster)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = transcode(source, folder / f"{source.stem}.utf8.csv", encoding)
+    frame = (spark.read.option("header", True).option("multiLine", True).option("escape", '"')
+             .option("encoding", "UTF-8").csv(str(done.target)))
+    return frame, done

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from ..settings import Settings
-from ..storage import get_engine, jobs
+from ..storage import jobs
 from .worker import batch_root, reap, stale_before, sweep_expired
 
 log = logging.getLogger("advisor.batch.supervisor")
@@ -27,40 +27,35 @@ log = logging.getLogger("advisor.batch.supervisor")
 SWEEP_EVERY_SECONDS = 3600.0
 
 
-def worker_env(settings: Settings, engine: Engine) -> dict[str, str]:
-    """The environment of a worker: this server's database and batch settings."""
+def worker_env(settings: Settings) -> dict[str, str]:
+    """The environment of a worker: this server's own settings (whatever the environment said), so the
+    worker screens with the server's database and batch folder."""
     env = dict(os.environ)
-    values = {"database_url": engine.url.render_as_string(hide_password=False), "data_dir": settings.data_dir,
-              "batch_dir": batch_root(settings), "batch_workers": settings.batch_workers,
-              "batch_retention_days": settings.batch_retention_days,
-              "batch_heartbeat_seconds": settings.batch_heartbeat_seconds,
-              "batch_max_attempts": settings.batch_max_attempts, "batch_stall_seconds": settings.batch_stall_seconds,
-              "batch_max_output_bytes": settings.batch_max_output_bytes, "batch_scheduler": settings.batch_scheduler}
-    for name, value in values.items():
-        env.pop(name.upper(), None)  # an alias without the prefix would win over ADVISOR_*
+    for old in ("DATABASE_URL", "SECRET_KEY", "API_KEYS_REQUIRED"):
+        env.pop(old, None)  # an alias without the prefix would win over ADVISOR_*
+    for name, value in settings.environment().items():
         if value is None:
-            env.pop(f"ADVISOR_{name.upper()}", None)
+            env.pop(name, None)
         else:
-            env[f"ADVISOR_{name.upper()}"] = str(value)
+            env[name] = value
     return env
 
 
 class WorkerPool:
     """The worker processes one server process started, and the housekeeping that keeps jobs moving."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
+        self.engine = engine
         self._children: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start `advisor batch-worker` in its own session; a thread reaps it when it exits."""
-        root = batch_root(self.settings)
-        root.mkdir(parents=True, exist_ok=True)
-        with (root / "worker.log").open("ab") as output:
-            child = subprocess.Popen([sys.executable, "-m", "advisor", "batch-worker"], stdout=output,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                                     env=worker_env(self.settings, get_engine()))
+        batch_root(self.settings).mkdir(parents=True, exist_ok=True)
+        # Its JSON log lines go where the server's go (stderr: the journal, Docker's log), not to a file.
+        child = subprocess.Popen([sys.executable, "-m", "advisor", "batch-worker"], stdout=subprocess.DEVNULL,
+                                 stdin=subprocess.DEVNULL, start_new_session=True, env=worker_env(self.settings))
         with self._lock:
             self._children.add(child)
 
@@ -87,11 +82,10 @@ class WorkerPool:
 
     def housekeeping(self, sweep: bool) -> None:
         """One turn: reap lost jobs, remove expired ones (when `sweep`), start a worker if jobs wait."""
-        engine = get_engine()
-        reap(self.settings, engine)
+        reap(self.settings, self.engine)
         if sweep:
-            sweep_expired(self.settings, engine)
-        if not self.running() and jobs.has_work(engine):
+            sweep_expired(self.settings, self.engine)
+        if not self.running() and jobs.has_work(self.engine):
             self.start()
 
     async def supervise(self) -> None:

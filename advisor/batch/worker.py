@@ -10,8 +10,14 @@ results of an attempt are only published whole. A job that reads no block for
 ADVISOR_BATCH_STALL_SECONDS (a worker process lost inside the pool) fails likewise. Results may
 not grow past ADVISOR_BATCH_MAX_OUTPUT_BYTES. Each run also sends due completion webhooks and
 removes jobs older than ADVISOR_BATCH_RETENTION_DAYS with their files.
+
+What a worker does is logged (JSON lines on stderr, advisor/logs.py) by job id, counts and the
+kind of error: never a row's values, a webhook's address or secret. Each finished job's duration
+and rows go to /metrics (advisor/batch/metrics.py).
 """
 
+import json
+import logging
 import os
 import shutil
 import socket
@@ -28,11 +34,14 @@ from ..clock import now
 from ..settings import Settings
 from ..storage import jobs
 from ..storage.models import BatchJob
-from . import webhook
+from . import metrics, webhook
 from .columns import BatchInputError
 from .run import BatchSummary, run_batch
 
+log = logging.getLogger("advisor.batch.worker")
+
 FILES = {"results": "results.csv", "errors": "errors.csv", "summary": "summary.csv"}
+READING = "reading.json"  # how the upload was read (BatchSummary.reading), beside the result files
 STALE_BEATS = 3
 ORPHAN_AGE = timedelta(days=1)
 WEBHOOK_BACKOFF = timedelta(seconds=30)
@@ -113,6 +122,8 @@ class JobRunner:
     def run(self, job: BatchJob) -> None:
         """Screen one claimed job and record how it ended."""
         assert job.lease is not None
+        started = time.monotonic()
+        log.info("batch job started", extra={"job_id": job.id, "attempt": job.attempts, "worker": self.name})
         folder = job_folder(self.settings, job.id)
         work = folder / f"work-{job.lease}"
         work.mkdir(parents=True, exist_ok=True)
@@ -134,11 +145,17 @@ class JobRunner:
                               observers=(progress,), include_undetermined=True, bom=False, engine=engine)
             if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
                 raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
+            (work / READING).write_text(json.dumps(summary.reading(), ensure_ascii=False), encoding="utf-8")
         except Exception as error:  # whatever broke the run is the job's reason, never a job left running
             stop.set()
             beat.join()
             jobs.mark_failed(self.engine, job.id, _reason(error, job.lang), job.lease)
             shutil.rmtree(work, ignore_errors=True)
+            seconds = time.monotonic() - started
+            log.warning("batch job failed (%s)", type(error).__name__, extra={
+                "job_id": job.id, "state": "failed", "rows": progress.rows, "failed": progress.failed,
+                "seconds": round(seconds, 3)})
+            metrics.record_job("failed", seconds, progress.rows - progress.failed, progress.failed)
             return
         finally:
             stop.set()
@@ -149,8 +166,15 @@ class JobRunner:
                     shutil.rmtree(other, ignore_errors=True)
             for upload in _uploads(folder, job):  # the upload is not needed any more
                 upload.unlink(missing_ok=True)
+            seconds = time.monotonic() - started
+            log.info("batch job done", extra={"job_id": job.id, "state": "done", "rows": summary.rows,
+                                              "screened": summary.screened, "failed": summary.failed,
+                                              "seconds": round(seconds, 3)})
+            metrics.record_job("done", seconds, summary.screened, summary.failed)
         else:
             shutil.rmtree(work, ignore_errors=True)  # another worker owns the job now
+            log.warning("batch job taken over by another worker; this attempt's results were dropped",
+                        extra={"job_id": job.id})
 
     def _beat(self, job: BatchJob, progress: _Progress, stop: threading.Event) -> None:
         every = self.settings.batch_heartbeat_seconds
@@ -159,11 +183,15 @@ class JobRunner:
                 reason = (f"{int(self.settings.batch_stall_seconds)}秒内没有进展，任务已停止" if job.lang == "zh"
                           else f"no progress for {int(self.settings.batch_stall_seconds)} s: the job was stopped")
                 jobs.mark_failed(self.engine, job.id, reason, job.lease)
+                log.error("batch job stalled: no progress for %d s; the worker stops",
+                          self.settings.batch_stall_seconds, extra={"job_id": job.id, "state": "failed"})
                 os._exit(3)  # a pool worker lost mid-block never answers: end this process and its pool
             try:
                 output = progress.output_bytes()
                 mine = jobs.heartbeat(self.engine, job, progress.rows, progress.failed, progress.fraction, output)
-            except Exception:  # the database is briefly away: beat again next time
+            except Exception as error:  # the database is briefly away: beat again next time
+                log.warning("batch heartbeat failed (%s); beating again in %.1f s", type(error).__name__, every,
+                            extra={"job_id": job.id})
                 continue
             if not mine:
                 progress.stop_reason = "the job was taken over by another worker"
@@ -173,8 +201,14 @@ class JobRunner:
         """Deliver every completion webhook that is due."""
         while (job := jobs.claim_notification(self.engine, WEBHOOK_BACKOFF)) is not None:
             fresh = jobs.get_job(self.engine, job.id) or job
-            error = webhook.deliver(fresh.webhook_url or "", fresh.webhook_secret or "", webhook_payload(fresh))
+            error = webhook.deliver(fresh.webhook_url or "", fresh.webhook_secret or "", webhook_payload(fresh),
+                                    self.settings.webhook_hosts)
             jobs.mark_notified(self.engine, job.id, error)
+            if error is None:
+                log.info("completion webhook delivered", extra={"job_id": job.id})
+            else:  # the reason names an HTTP status or a kind of network error, never the address
+                log.warning("completion webhook not delivered (attempt %d): %s", job.notify_attempts + 1, error,
+                            extra={"job_id": job.id})
 
 
 def _simulation() -> Any:
@@ -214,6 +248,8 @@ def reap(settings: Settings, engine: Engine) -> list[jobs.Reaped]:
     """Requeue or fail the jobs whose worker stopped beating; a failed job's files are removed."""
     reaped = jobs.reap_stale(engine, stale_before(settings), settings.batch_max_attempts)
     for item in reaped:
+        log.warning("batch job lost its worker (no heartbeat): %s", "queued again" if item.requeued else "failed",
+                    extra={"job_id": item.job.id, "attempt": item.job.attempts})
         if not item.requeued:
             folder = job_folder(settings, item.job.id)
             for work in folder.glob("work-*"):
@@ -239,4 +275,6 @@ def sweep_expired(settings: Settings, engine: Engine) -> int:
             if folder.is_dir() and folder.name not in known and folder.stat().st_mtime < old:
                 shutil.rmtree(folder, ignore_errors=True)  # an upload whose job was never created
                 removed += 1
+    if removed:
+        log.info("removed %d expired batch jobs and folders", removed)
     return removed

@@ -19,12 +19,12 @@ most XLSX_CALAMINE_MAX_BYTES; otherwise this streaming parser does.
 import re
 import zipfile
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
 from .errors import BatchInputError
-from .formats import Block, Row, RowReader, rows_in_blocks
 from .limits import (
     XLSX_CALAMINE_MAX_BYTES,
     XLSX_MAX_CELL_CHARS,
@@ -34,6 +34,7 @@ from .limits import (
     XLSX_MAX_STRINGS_BYTES,
     XLSX_RATIO_FLOOR,
 )
+from .rows import Block, HeaderTest, Row, RowReader, find_header, is_blank, rows_in_blocks
 from .values import Unfit
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -75,9 +76,11 @@ def _text(element: Any) -> str:
 
 
 class XlsxReader(RowReader):
-    """The first sheet of a workbook, header in row 1, rows streamed (calamine=False: never calamine)."""
+    """The first sheet of a workbook, rows streamed (calamine=False: never calamine). The header is the
+    first row that names a known field (`names_field`: see rows.find_header), so a merged title and
+    blank rows above it are passed over; without `names_field`, the first row with content."""
 
-    def __init__(self, path: Path, calamine: bool = True) -> None:
+    def __init__(self, path: Path, calamine: bool = True, names_field: HeaderTest | None = None) -> None:
         self.path = path
         self.stream: Any = None
         try:
@@ -91,8 +94,9 @@ class XlsxReader(RowReader):
             self.total = self._declared_rows()
             fast = calamine and self._calamine_fits()
             self.strings = [] if fast else self._shared_strings()
-            self.rows = self._calamine_rows() if fast else self._sheet_rows()
-            first = next(self.rows, None)
+            rows = self._calamine_rows() if fast else self._sheet_rows()
+            first, above, past = find_header(rows, lambda row: row.cells, names_field)
+            self.rows = chain(past, rows)
         except (KeyError, ParseError, zipfile.BadZipFile, ValueError, EOFError) as error:
             self.close()
             if isinstance(error, BatchInputError):
@@ -104,6 +108,8 @@ class XlsxReader(RowReader):
         while self.columns and not self.columns[-1]:
             self.columns.pop()
         self.line = first.line if first is not None else 1
+        self.header_line = first.line if first is not None else None
+        self.title_lines = tuple(row.line for row in above if row.cells and not is_blank(row.cells))
 
     def _first_sheet(self) -> str:
         """The zip path of the workbook's first sheet (by workbook.xml and its relationships)."""

@@ -9,6 +9,7 @@ import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from ..messages import message_both
 from .exitcodes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 DISTRIBUTION = "qingyang-advisor"
@@ -31,7 +32,7 @@ def package_version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `advisor` command."""
     parser = argparse.ArgumentParser(
-        prog="advisor", description="青羊惠企政策顾问 / Qingyang policy advisor",
+        prog="advisor", description=message_both("cli_description"),
         epilog="exit codes: 0 done; 1 done with problems to act on; 2 usage; 3 data error; 4 I/O error; "
                "130 interrupted", formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()} "

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import shown
+from ..messages import message
 from .exitcodes import EXIT_DATA, EXIT_OK
 
 
@@ -27,7 +28,8 @@ def _cmd_create(args: argparse.Namespace) -> int:
         client, key = create_key(session, args.name, None)
         ident, name = client.id, client.name
     print(key)
-    print(f"key {ident} for {name}: shown once, store it now / 密钥只显示一次，请立即保存", file=sys.stderr)
+    print(f"key {ident} for {name}: {message('cli_key_once', 'en')} / {message('cli_key_once', 'zh')}",
+          file=sys.stderr)
     return EXIT_OK
 
 

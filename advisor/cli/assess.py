@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..messages import message
+from ..questions import load_questions
 from ..text import Lang
 from .exitcodes import EXIT_DATA, EXIT_IO, EXIT_OK
 
@@ -25,8 +27,6 @@ class _Failure(Exception):
         self.code, self.kind, self.detail, self.errors = code, kind, detail, errors
 
 
-_TITLES = {"io-error": ("无法读取输入", "Cannot read the input"), "invalid-json": ("不是有效的JSON", "Not valid JSON"),
-           "invalid-input": ("输入有误", "Invalid input")}
 
 
 def _read_profile(source: str) -> Any:
@@ -35,25 +35,28 @@ def _read_profile(source: str) -> Any:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as error:
         reason = error.strerror or str(error)
-        raise _Failure(EXIT_IO, "io-error", (f"{name}：{reason}", f"{name}: {reason}"),
+        raise _Failure(EXIT_IO, "io-error", _both("cli_unreadable", name=name, reason=reason),
                        [{"path": name, "message": reason}]) from None
     except UnicodeDecodeError:
-        raise _Failure(EXIT_DATA, "invalid-json", (f"{name} 不是UTF-8文本", f"{name} is not UTF-8 text"),
+        raise _Failure(EXIT_DATA, "invalid-json", _both("cli_not_utf8", name=name),
                        [{"path": name, "message": "not UTF-8"}]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         where = f"{name}:{error.lineno}:{error.colno}"
-        message = f"{error.msg} (line {error.lineno}, column {error.colno})"
-        raise _Failure(EXIT_DATA, "invalid-json", (f"{where} 不是有效的JSON：{error.msg}",
-                                                   f"{where}: not valid JSON: {error.msg}"),
-                       [{"path": name, "message": message}]) from None
+        detail = f"{error.msg} (line {error.lineno}, column {error.colno})"
+        raise _Failure(EXIT_DATA, "invalid-json", _both("cli_not_json", where=where, detail=error.msg),
+                       [{"path": name, "message": detail}]) from None
+
+
+def _both(key: str, **values: object) -> tuple[str, str]:
+    return message(key, "zh", **values), message(key, "en", **values)
 
 
 def _report_failure(failure: _Failure, output_format: str, lang: Lang) -> int:
     zh = lang == "zh"
     if output_format == "json":
-        title = _TITLES[failure.kind][0 if zh else 1]
+        title = message("cli_title_" + failure.kind.replace("-", "_"), lang)
         print(json.dumps({"type": f"/problems/{failure.kind}", "title": title,
                           "detail": failure.detail[0 if zh else 1], "errors": failure.errors,
                           "exit_code": failure.code}, ensure_ascii=False, indent=2))
@@ -79,11 +82,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             assessment = advisor.assess_data(data, args.as_of)
         except ProfileError as error:
             errors = [{"path": issue.path, "message": issue.message.get(lang)} for issue in error.issues]
-            raise _Failure(EXIT_DATA, "invalid-input", (f"有{len(errors)}处输入需要修改",
-                                                        f"{len(errors)} field(s) need correcting"), errors) from None
+            raise _Failure(EXIT_DATA, "invalid-input", _both("problem_fields", n=len(errors)), errors) from None
     except _Failure as failure:
         return _report_failure(failure, args.format, lang)
-    document = Presenter(advisor.rulebase).assessment_dict(assessment, lang)
+    document = Presenter(advisor.rulebase).assessment_dict(assessment, lang, args.topic)
     statuses = tuple(args.status) if args.status else STATUSES
     document["findings"] = [finding for finding in document["findings"] if finding["status"] in statuses]
     if args.format == "json":
@@ -103,6 +105,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     assess.add_argument("--lang", choices=["zh", "en"], default="zh")
     assess.add_argument("--format", choices=["text", "json"], default="text")
     assess.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+    assess.add_argument("--topic", choices=[topic.id for topic in load_questions().topics], action="append",
+                        help="what the enterprise asks about (repeatable); the answer lists these topics' "
+                             "provisions (default: the topics whose questions the profile answers)")
     assess.add_argument("--status", choices=STATUSES, action="append",
                         help="list only findings with this status (repeatable); the counts stay those of all")
     assess.set_defaults(func=_cmd_assess)

@@ -8,26 +8,37 @@ import argparse
 import getpass
 import sys
 
+from ..messages import message, message_both
 from .exitcodes import EXIT_DATA
 
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from ..storage import database_url, upgrade
-    from ..storage.migrate import current_revision
+    import logging
 
-    upgrade()
-    url = database_url()
+    from .. import logs
+    from ..storage import database_url, engine_for, upgrade
+    from ..storage.migrate import current_revision
+    from .exitcodes import EXIT_CONFIG
+    from .startup import checked_settings
+
+    logs.configure("info")  # the lock's "waiting for another upgrade" and the warnings, as JSON lines on stderr
+    settings = checked_settings("db upgrade", logging.getLogger("advisor.db"))
+    if settings is None:
+        return EXIT_CONFIG
+    engine = engine_for(settings)
+    upgrade(engine)
+    url = database_url(settings)
     shown = url.split("@", 1)[-1] if "@" in url else url  # never print a password from the URL
-    print(f"database {shown} at revision {current_revision()}")
+    print(f"database {shown} at revision {current_revision(engine)}")
     return 0
 
 
 def _read_password(from_stdin: bool) -> str | None:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password / 密码: ")
-    if getpass.getpass("Again / 再次输入: ") != first:
-        print("the two passwords differ / 两次输入的密码不一致", file=sys.stderr)
+    first = getpass.getpass(f"{message('cli_password', 'en')}/ {message('cli_password', 'zh')}")
+    if getpass.getpass(f"{message('cli_password_again', 'en')}/ {message('cli_password_again', 'zh')}") != first:
+        print(message_both("cli_passwords_differ"), file=sys.stderr)
         return None
     return first
 

@@ -1,67 +1,64 @@
 """`advisor serve`: the web page and the JSON API under uvicorn.
 
-uvicorn imports the app (and the log formatter) by import string, so `advisor` itself never imports `web`.
+uvicorn imports the app (and its protocol) by import string, so `advisor` itself never imports `web`.
 The settings are checked before anything starts: a bad value, or several workers or hosts without a
-shared ADVISOR_SECRET_KEY, stops the command with the variable's name (exit code 78, EX_CONFIG).
+shared ADVISOR_SECRET_KEY, stops the command with the variable's name (exit code 78, EX_CONFIG in sysexits.h); an
+ADVISOR_* variable that is not a setting is warned about. The app server refuses what nginx refuses
+too: heads over ADVISOR_MAX_HEADER_BYTES (431) or slower than ADVISOR_HEADER_TIMEOUT_SECONDS (408),
+more than ADVISOR_LIMIT_CONCURRENCY connections a worker (503); idle connections close after
+ADVISOR_KEEP_ALIVE_SECONDS.
 """
 
 import argparse
+import importlib.util
 import logging
-import logging.config
 import os
 import shutil
 import sys
 import tempfile
-from typing import Any
 
-from ..settings import SettingsError, deployment_problems, read_settings
+from .. import logs
+from ..settings import SettingsError, deployment_problems
+from .exitcodes import EXIT_CONFIG
+from .startup import checked_settings
 
-EX_CONFIG = 78  # sysexits.h: a configuration error
+GUARDED_PROTOCOL = "web.protocol:GuardedHttpToolsProtocol"
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    log_config = logs.configure(args.log_level, not args.no_access_log)
+    log = logging.getLogger("advisor.serve")
+    overrides = {} if args.forwarded_allow_ips is None else {"forwarded_allow_ips": args.forwarded_allow_ips}
+    settings = checked_settings("serve", log, **overrides)
+    if settings is None:
+        return EXIT_CONFIG
     try:
-        settings = read_settings()
         warnings = deployment_problems(settings, args.workers)
     except SettingsError as error:
         print(f"advisor serve: {error}", file=sys.stderr)
-        return EX_CONFIG
+        return EXIT_CONFIG
+    for warning in warnings:
+        log.warning(warning)
     metrics_dir = None
-    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # /metrics adds up every worker's figures from files in one folder (prometheus_client multiprocess).
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # /metrics adds up the figures of every process of this host from files in one folder
+        # (prometheus_client's multi-process mode): each worker's, and each batch worker's it starts.
         metrics_dir = tempfile.mkdtemp(prefix="advisor-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    log_config = _log_config(args.log_level, not args.no_access_log)
-    logging.config.dictConfig(log_config)
-    for warning in warnings:
-        logging.getLogger("advisor.serve").warning(warning)
-    allow = args.forwarded_allow_ips or settings.forwarded_allow_ips
+    # httptools (uvicorn[standard]) with the head limits of web/protocol.py; h11 limits the size itself.
+    protocol = GUARDED_PROTOCOL if importlib.util.find_spec("httptools") else "h11"
     try:
         uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                     log_level=args.log_level, log_config=log_config, access_log=False,
-                    proxy_headers=True, forwarded_allow_ips=allow)
+                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, http=protocol,
+                    h11_max_incomplete_event_size=settings.max_header_bytes,
+                    timeout_keep_alive=settings.keep_alive_seconds, limit_concurrency=settings.limit_concurrency)
     finally:
         if metrics_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
-
-
-def _log_config(level: str, access_log: bool) -> dict[str, Any]:
-    """logging.config.dictConfig: every logger as JSON lines on stderr (web.logs.JsonFormatter).
-
-    uvicorn's own access log is off: web.logs.AccessLog writes a line with the request id and
-    without the query string; --no-access-log turns that off too."""
-    to_json = {"handlers": ["json"], "propagate": False, "level": level.upper()}
-    return {
-        "version": 1, "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "web.logs.JsonFormatter"}},
-        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
-        "loggers": {"uvicorn": to_json, "advisor": to_json, "web": to_json,
-                    "uvicorn.access": {"handlers": [], "propagate": False, "level": "CRITICAL"},
-                    "advisor.access": {**to_json, "level": "INFO" if access_log else "WARNING"}},
-    }
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -74,6 +71,6 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-access-log", action="store_true", help="skip per-request logging (benchmarks)")
     serve.add_argument("--forwarded-allow-ips", default=None,
-                       help="proxies whose X-Forwarded-For/-Proto are believed (comma-separated, '*' for any; "
+                       help="proxy addresses or networks whose X-Forwarded-For/-Proto are believed (comma-separated; "
                             "default ADVISOR_FORWARDED_ALLOW_IPS, else 127.0.0.1)")
     serve.set_defaults(func=_cmd_serve)

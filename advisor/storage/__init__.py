@@ -5,7 +5,7 @@ PostgreSQL when DATABASE_URL says so. The schema changes only through the Alembi
 migrations/; `advisor db upgrade` applies them. Nothing from the web layer is imported here.
 """
 
-from .db import database_url, get_engine, make_engine, reset_engine, session_scope, write_with_retry
+from .db import database_url, engine_for, get_engine, make_engine, reset_engine, session_scope, write_with_retry
 from .migrate import upgrade
 from .models import (
     AdviceBase,
@@ -30,6 +30,7 @@ __all__ = [
     "Provision",
     "StaffUser",
     "database_url",
+    "engine_for",
     "get_engine",
     "make_engine",
     "reset_engine",

@@ -1,9 +1,10 @@
 """Consultation records: write one with its advice, find them, export them, delete one.
 
 The advice is the Presenter's JSON document in Chinese and English, exactly as advised, stored
-compressed against its rule-base version's base (advice.py): the record keeps the answers, its
-counts, its eligible rule ids and the packed documents. The findings and their gaps are copied into
-small rows (provision numbers) for the search and the statistics.
+compressed against its rule-base version's base (advice.py): the record keeps the answers, the
+answer's counts (what its slip says: advisor.arrange), every eligible rule id and the packed
+documents. The findings and their gaps are copied into small rows (provision numbers) for the
+search and the statistics.
 """
 
 from collections.abc import Iterator
@@ -44,7 +45,8 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
     created = now()
     week = week_of(created)
     main = snapshots["zh"]
-    counts = main["counts"]
+    # What the slip and the record say: "可以享受 (N)" counts the answer's cards for the topics asked about.
+    counts = main.get("answer") or main["counts"]
     consultation = Consultation(
         created_at=created, week=week, staff_id=staff.id, staff_name=staff.name,  # type: ignore[arg-type]
         applicant_name=_clean(applicant.name), credit_code=_clean(applicant.credit_code),

@@ -8,6 +8,7 @@ contacts must not reach a log through a traceback.
 """
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,28 +20,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from ..settings import read_settings
+from ..settings import Settings, read_settings
 
 T = TypeVar("T")
 
 
-def data_dir() -> Path:
-    """The folder for the SQLite file and the generated secret key (ADVISOR_DATA_DIR, default ./data)."""
-    return read_settings().data_dir
-
-
-def database_url() -> str:
-    """DATABASE_URL (or ADVISOR_DATABASE_URL), else the SQLite file data/advisor.db.
-
-    postgres:// and postgresql:// URLs are given the psycopg driver."""
-    url = read_settings().database_url.strip()
-    if not url:
-        return f"sqlite:///{data_dir() / 'advisor.db'}"
-    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the dialect and driver spelled out.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
+def database_url(settings: Settings | None = None) -> str:
+    """The database URL of `settings` (default: the environment's): ADVISOR_DATABASE_URL, else the SQLite
+    file data/advisor.db. postgres:// and postgresql:// URLs are given the psycopg driver (advisor.settings)."""
+    return (settings or read_settings()).resolved_database_url
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -69,23 +57,42 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
-_engine: Engine | None = None
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The process's engine for the database of `settings`, created on first use (one pool per database)."""
+    url = settings.resolved_database_url
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = make_engine(url)
+        return engine
 
 
 def get_engine() -> Engine:
-    """The process-wide engine for database_url(), created on first use."""
-    global _engine
-    if _engine is None:
-        _engine = make_engine()
-    return _engine
+    """The engine of the environment's settings: for the command line; the web app uses its own settings'."""
+    return engine_for(read_settings())
 
 
 def reset_engine() -> None:
-    """Dispose of the process-wide engine so the next get_engine() reads DATABASE_URL again (tests)."""
-    global _engine
-    if _engine is not None:
-        _engine.dispose()
-    _engine = None
+    """Dispose of every engine so the next use reads its settings again (tests)."""
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        # A connection still checked out (a batch housekeeping thread's) comes back to the old pool, which
+        # nothing refers to: close it then, rather than leave it to the garbage collector (unclosed, which
+        # Python 3.13 reports as a ResourceWarning). After dispose(): its new pool must not inherit this.
+        old = engine.pool
+        engine.dispose()
+        event.listen(old, "checkin", _close_returned)
+
+
+def _close_returned(connection: Any, _record: Any) -> None:
+    if connection is not None:
+        connection.close()
 
 
 @contextmanager

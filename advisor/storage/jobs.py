@@ -13,11 +13,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ..clock import now, shown
+from ..messages import message
 from .models import BatchJob
 
 ACTIVE = ("queued", "running")
@@ -190,10 +191,16 @@ def reap_stale(engine: Engine, stale_before: datetime, max_attempts: int) -> lis
 
 def _stopped(job: BatchJob) -> str:
     beat = shown(job.heartbeat_at, seconds=True) if job.heartbeat_at else "-"
-    if job.lang == "en":
-        return (f"the batch worker stopped (last heartbeat {beat}) on attempt {job.attempts}; "
-                "no results were kept: submit the file again")
-    return f"批量任务进程已停止（最后心跳 {beat}），第{job.attempts}次尝试未完成；未保留结果，请重新提交文件"
+    return message("job_stopped", "en" if job.lang == "en" else "zh", beat=beat, n=job.attempts)
+
+
+def count_by_state(engine: Engine) -> dict[str, int]:
+    """How many jobs the database holds in each state (every state named, 0 when none)."""
+    with Session(engine) as session:
+        rows = session.exec(select(BatchJob.state, func.count()).group_by(BatchJob.state))
+        counts = dict.fromkeys((*ACTIVE, *FINISHED), 0)
+        counts.update({state: int(number) for state, number in rows})
+        return counts
 
 
 def has_work(engine: Engine) -> bool:

@@ -11,6 +11,8 @@ from advisor.batch.synth import write_synthetic
 from advisor.cli import main
 from advisor.rulebase import RuleBase
 
+from . import officefiles
+
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is installed by `make setup`")
 import dask  # noqa: E402  (after the skip)
 
@@ -56,6 +58,28 @@ def test_the_dask_engine_on_a_scheduler_writes_what_the_local_engine_writes(
     assert _files(out) == _files(local)
     assert out.read_text(encoding="utf-8").count("\n") == ROWS + 1
     assert b"E-bad" in _files(out)[1]
+
+
+@pytest.mark.parametrize("name", ["title.xlsx", "unicode.txt", "excel.csv", "damaged.csv"])
+def test_office_files_screen_on_dask_as_locally(name: str, scheduler: str, tmp_path: Path) -> None:
+    """A title above the header, 小计 / 合计 rows, UTF-16 text, GB18030, a line with an invalid byte."""
+    source = tmp_path / name
+    if name == "title.xlsx":
+        officefiles.write_xlsx(source)
+    elif name == "unicode.txt":
+        officefiles.write_unicode_text(source)
+    elif name == "excel.csv":
+        officefiles.write_gb18030_csv(source)
+    else:
+        source.write_text(officefiles.delimited(","), encoding="utf-8")
+        officefiles.damage(source, "Q09", b"\xff", "utf-8")
+    local = tmp_path / "local.csv"
+    summary = run_batch(source, local, workers=0)
+    assert (summary.rows, summary.failed, len(summary.skipped)) == (30, 1 if name == "damaged.csv" else 0, 2)
+    out = tmp_path / "dask.csv"
+    code = main(["batch", str(source), "--out", str(out), "--engine", "dask", "--scheduler", scheduler, "--quiet"])
+    assert code == (1 if name == "damaged.csv" else 0)
+    assert _files(out) == _files(local)
 
 
 def test_the_dask_engine_starts_a_local_cluster_without_a_scheduler(registry: Path, local: Path,

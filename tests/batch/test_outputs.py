@@ -181,3 +181,23 @@ def _push() -> PushMessages:
     from advisor.rulebase import load_rulebase
 
     return PushMessages(load_rulebase())
+
+
+def test_a_pool_that_will_not_stop_does_not_hold_the_run() -> None:
+    import threading
+
+    from advisor.batch.run import stop_pool
+
+    class StuckPool:  # Pool.terminate blocked joining a task thread that writes to a gone worker
+        def __init__(self) -> None:
+            self.release = threading.Event()
+
+        def terminate(self) -> None:
+            self.release.wait()
+
+    stuck = StuckPool()
+    stopper = threading.Thread(target=stop_pool, args=(stuck, 0.2))
+    stopper.start()
+    stopper.join(30)
+    assert not stopper.is_alive()
+    stuck.release.set()

@@ -63,7 +63,7 @@ def test_an_undecodable_file_is_refused_once_with_the_fix(tmp_path: Path,
     code = main(["batch", str(source), "--out", str(tmp_path / "out.csv"), "--workers", "0", "--quiet"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.count("请另存为 CSV UTF-8 或使用 --encoding gb18030") == 1
+    assert err.count("无法识别文件的文字编码") == 1 and err.count("另存为 CSV UTF-8") == 1
     assert not list(tmp_path.glob("out*")) and not list(tmp_path.glob(".out*"))
 
 
@@ -201,7 +201,7 @@ def test_an_unreadable_mapping_file_stops_the_run(tmp_path: Path, capsys: pytest
 def test_blocks_of_rows_in_hand_are_screened_like_a_file(tmp_path: Path, advisor: object) -> None:
     """The entry point other engines use: rows as tuples aligned with a header, or mappings; NaN is blank."""
     from advisor.batch import BlockScreener, ScreenOptions
-    from advisor.batch.formats import Block, Row
+    from advisor.batch.rows import Block, Row
 
     header = ("编号", "总建筑面积", "是否属于小型项目", "企业名称")
     screener = BlockScreener(ScreenOptions(header=header, lang="en", include_undetermined=True))

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.batch.supervisor import WorkerPool
 from advisor.settings import Settings
-from advisor.storage import reset_engine
+from advisor.storage import engine_for, reset_engine
 
 pytestmark = pytest.mark.anyio
 
@@ -30,7 +30,8 @@ def unmigrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 async def test_a_failed_turn_is_logged_by_kind_and_the_loop_goes_on(unmigrated: Path,
                                                                      caplog: pytest.LogCaptureFixture) -> None:
-    pool = WorkerPool(Settings(data_dir=unmigrated, batch_heartbeat_seconds=0.05))  # type: ignore[arg-type]
+    settings = Settings(data_dir=unmigrated, batch_heartbeat_seconds=0.05)  # type: ignore[arg-type]
+    pool = WorkerPool(settings, engine_for(settings))
     caplog.set_level(logging.WARNING, logger="advisor.batch.supervisor")
     task = asyncio.create_task(pool.supervise())
 

@@ -10,13 +10,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from advisor.settings import Settings
-from advisor.storage import ApiClient, reset_engine
+from advisor.storage import ApiClient, make_engine
 from advisor.storage.apikeys import create_key, revoke_key
 from advisor.storage.models import StaffUser
+from tests.servers import free_port, serving
 from web.staff.apikeys import MISS_RELOAD_SECONDS, KeyRegistry
 
 from .conftest import KeyedDatabase
-from .servers import free_port, serving
 
 REQUESTS_PER_HOST = 120
 
@@ -95,17 +95,17 @@ def test_a_new_key_works_at_once_on_a_host_with_a_fresh_cache(keyed_db: KeyedDat
         assert httpx.get(f"{url}/api/v1/schemas/profile", headers={"X-API-Key": "qyk_wrong"}).status_code == 401
 
 
-def test_a_database_away_for_a_moment_leaves_the_last_copy_in_use(keyed_db: KeyedDatabase,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    registry = KeyRegistry(cache_seconds=0, flush_seconds=3600)
+def test_a_database_away_for_a_moment_leaves_the_last_copy_in_use(keyed_db: KeyedDatabase) -> None:
+    registry = KeyRegistry(keyed_db.engine, cache_seconds=0, flush_seconds=3600)
 
     async def lookup() -> str | None:
         found = await registry.lookup(keyed_db.key)
         return found.name if found else None
 
     assert asyncio.run(lookup()) == "蓉易享"
-    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/gone")
-    reset_engine()
+    gone = make_engine(f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/gone")
+    registry.engine = gone
     assert asyncio.run(lookup()) == "蓉易享"  # the copy read before, not a 500
     with pytest.raises(OperationalError):  # a worker that never read the keys has nothing to fall back on
-        asyncio.run(KeyRegistry(cache_seconds=0, flush_seconds=3600).lookup(keyed_db.key))
+        asyncio.run(KeyRegistry(gone, cache_seconds=0, flush_seconds=3600).lookup(keyed_db.key))
+    gone.dispose()

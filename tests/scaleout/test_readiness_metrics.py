@@ -1,22 +1,15 @@
 """/readyz touches the database (503 problem+json when it cannot); /metrics speaks Prometheus."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from advisor.settings import Settings
-from advisor.storage import reset_engine
+from tests.servers import advisor_serve, clean_env, free_port, serving
 from tests.web.conftest import WAREHOUSE
 
 from .conftest import KeyedDatabase
-from .servers import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,15 +45,11 @@ def test_ready_with_its_database_and_metrics_count_what_was_answered(keyed_db: K
     assert grew("advisor_http_request_duration_seconds_bucket", route="/api/v1/assessments", le="+Inf") == 3
 
 
-def test_not_ready_without_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor")
-    reset_engine()
-    try:
-        with serving(Settings()) as (url, _):
-            answer = httpx.get(f"{url}/readyz", headers={"Accept-Language": "en"}, timeout=30)
-            alive = httpx.get(f"{url}/healthz", timeout=30)
-    finally:
-        reset_engine()
+def test_not_ready_without_its_database() -> None:
+    gone = f"postgresql+psycopg://advisor@127.0.0.1:{free_port()}/advisor"
+    with serving(Settings(database_url=gone)) as (url, _):  # the app's own settings, not the environment's
+        answer = httpx.get(f"{url}/readyz", headers={"Accept-Language": "en"}, timeout=30)
+        alive = httpx.get(f"{url}/healthz", timeout=30)
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["detail"] == "the database cannot be reached"
@@ -68,25 +57,12 @@ def test_not_ready_without_its_database(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_metrics_add_up_every_worker_of_a_host(tmp_path: Path) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {"PATH": "/usr/bin:/bin", "ADVISOR_DATABASE_URL": f"sqlite:///{tmp_path / 'advisor.db'}",
-           "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_SECRET_KEY": "s" * 40}
-    server = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(port), "--workers", "2",
-                               "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    env = clean_env(ADVISOR_DATABASE_URL=f"sqlite:///{tmp_path / 'advisor.db'}", ADVISOR_DATA_DIR=str(tmp_path),
+                    ADVISOR_SECRET_KEY="s" * 40)
+    with advisor_serve(env, tmp_path / "serve.log", "--workers", "2", "--log-level", "warning") as server:
+        url = server.url
         for _ in range(30):  # a new connection each: the two workers share them
             assert httpx.get(f"{url}/api/v1/schemas/profile", headers={"Connection": "close"}).status_code == 200
         scrapes = [_samples(httpx.get(f"{url}/metrics", headers={"Connection": "close"}).text) for _ in range(6)]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     key = ("advisor_http_requests_total", (("method", "GET"), ("route", "/api/v1/schemas/profile"), ("status", "200")))
     assert [scrape.get(key) for scrape in scrapes] == [30.0] * 6  # whichever worker answers the scrape

@@ -2,13 +2,9 @@
 behind a real nginx that terminates TLS on loopback and balances between them round-robin."""
 
 import contextlib
-import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +16,7 @@ from sqlmodel import Session
 from advisor.storage import make_engine, upgrade
 from advisor.storage.staff import create_staff
 from tests.pgserver import PgServer
-
-from .servers import free_port
+from tests.servers import advisor_serve, clean_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough secret"
@@ -61,26 +56,6 @@ class Site:
     hosts: tuple[str, str]
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(600):
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url, timeout=1, verify=False).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"{url} did not answer within 60 s")
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        os.killpg(process.pid, signal.SIGTERM)
-    for process in processes:
-        process.wait(timeout=30)
-
-
 @pytest.fixture
 def site(pg_server: PgServer, tmp_path: Path) -> Iterator[Site]:
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -94,23 +69,17 @@ def site(pg_server: PgServer, tmp_path: Path) -> Iterator[Site]:
         session.commit()
     engine.dispose()
 
-    processes: list[subprocess.Popen[bytes]] = []
-    with contextlib.ExitStack() as files:
-        files.callback(_stop, processes)  # also when a start fails half-way
+    with contextlib.ExitStack() as stack:
         ports = (free_port(), free_port())
         for name, port in zip("ab", ports, strict=True):
             folder = tmp_path / name
             folder.mkdir()
-            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ADVISOR_DATABASE_URL": database,
-                   "ADVISOR_DATA_DIR": str(folder), "ADVISOR_SECRET_KEY": "shared-secret-" + "x" * 32,
-                   "ADVISOR_HOSTS": "2", "ADVISOR_API_KEYS_REQUIRED": "true", "ADVISOR_API_KEY_CACHE_SECONDS": "1",
-                   "ADVISOR_BATCH_WORKERS": "0"}
-            log = folder / "serve.log"
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "advisor", "serve", "--port", str(port), "--forwarded-allow-ips", "127.0.0.1"],
-                cwd=ROOT, env=env, stdout=files.enter_context(log.open("w")), stderr=subprocess.STDOUT,
-                start_new_session=True))
-            _wait(f"http://127.0.0.1:{port}/readyz", processes[-1], log)
+            env = clean_env(ADVISOR_DATABASE_URL=database, ADVISOR_DATA_DIR=str(folder),
+                            ADVISOR_SECRET_KEY="shared-secret-" + "x" * 32, ADVISOR_HOSTS="2",
+                            ADVISOR_API_KEYS_REQUIRED="true", ADVISOR_API_KEY_CACHE_SECONDS="1",
+                            ADVISOR_BATCH_WORKERS="0")
+            stack.enter_context(advisor_serve(env, folder / "serve.log", "--forwarded-allow-ips", "127.0.0.1",
+                                              port=port, ready="/readyz"))
 
         proxy_dir = tmp_path / "nginx"
         proxy_dir.mkdir()
@@ -120,12 +89,10 @@ def site(pg_server: PgServer, tmp_path: Path) -> Iterator[Site]:
         proxy_port = free_port()
         (proxy_dir / "nginx.conf").write_text(NGINX_CONF.format(d=proxy_dir, a=ports[0], b=ports[1],
                                                                 port=proxy_port))
-        processes.append(subprocess.Popen(
-            [nginx, "-p", str(proxy_dir), "-c", str(proxy_dir / "nginx.conf"),
-             "-g", f"daemon off; pid {proxy_dir}/nginx.pid;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True))
         proxy = f"https://127.0.0.1:{proxy_port}"
-        _wait(f"{proxy}/healthz", processes[-1], proxy_dir / "error.log")
+        stack.enter_context(running([nginx, "-p", str(proxy_dir), "-c", str(proxy_dir / "nginx.conf"),
+                                     "-g", f"daemon off; pid {proxy_dir}/nginx.pid;"], proxy,
+                                    proxy_dir / "nginx.out", verify=False))
         yield Site(proxy, tuple(f"http://127.0.0.1:{port}" for port in ports))  # type: ignore[arg-type]
 
 

@@ -1,47 +1,39 @@
 """Staff-page tests: the real app (create_app) served by uvicorn on a loopback port, in this
-process, on a fresh SQLite database per test."""
+process, on a fresh SQLite database per test (and its own app on it)."""
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlmodel import Session
 
+from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
 from tests.pgserver import pg_server  # noqa: F401  (fixture)
+from tests.servers import serving
 
 PASSWORD = "a long enough secret"
 
 
-@pytest.fixture(scope="session")
-def server_app() -> Iterator[tuple[str, FastAPI]]:
-    """The app on a free port; the database it uses is whatever DATABASE_URL names at request time."""
-    os.environ.setdefault("SECRET_KEY", "test-secret-key-for-signing-cookies")
-    from web.app import create_app
+@contextmanager
+def staff_server(database_url: str, data_dir: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on `database_url` under uvicorn on a free loopback port: (base URL, app)."""
+    settings = Settings(database_url=database_url, data_dir=data_dir,  # type: ignore[arg-type]
+                        secret_key="test-secret-key-for-signing-cookies")
+    with serving(settings) as served:
+        yield served
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+
+@pytest.fixture
+def server_app(database: str, tmp_path: Path) -> Iterator[tuple[str, FastAPI]]:
+    """The app on this test's database, on a free port."""
+    with staff_server(database, tmp_path) as served:
+        yield served
 
 
 @pytest.fixture

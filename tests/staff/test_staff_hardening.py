@@ -16,7 +16,7 @@ from advisor.storage import AuditEvent, get_engine
 from advisor.storage import staff as staff_module
 from advisor.storage.staff import MAX_PER_NAME, authenticate
 from tests.pgserver import PgServer
-from tests.staff.conftest import PASSWORD, csrf_from, login, seeded
+from tests.staff.conftest import PASSWORD, csrf_from, login, seeded, staff_server
 from tests.staff.test_staff_consultations import FORM
 
 
@@ -31,8 +31,16 @@ def both_databases(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: 
     yield from seeded(url, monkeypatch)
 
 
-def test_forty_parallel_logins_check_at_most_five_passwords(server_url: str, both_databases: str,
+@pytest.fixture
+def server_on_both(both_databases: str, tmp_path: Path) -> Iterator[str]:
+    """The app on each of the two databases in turn: its base URL."""
+    with staff_server(both_databases, tmp_path) as (url, _):
+        yield url
+
+
+def test_forty_parallel_logins_check_at_most_five_passwords(server_on_both: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    server_url = server_on_both
     checks: list[str] = []
     real_verify = staff_module.verify_password
     monkeypatch.setattr(staff_module, "verify_password",
@@ -86,8 +94,8 @@ def test_text_no_database_stores_is_a_field_error(client_on: httpx.Client) -> No
 
 
 @pytest.fixture
-def client_on(server_url: str, both_databases: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server_url, follow_redirects=True, timeout=30) as client:
+def client_on(server_on_both: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server_on_both, follow_redirects=True, timeout=30) as client:
         yield client
 
 

@@ -11,14 +11,10 @@ the export and the most it reached while streaming (sampled every 1,000 rows), i
 import json
 import os
 import resource
-import socket
 import sys
-import threading
-import time
 from datetime import UTC, date, datetime
 
 import httpx
-import uvicorn
 from sqlalchemy import insert
 from sqlmodel import Session
 
@@ -60,17 +56,12 @@ def main(url: str, rows: int) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "export-probe-secret")
     fill(rows)
-    from web.app import create_app
+    from advisor.settings import Settings
+    from tests.servers import serving
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+    # The server stops (leaving the block) before this process ends: a daemon thread still serving while
+    # the interpreter finalizes can crash it (seen: SIGSEGV after the result was printed).
+    with serving(Settings()) as (base, _), httpx.Client(base_url=base, timeout=600) as client:
         page = client.get("/staff/login").text
         token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/staff/login", data={"name": "chief", "password": PASSWORD, "csrf_token": token})
@@ -83,10 +74,6 @@ def main(url: str, rows: int) -> None:
                 received += 1
                 if received % 1000 == 0:
                     highest = max(highest, _rss_mb())
-    server.should_exit = True
-    # A daemon thread still serving while the interpreter finalizes can crash it (seen: SIGSEGV after the
-    # result was printed), so the server stops before this process ends.
-    thread.join(timeout=60)
     print(json.dumps({"rows": received - 1, "rss_mb_before": round(before, 1),
                       "rss_mb_max_during": round(max(highest, _rss_mb()), 1)}))
 

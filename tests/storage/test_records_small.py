@@ -96,12 +96,15 @@ def test_migration_0002_converts_existing_records(db_url: str, advisor: Advisor,
     docs = snapshots(advisor, presenter, WAREHOUSE)
     moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     with engine.begin() as connection:
+        # Dates and times typed, so SQLAlchemy writes them (sqlite3's own adapters are deprecated since 3.12).
         connection.execute(sa.text(
             "INSERT INTO staff_user (id, name, role, password_hash, session_nonce, active, created_at) "
-            "VALUES (1, 'wang', 'staff', 'x', 'n', :yes, :at)"), {"yes": True, "at": moment})
+            "VALUES (1, 'wang', 'staff', 'x', 'n', :yes, :at)").bindparams(sa.bindparam("at", type_=sa.DateTime())),
+            {"yes": True, "at": moment})
         consultation = sa.table("consultation", *(sa.column(name) for name in (
-            "id", "created_at", "week", "staff_id", "staff_name", "applicant_name", "lang", "as_of",
+            "id", "staff_id", "staff_name", "applicant_name", "lang",
             "rulebase_version", "eligible", "undetermined", "not_eligible")),
+            sa.column("created_at", sa.DateTime()), sa.column("week", sa.Date()), sa.column("as_of", sa.Date()),
             sa.column("profile", sa.JSON), sa.column("snapshot_zh", sa.JSON), sa.column("snapshot_en", sa.JSON))
         connection.execute(consultation.insert().values(
             id=7, created_at=moment, week=date(2026, 3, 2), staff_id=1, staff_name="wang", applicant_name="老记录",

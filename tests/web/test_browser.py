@@ -9,7 +9,7 @@ from tests.browser import (
     VIEWPORTS,
     launch,
     needs_chromium,
-    pdf_pages,
+    pdf_page_lines,
     screenshot,
     serious_violations,
     small_tap_targets,
@@ -68,15 +68,8 @@ def test_keyboard_only_walk_through_the_steps_reaches_the_results(page) -> None:
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/check?**")
-    assert page.locator("#progress").inner_text() == "第1步，共3步"
-    tab_to(page, "input[name='enterprise.in_qingyang']")
-    arrow_to(page, "true")
-    tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**step=2**")
-    assert page.locator("#progress").inner_text() == "第2步，共3步"
-    for name, value in (("project.in_qingyang", "true"), ("project.has_project", "true"),
-                        ("project.funding", "enterprise"),
+    assert page.locator("#progress").inner_text() == "第1步，共4步"
+    for name, value in (("project.in_qingyang", "true"), ("project.funding", "enterprise"),
                         ("project.type", "warehouse"), ("project.low_risk", "true")):
         tab_to(page, f"[name='{name}']")
         arrow_to(page, value)
@@ -84,12 +77,21 @@ def test_keyboard_only_walk_through_the_steps_reaches_the_results(page) -> None:
     page.keyboard.type("1200平方米")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/review?**")
-    assert "1,200平方米" in page.locator("main").inner_text()
+    page.wait_for_url("**step=2**")
+    assert page.locator("#progress").inner_text() == "第2步，共4步"
+    tab_to(page, "input[name=none]")  # the tick-all-that-apply question: "none of these"
+    page.keyboard.press("Space")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
+    page.wait_for_url("**step=3**")
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/review?**")
+    assert "1,200平方米" in page.locator("main").inner_text()
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/results?**")
-    assert answer_lines(page)[0] == "joint-acceptance-small-industrial"
+    assert "joint-acceptance-small-industrial" in answer_lines(page)[:3]
 
 
 def test_without_javascript_the_same_steps_give_the_same_results(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
@@ -100,46 +102,45 @@ def test_without_javascript_the_same_steps_give_the_same_results(browser, live_s
         page.goto("/")
         page.get_by_label("建设或投资项目").check()
         page.get_by_role("button", name="开始回答").click()
-        page.get_by_role("button", name="继续").click()
-        page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("是", exact=True).check()
         page.get_by_label("项目投资主体", exact=True).select_option("enterprise")
         page.get_by_label("项目类型", exact=True).select_option("warehouse")
         page.get_by_role("group", name="项目或用水用气地点在青羊区吗？").get_by_label("是", exact=True).check()
         page.get_by_role("group", name="审批部门给出的风险分类是低风险（含简易低风险）吗？").get_by_label(
             "是", exact=True).check()
         page.get_by_label("总建筑面积", exact=True).fill("１２００㎡")
-        page.get_by_role("button", name="继续").click()
+        while "/check" in page.url:
+            with page.expect_navigation():
+                page.get_by_role("button", name="继续").click()
         page.get_by_role("button", name="查看结果").click()
         page.wait_for_url("**/results?**")
         results[javascript] = answer_lines(page)
         context.close()
-    assert results[True] == results[False] and results[True][0] == "joint-acceptance-small-industrial"
+    assert results[True] == results[False] and "joint-acceptance-small-industrial" in results[True][:3]
 
 
-def test_a_no_to_the_gate_hides_the_questions_behind_it(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/check?topic=project&step=2")
-    floor = page.get_by_label("总建筑面积", exact=True)
-    assert floor.is_visible()
-    page.get_by_role("group", name="是否有拟建或在建的投资建设项目").get_by_label("否", exact=True).check()
-    assert floor.is_hidden()
+def test_a_follow_up_appears_only_once_its_opener_is_chosen(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/check?topic=project&step=1")
+    height = page.get_by_label("建筑高度", exact=True)
+    assert height.is_hidden()
+    page.get_by_label("重点项目级别", exact=True).select_option("municipal")
+    assert height.is_visible()
+    page.get_by_label("重点项目级别", exact=True).select_option("none")
+    assert height.is_hidden()
 
 
 def test_changing_topics_keeps_the_answers(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"/check?{WAREHOUSE.query()}&step=2")
+    page.goto(f"/check?{WAREHOUSE.query()}&step=1")
     page.get_by_role("link", name="更改事项").click()
     page.get_by_label("融资").check()
     page.get_by_role("button", name="开始回答").click()
-    page.goto(page.url.replace("step=1", "step=2"))
     assert page.get_by_label("总建筑面积", exact=True).input_value() == "1200"
-    assert "第2步，共4步" in page.locator("#progress").inner_text()
+    assert "第1步，共5步" in page.locator("#progress").inner_text()
 
 
-def test_the_warehouse_results_fit_in_2800_px_before_opening_anything(page) -> None:  # type: ignore[no-untyped-def]
-    # 2,500 px before the scope split (issue 17) added the utility and function-zone cards; issue 19 reworks
-    # this first screen (ranked, no duplicate benefits) and brings the bound back down.
+def test_the_warehouse_results_fit_in_2500_px_before_opening_anything(page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/results?{WAREHOUSE.query()}")
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < 2800, height
+    assert height < 2500, height
     assert page.locator("details[open]").count() == 0
     card = page.locator('li.answer-line[data-rule="joint-acceptance-small-industrial"]')
     card.locator("summary").click()
@@ -158,13 +159,15 @@ def test_each_walk_in_prints_on_at_most_two_a4_pages(page, walk_in) -> None:  # 
     text = slip.inner_text()
     assert "材料清单" in text and "96963" in text and "不是行政决定" in text and "2020-11-23" in text
     screenshot(page, f"public-slip-{walk_in.name}-zh-desktop")
-    assert pdf_pages(page) <= 2
+    lines = pdf_page_lines(page)
+    assert len(lines) <= 2 and min(lines) > 3, lines
 
 
 PAGES = {
     "start": "/",
     "step-1": f"/check?{WAREHOUSE.query()}&step=1",
     "step-2": f"/check?{WAREHOUSE.query()}&step=2",
+    "step-startup": "/check?topic=company&step=1",
     "review": f"/review?{WAREHOUSE.query()}",
     "results": f"/results?{WAREHOUSE.query()}",
     "ask": f"/check?{WAREHOUSE.query()}&ask=project.key_level&ask=project.district_major",

@@ -6,8 +6,6 @@ against the files they copy and the lock they install.
 """
 
 import re
-import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,49 +16,17 @@ import pytest
 import yaml
 
 from advisor.settings import Settings
+from tests.nginx import deployed_site
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def proxy(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
     """nginx with deploy/nginx/advisor.conf (ports, certificate and upstream moved to this test's own)."""
-    prefix = tmp_path_factory.mktemp("nginx")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", str(prefix / "advisor.key"), "-out", str(prefix / "advisor.crt")],
-                   check=True, capture_output=True, timeout=60)
-    http_port, https_port = _free_port(), _free_port()
-    site = (DEPLOY / "nginx" / "advisor.conf").read_text(encoding="utf-8")
-    site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.M)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
-    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-    site = site.replace("/etc/nginx/tls/", f"{prefix}/")
-    upstream = (DEPLOY / "nginx" / "upstream-local.conf").read_text(encoding="utf-8")
-    upstream = upstream.replace("127.0.0.1:8000", urlparse(live_server).netloc)
-    (prefix / "site.conf").write_text(site, encoding="utf-8")
-    (prefix / "upstream.conf").write_text(upstream, encoding="utf-8")
-    temp = "".join(f"{kind}_temp_path {prefix}/{kind};\n" for kind in
-                   ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (prefix / "nginx.conf").write_text(
-        f"user root;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{}}\n"
-        f"http {{\naccess_log {prefix}/access.log;\n{temp}include {prefix}/upstream.conf;\n"
-        f"include {prefix}/site.conf;\n}}\n", encoding="utf-8")
-    command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
-    assert checked.returncode == 0 and "test is successful" in checked.stderr, checked.stderr
-    subprocess.run(command, check=True, timeout=30)
-    try:
-        yield http_port, https_port
-    finally:
-        subprocess.run([*command, "-s", "quit"], timeout=30)
+    with deployed_site(urlparse(live_server).netloc, tmp_path_factory.mktemp("nginx")) as site:
+        yield site.http_port, site.https_port
 
 
 def test_the_site_serves_the_app_over_tls(proxy: tuple[int, int]) -> None:
@@ -84,7 +50,7 @@ def test_the_site_serves_the_app_over_tls(proxy: tuple[int, int]) -> None:
 def test_the_compose_file_runs_app_database_and_proxy() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app", "proxy"}
+    assert set(services) == {"db", "redis", "migrate", "app", "proxy"}
     assert [name for name, service in services.items() if "ports" in service] == ["proxy"]
     assert services["migrate"]["command"] == ["advisor", "db", "upgrade"]
     assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"

@@ -4,9 +4,6 @@ and never an answer, a password, a key or a cookie."""
 import json
 import logging
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from advisor.clock import now
+from advisor.logs import JsonFormatter
 from advisor.storage import ApiClient, make_engine, upgrade
 from advisor.storage.apikeys import create_key
 from advisor.storage.staff import create_staff
 from tests.pgserver import db_url, pg_server  # noqa: F401  (fixtures)
-from tests.scaleout.servers import free_port
-from web.logs import JsonFormatter
+from tests.servers import advisor_serve, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple 7"
@@ -40,41 +37,27 @@ def _prepared_database(tmp_path: Path) -> tuple[str, str]:
 
 def test_json_lines_carry_request_ids_and_never_secrets_or_answers(tmp_path: Path) -> None:
     database, key = _prepared_database(tmp_path)
-    port = free_port()
     log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(port)], cwd=ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT,
-                                  env={"PATH": "/usr/bin:/bin", "ADVISOR_DATABASE_URL": database,
-                                       "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_SECRET_KEY": "k" * 40})
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    httpx.get(f"{url}/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            answers = "project.floor_area_m2=1234.5&enterprise.credit_code=91350100M000100Y43"
-            assert httpx.get(f"{url}/results?{answers}", timeout=10).status_code == 200
-            profile = {"project": {"funding": "enterprise", "type": "warehouse", "floor_area_m2": 4321.75}}
-            assessed = httpx.post(f"{url}/api/v1/assessments", json={"profile": profile}, timeout=10,
-                                  headers={"X-API-Key": key, "X-Request-ID": "partner-req-0042"})
-            assert assessed.status_code == 200
-            assert assessed.headers["X-Request-ID"] == "partner-req-0042"
-            odd = httpx.get(f"{url}/healthz", headers={"X-Request-ID": "bad id\twith spaces"}, timeout=10)
-            assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["X-Request-ID"])  # replaced, not echoed
-            with httpx.Client(base_url=url, timeout=10) as staff:
-                token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/staff/login").text)
-                assert token
-                login = staff.post("/staff/login", data={"name": "chief", "password": PASSWORD,
-                                                         "csrf_token": token.group(1)})
-                assert login.status_code == 303
-                cookies = [value for value in staff.cookies.values() if len(value) > 16]
-                assert cookies and staff.get("/staff/admin/keys").status_code == 200
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    env = clean_env(ADVISOR_DATABASE_URL=database, ADVISOR_DATA_DIR=str(tmp_path), ADVISOR_SECRET_KEY="k" * 40)
+    with advisor_serve(env, log_path) as server:
+        url = server.url
+        answers = "project.floor_area_m2=1234.5&enterprise.credit_code=91350100M000100Y43"
+        assert httpx.get(f"{url}/results?{answers}", timeout=10).status_code == 200
+        profile = {"project": {"funding": "enterprise", "type": "warehouse", "floor_area_m2": 4321.75}}
+        assessed = httpx.post(f"{url}/api/v1/assessments", json={"profile": profile}, timeout=10,
+                              headers={"X-API-Key": key, "X-Request-ID": "partner-req-0042"})
+        assert assessed.status_code == 200
+        assert assessed.headers["X-Request-ID"] == "partner-req-0042"
+        odd = httpx.get(f"{url}/healthz", headers={"X-Request-ID": "bad id\twith spaces"}, timeout=10)
+        assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["X-Request-ID"])  # replaced, not echoed
+        with httpx.Client(base_url=url, timeout=10) as staff:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/staff/login").text)
+            assert token
+            login = staff.post("/staff/login", data={"name": "chief", "password": PASSWORD,
+                                                     "csrf_token": token.group(1)})
+            assert login.status_code == 303
+            cookies = [value for value in staff.cookies.values() if len(value) > 16]
+            assert cookies and staff.get("/staff/admin/keys").status_code == 200
     text = log_path.read_text()
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]  # every line is JSON
     access = [line for line in lines if line["logger"] == "advisor.access"]

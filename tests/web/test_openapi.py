@@ -1,7 +1,12 @@
 """The OpenAPI document validates and is a contract a generated client can rely on."""
 
+from typing import Any
+
 import httpx
+import jsonschema
 import pytest
+import referencing
+import referencing.jsonschema
 from openapi_spec_validator import validate
 
 from advisor.questions import load_questions
@@ -75,7 +80,8 @@ async def test_the_profile_is_a_typed_component_with_labels_units_and_options(sp
     assert area["anyOf"][0]["type"] == "number" and area["anyOf"][0]["minimum"] == 0
     assert area["x-unit"] == {"zh": "平方米", "en": "m²"} and area["x-label"]["zh"]
     funding = project["properties"]["funding"]
-    enum = next(item["enum"] for item in funding["anyOf"] if "enum" in item)
+    assert {"$ref": "#/components/schemas/ProjectFunding"} in funding["anyOf"]  # a named type, not ...Type0
+    enum = schemas["ProjectFunding"]["enum"]
     assert [option["value"] for option in funding["x-options"]] == enum
     question = catalog.by_path["project.funding"]
     assert funding["x-options"][0] == {"value": question.options[0].value, "zh": question.options[0].zh,
@@ -120,3 +126,44 @@ def test_with_keys_required_the_key_is_not_optional() -> None:
     spec = create_app(Settings(api_keys_required=True)).openapi()
     security = spec["paths"]["/api/v1/questions"]["get"]["security"]
     assert security == [{"apiKey": []}, {"bearer": []}]
+
+
+def _closed(node: Any) -> Any:
+    """The schema with every object that lists its properties closed to others (what 'typed' promises)."""
+    if isinstance(node, dict):
+        closed = {key: _closed(value) for key, value in node.items()}
+        if "properties" in closed and "additionalProperties" not in closed:
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    return node
+
+
+async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, client: httpx.AsyncClient) -> None:
+    """Real answers (a full and a compact assessment with eligible, undetermined and failed findings, the
+    catalog, the next questions) validate against the document with no member left undeclared."""
+    closed = _closed(spec)
+    registry = referencing.Registry().with_resource("urn:openapi", referencing.Resource.from_contents(
+        closed, default_specification=referencing.jsonschema.DRAFT202012))
+
+    def check(body: Any, component: str) -> None:
+        validator = jsonschema.Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{component}"},
+                                                    registry=registry)
+        errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
+        assert not errors, [(list(error.absolute_path), error.message[:200]) for error in errors[:5]]
+
+    over = {"project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                        "low_risk": True, "floor_area_m2": 2400},
+            "enterprise": {"credit_code": "91510105MA6C8X0X1Y", "size": "small", "employees": 20,
+                           "revenue_10k_yuan": 900, "size_sector": "warehousing"}}
+    for lang in ("zh", "en"):
+        full = (await client.post("/api/v1/assessments", json={"profile": over, "lang": lang})).json()
+        assert {f["status"] for f in full["findings"]} == {"eligible", "undetermined", "not_eligible"}
+        assert full["warnings"] and full["size_by_standard"] and any(f["failing"] for f in full["findings"])
+        check(full, "AssessmentDocument")
+        check((await client.post("/api/v1/assessments", json={"profile": over, "view": "compact",
+                                                               "lang": lang})).json(), "CompactAssessmentDocument")
+        check((await client.get("/api/v1/provisions", params={"lang": lang})).json(), "ProvisionList")
+    check((await client.get("/api/v1/questions")).json(), "QuestionCatalogDocument")
+    check((await client.post("/api/v1/questions/next", json={"profile": over})).json(), "NextQuestions")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advisor.profile import ProfileError
+from advisor.profile import ProfileError, parse_profile
 
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
@@ -18,7 +18,7 @@ router = APIRouter(tags=["assessments"])
 
 _EXAMPLES = {
     "warehouse": {"summary": "A 1,200 m² low-risk warehouse funded by a small private enterprise",
-                  "value": {"profile": WAREHOUSE, "lang": "en"}},
+                  "value": {"profile": WAREHOUSE, "topics": ["project"], "lang": "en"}},
     "empty": {"summary": "Nothing known yet: every provision is undetermined", "value": {"profile": {}}},
     "compact": {"summary": "The compact view for systems that cache the provisions' texts",
                 "value": {"profile": WAREHOUSE, "view": "compact"}},
@@ -36,9 +36,10 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess_data(body.profile, body.as_of)
+        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     # The presenter's JSON directly: validating it against the model again costs time (tests check the models).
-    encoded = (presenter.compact_json if body.view == "compact" else presenter.assessment_json)(assessment, lang)
+    encoded = (presenter.compact_json if body.view == "compact" else presenter.assessment_json)(
+        assessment, lang, body.topics)
     return Response(encoded, media_type="application/json", headers={"Content-Language": lang})

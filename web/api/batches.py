@@ -1,4 +1,5 @@
-"""Batch screening over HTTP: upload a registry (CSV, JSON Lines or XLSX), poll, download the results.
+"""Batch screening over HTTP: upload a registry (CSV, tab-separated text, JSON Lines or XLSX), poll, download
+the results.
 
 Durable jobs: the job's state is a row of the database (advisor/storage/jobs.py) and its files live
 in the batch folder (ADVISOR_BATCH_DIR, shared storage when several hosts serve the API), so any
@@ -20,14 +21,17 @@ is retried from the start or fails with the reason, never "running" forever.
 
 import contextlib
 import hashlib
+import json
+import re
 import secrets
 import shutil
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, Header, UploadFile
+from fastapi import APIRouter, FastAPI, Form, Header, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -37,20 +41,22 @@ from starlette.responses import JSONResponse, Response
 
 from advisor.batch import webhook
 from advisor.batch.columns import BatchInputError, ColumnMap
-from advisor.batch.formats import SUFFIXES, file_format, open_reader, parse_block
+from advisor.batch.formats import SUFFIXES, input_format, open_reader
+from advisor.batch.rows import parse_block
 from advisor.batch.supervisor import WorkerPool
-from advisor.batch.worker import FILES, job_folder
+from advisor.batch.worker import FILES, READING, job_folder
 from advisor.questions import QuestionCatalog
 from advisor.settings import Settings
-from advisor.storage import StaffUser, get_engine, jobs
+from advisor.storage import StaffUser, jobs
 from advisor.storage.models import BatchJob
 
 from ..background import running
 from ..deps import AdvisorDep
 from ..i18n import request_lang
 from ..problems import problem
+from ..response_headers import declared
 from ..staff import security
-from .models import Problem
+from .models import Lang, Problem
 
 _CHUNK = 1 << 20
 
@@ -59,7 +65,7 @@ def workers(app: FastAPI) -> WorkerPool:
     """This app's batch workers (one pool per app, made on first use)."""
     pool: WorkerPool | None = getattr(app.state, "batch_workers", None)
     if pool is None:
-        pool = app.state.batch_workers = WorkerPool(app.state.settings)
+        pool = app.state.batch_workers = WorkerPool(app.state.settings, app.state.engine)
     return pool
 
 
@@ -74,16 +80,59 @@ async def _supervise(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["batches"], lifespan=_supervise)
 
 
+# --- requests -----------------------------------------------------------------------------------
+
+# Checked here (with a message naming the field) and declared in the schema from the same constants.
+WEBHOOK_URL = r"^https?://"
+WEBHOOK_URL_MAX = 2000
+IDEMPOTENCY_KEY = r"^[ -~]{1,255}$"  # printable ASCII, as a header carries it
+_MEDIA_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".txt": "text/plain",
+                ".jsonl": "application/jsonl",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class BatchUpload(BaseModel):
+    """A registry to screen (multipart/form-data)."""
+
+    file: UploadFile = Field(description=f"The registry, one enterprise a row: a file whose name ends in "
+                                         f"{', '.join(SUFFIXES)} (anything else is refused with 415)",
+                             json_schema_extra={"format": "binary"})  # what generators of OpenAPI 3.0 look for
+    lang: Lang | None = Field(None, description="Language of the errors file and of the messages")
+    webhook_url: str | None = Field(None, description="http(s) URL to POST to when the job ends, signed with "
+                                                      "X-Advisor-Signature; its host must be allowed by "
+                                                      "ADVISOR_WEBHOOK_HOSTS",
+                                    json_schema_extra={"pattern": WEBHOOK_URL, "maxLength": WEBHOOK_URL_MAX})
+
+
+IdempotencyKey = Annotated[str | None, Header(
+    description="Repeat a POST safely: the same key and file answer with the same job (Idempotent-Replayed: true)",
+    json_schema_extra={"pattern": IDEMPOTENCY_KEY, "maxLength": 255})]
+
+
+class BatchState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class BatchFileName(StrEnum):
+    """results: per enterprise; errors: rows that could not be screened; summary: per provision."""
+
+    results = "results"
+    errors = "errors"
+    summary = "summary"
+
+
 # --- answers ------------------------------------------------------------------------------------
 
-State = Literal["queued", "running", "done", "failed"]
 
 
 class BatchAccepted(BaseModel):
     """202: the job is queued; poll status_url (also the Location header)."""
 
     id: str
-    state: State
+    state: BatchState
     status_url: str
     webhook_secret: str | None = Field(None, description="HMAC-SHA256 key of the completion webhook (when asked "
                                                           "for): verify X-Advisor-Signature with it")
@@ -97,11 +146,33 @@ class BatchFiles(BaseModel):
     summary: str = Field(description="per provision: eligible and undetermined counts")
 
 
+class SkippedRow(BaseModel):
+    """A row that is not an enterprise: a totals row (合计, 小计, 总计 …), neither screened nor failed."""
+
+    line: int
+    label: str
+
+
+class BatchReading(BaseModel):
+    """How the uploaded file was read."""
+
+    header_line: int | None = Field(description="the row the header was found on (below a title, if any); "
+                                                "null for JSON Lines")
+    title_lines: list[int] = Field(description="rows with content above the header (a title): not screened")
+    skipped: list[SkippedRow] = Field(description="totals rows skipped (the first ten)")
+    skipped_total: int
+    blank: int = Field(description="blank lines skipped")
+    encoding: str | None = Field(description="the text encoding found (utf-8, gb18030, utf-16-le …); null for XLSX")
+    unknown_columns: list[str] = Field(description="columns that are not profile fields, carried through to the "
+                                                   "results (the first ten)")
+    unknown_columns_total: int
+
+
 class BatchStatus(BaseModel):
     """Where a job stands; `files` once it is done, `error` once it failed."""
 
     id: str
-    state: State
+    state: BatchState
     filename: str
     created_at: datetime
     started_at: datetime | None = None
@@ -116,6 +187,7 @@ class BatchStatus(BaseModel):
     seconds_left: float | None = None
     error: str | None = Field(None, description="why the job failed")
     files: BatchFiles | None = None
+    reading: BatchReading | None = Field(None, description="once done: how the file was read")
 
 
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -124,11 +196,11 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 # --- who owns a job -----------------------------------------------------------------------------
 
-def _staff_id(token: str | None) -> int | None:
-    found = security.read_session(token)
+def _staff_id(app: FastAPI, token: str | None) -> int | None:
+    found = app.state.signer.read_session(token)
     if found is None:
         return None
-    with Session(get_engine()) as session:
+    with Session(app.state.engine) as session:
         user = session.get(StaffUser, found[0])
         return user.id if user and user.active and user.session_nonce == found[1] else None
 
@@ -139,7 +211,7 @@ async def _owner(request: Request) -> str:
     if client_id is not None:
         return f"key:{client_id}"
     token = request.cookies.get(security.SESSION_COOKIE)
-    staff_id = await run_in_threadpool(_staff_id, token) if token else None
+    staff_id = await run_in_threadpool(_staff_id, request.app, token) if token else None
     return f"staff:{staff_id}" if staff_id is not None else "anonymous"
 
 
@@ -147,9 +219,10 @@ async def _owner(request: Request) -> str:
 
 def _check_file(source: Path, questions: QuestionCatalog) -> None:
     """Refuse at once a file that cannot be screened (unreadable, unknown columns, no rows)."""
-    reader = open_reader(source)
+    columns = ColumnMap(questions)
+    reader = open_reader(source, names_field=columns.names_a_field)
     try:
-        ColumnMap(questions).check_columns(reader.columns)
+        columns.check_columns(reader.columns)
         for block, _ in reader.blocks(1):
             try:
                 rows, _ = parse_block(block, len(reader.columns))
@@ -178,43 +251,52 @@ def _bad_field(lang: str, path: str, zh: str, en: str) -> Response:
 
 @router.post("/batches", status_code=202, response_model=BatchAccepted,
              summary="Screen an uploaded registry in the background",
-             responses={202: {"description": "Accepted: poll the status URL"},
-                        415: {"model": Problem, "description": "Not a .csv, .jsonl or .xlsx file"},
+             responses={202: {"description": "Accepted: poll the status URL",
+                              "headers": declared("Location", "Idempotent-Replayed")},
+                        415: {"model": Problem, "description": f"Not a {', '.join(SUFFIXES)} file"},
                         422: {"model": Problem, "description": "The file cannot be screened"},
-                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}})
-async def create_batch(
-        request: Request, advisor: AdvisorDep,
-        file: Annotated[UploadFile, File(description="registry: .csv, .jsonl or .xlsx, one enterprise a row")],
-        lang: Annotated[str | None, Form(description="zh or en: language of the errors file")] = None,
-        webhook_url: Annotated[str | None, Form(description="http(s) URL to POST to when the job ends, "
-                                                            "signed with X-Advisor-Signature")] = None,
-        idempotency_key: Annotated[str | None, Header(description="repeat a POST safely: the same key and "
-                                                                  "file answer with the same job")] = None,
-) -> Response:
-    """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2);
-    values as text (true/false/是/否, numbers, enum values); blank = unknown. Answers 202 with the
-    job's status URL; GET it for progress and, when done, the result files."""
-    answer_lang = request_lang(request, lang)
+                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}},
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"encoding": {"file": {
+                 "contentType": ", ".join(_MEDIA_TYPES.get(suffix, "application/octet-stream")
+                                          for suffix in SUFFIXES)}}}}}})
+async def create_batch(request: Request, advisor: AdvisorDep,
+                       upload: Annotated[BatchUpload, Form(media_type="multipart/form-data")],
+                       idempotency_key: IdempotencyKey = None) -> Response:
+    """Columns: `id` (optional) and one per profile field by dotted path (e.g. project.floor_area_m2),
+    Chinese label or alias; the header is the first row that names one (a title above it is passed
+    over); totals rows (合计, 小计) are skipped. Values as text (true/false/是/否, numbers, enum
+    values); blank = unknown. Text in UTF-8, GB18030 or UTF-16. Answers 202 with the job's status
+    URL; GET it for progress and, when done, the result files and how the file was read."""
+    file, webhook_url = upload.file, upload.webhook_url
+    answer_lang = request_lang(request, upload.lang)
     zh = answer_lang == "zh"
     settings: Settings = request.app.state.settings
     try:  # the one list of accepted types: advisor.batch.formats.SUFFIXES
-        suffix = "." + file_format(Path(file.filename or ""))
+        input_format(Path(file.filename or ""))
+        suffix = Path(file.filename or "").suffix.lower()
     except BatchInputError:
         shown = "、".join(SUFFIXES) if zh else ", ".join(SUFFIXES)
         refusal = f"请上传以下类型的文件：{shown}" if zh else f"upload a file of one of these types: {shown}"
         return problem(415, answer_lang, refusal, kind="unsupported-file")
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
-        return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印字符",
-                          "must be 1 to 255 printable characters")
-    if webhook_url is not None and (not webhook_url.startswith(("http://", "https://")) or len(webhook_url) > 2000):
-        return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
-                          "must be an http:// or https:// URL")
-    if webhook_url is not None and not webhook.host_allowed(webhook_url, settings.webhook_hosts):
-        return _bad_field(answer_lang, "webhook_url",
-                          "该网址的主机不在本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）之列",
-                          "this URL's host is not among the webhook hosts this service allows (ADVISOR_WEBHOOK_HOSTS)")
+    if idempotency_key is not None and not re.fullmatch(IDEMPOTENCY_KEY, idempotency_key):
+        return _bad_field(answer_lang, "Idempotency-Key", "应为1至255个可打印的ASCII字符",
+                          "must be 1 to 255 printable ASCII characters")
+    if webhook_url is not None:  # read once, by the parser the sender uses (advisor/batch/webhook.py)
+        if not re.match(WEBHOOK_URL, webhook_url) or len(webhook_url) > WEBHOOK_URL_MAX:
+            return _bad_field(answer_lang, "webhook_url", "应为 http:// 或 https:// 开头的网址",
+                              "must be an http:// or https:// URL")
+        try:
+            target = webhook.parse_target(webhook_url)
+        except webhook.WebhookUrlError as error:
+            return _bad_field(answer_lang, "webhook_url", error.zh, error.en)
+        if not webhook.allowed(target, settings.webhook_hosts):
+            return _bad_field(answer_lang, "webhook_url",
+                              "该网址的主机不在本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）之列",
+                              "this URL's host is not among the webhook hosts this service allows "
+                              "(ADVISOR_WEBHOOK_HOSTS)")
+        webhook_url = target.url
     owner = await _owner(request)
-    engine = get_engine()
+    engine = request.app.state.engine
     ident = jobs.new_job_id()
     folder = job_folder(settings, ident)
     folder.mkdir(parents=True)
@@ -269,7 +351,7 @@ def _load(app: FastAPI, batch_id: str, owner: str, kind: str = "batch") -> Batch
     worker stopped beating (any host can tell)."""
     if len(batch_id) > 32 or not batch_id.isalnum():
         return None
-    engine = get_engine()
+    engine = app.state.engine
     job = jobs.get_job(engine, batch_id)
     if job is None or job.owner != owner or job.kind != kind:
         return None
@@ -292,12 +374,17 @@ def _status(request: Request, job: BatchJob) -> BatchStatus:
     if job.state == "done":
         files = BatchFiles(**{name: str(request.url_for("get_batch_file", batch_id=job.id, name=name))
                               for name in FILES})
+    reading = None
+    if job.state == "done" and job.result_dir:
+        with contextlib.suppress(OSError, ValueError):  # a job finished before this file was written has none
+            reading = BatchReading(**json.loads((job_folder(settings, job.id) / job.result_dir / READING)
+                                                .read_text(encoding="utf-8")))
     expires = job.finished_at + timedelta(days=settings.batch_retention_days) if job.finished_at else None
     return BatchStatus(id=job.id, state=job.state, filename=job.filename,  # type: ignore[arg-type]
                        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
                        expires_at=expires, attempts=job.attempts, rows=job.rows, screened=job.rows - job.failed,
                        failed=job.failed, fraction=job.fraction, rate_per_s=rate, seconds_left=left,
-                       error=job.error, files=files)
+                       error=job.error, files=files, reading=reading)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchStatus, responses=_PROBLEMS,
@@ -310,8 +397,9 @@ async def get_batch(request: Request, batch_id: str) -> Any:
 
 
 @router.get("/batches/{batch_id}/files/{name}", summary="Download a result file of a finished batch job",
-            response_class=FileResponse, responses={200: {"content": {"text/csv": {}}}, **_PROBLEMS})
-async def get_batch_file(request: Request, batch_id: str, name: Literal["results", "errors", "summary"]) -> Any:
+            response_class=FileResponse, responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                                          "headers": declared("Content-Disposition")}, **_PROBLEMS})
+async def get_batch_file(request: Request, batch_id: str, name: BatchFileName) -> Any:
     """name: results (per enterprise: eligible, undetermined, questions), errors (bad rows with line
     numbers) or summary (per provision: eligible and undetermined counts); all CSV."""
     job = await run_in_threadpool(_load, request.app, batch_id, await _owner(request))

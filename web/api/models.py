@@ -4,13 +4,132 @@ The assessment document itself is built as a dict by advisor.present.Presenter a
 is (fast); AssessmentDocument describes its shape for OpenAPI and clients.
 """
 
+import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-Status = Literal["eligible", "undetermined", "not_eligible"]
-Nature = Literal["commitment", "target", "pilot", "exploration", "service"]
+from advisor import conditions
+from advisor.profile import integral
+from advisor.questions import load_questions
+
+
+class Lang(StrEnum):
+    """The language of texts and messages."""
+
+    zh = "zh"
+    en = "en"
+
+
+class Status(StrEnum):
+    """What a provision says about the profile."""
+
+    eligible = "eligible"
+    undetermined = "undetermined"
+    not_eligible = "not_eligible"
+
+
+class Nature(StrEnum):
+    """What the plan's sentence binds the district to."""
+
+    commitment = "commitment"
+    target = "target"
+    pilot = "pilot"
+    exploration = "exploration"
+    service = "service"
+
+
+class ProvisionKind(StrEnum):
+    fast_track = "fast_track"
+    subsidy = "subsidy"
+    financing = "financing"
+    service = "service"
+
+
+class View(StrEnum):
+    """full: every text; compact: statuses, questions and failed tests only."""
+
+    full = "full"
+    compact = "compact"
+
+
+class QuestionType(StrEnum):
+    bool = "bool"
+    enum = "enum"
+    integer = "integer"
+    number = "number"
+    credit_code = "credit_code"
+
+
+class SizeClass(StrEnum):
+    """An enterprise size class of the national SME standard (工信部联企业〔2011〕300号)."""
+
+    large = "large"
+    medium = "medium"
+    small = "small"
+    micro = "micro"
+
+
+class Direction(StrEnum):
+    increase = "increase"
+    decrease = "decrease"
+
+
+class CheckKind(StrEnum):
+    field = "field"
+    concept = "concept"
+    all = "all"
+    any = "any"
+
+
+class CheckResult(StrEnum):
+    met = "met"
+    failed = "failed"
+    unknown = "unknown"
+
+
+class BasisKind(StrEnum):
+    plan = "plan"
+    public = "public"
+    common = "common"
+
+
+class Confidence(StrEnum):
+    """How far a public source can be trusted."""
+
+    high = "High"
+    med_high = "Med/High"
+    med = "Med"
+    low_med = "Low/Med"
+    low = "Low"
+
+
+class TimeUnit(StrEnum):
+    working_days = "working_days"
+    working_hours = "working_hours"
+    days = "days"
+    hours = "hours"
+
+
+class NeededWhen(StrEnum):
+    """eligible: needed by provisions that apply; if_confirmed: only by provisions that may apply."""
+
+    eligible = "eligible"
+    if_confirmed = "if_confirmed"
+
+
+Op = StrEnum("Op", [(op, op) for op in get_args(conditions.Op)])  # type: ignore[misc]
+Op.__doc__ = "How a field test compares the answer with the required value"
+
+
+class WarningLevel(StrEnum):
+    warning = "warning"
+    error = "error"
+
+
 Scope = Annotated[str, Field(pattern=r"^(municipal|provincial|any|[a-z_]+([|&][a-z_]+)*)$", examples=[
     "site_in_qingyang", "enterprise_in_qingyang|moving_into_qingyang"])]
 _NATURE = ("What the plan's sentence binds the district to: a commitment (a stated time limit), a target "
@@ -28,13 +147,28 @@ WAREHOUSE = {
 }
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
 # Validated by the advisor (advisor.profile), which names each bad field by its profile path; documented
 # as the Profile component that web.openapi adds from the same model (and puts in place of this marker).
 ProfileData = Annotated[dict[str, Any], WithJsonSchema({"type": "object", "x-component": "Profile"})]
+
+# A full-date (RFC 3339) no earlier than the plan's first day, 2020-11-23: JSON Schema has no minimum for
+# dates, so the pattern says it (`format: date` checks the day). advisor.assess.check_as_of refuses the same.
+ON_OR_AFTER_PLAN = (r"^(2020-11-(2[3-9]|30)|2020-12-[0-9]{2}|202[1-9]-[0-9]{2}-[0-9]{2}|20[3-9][0-9]-[0-9]{2}-[0-9]{2}"
+                    r"|2[1-9][0-9]{2}-[0-9]{2}-[0-9]{2}|[3-9][0-9]{3}-[0-9]{2}-[0-9]{2})$")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _full_date(value: Any) -> Any:
+    """Only YYYY-MM-DD text is a date here (pydantic alone would also take a timestamp or a datetime)."""
+    if not (isinstance(value, str) and _FULL_DATE.fullmatch(value)):
+        raise PydanticCustomError("date_type", "Input should be a date (YYYY-MM-DD)")
+    return value
+
+
+AsOf = Annotated[date, BeforeValidator(_full_date),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": ON_OR_AFTER_PLAN})]
+# An integer as JSON has it: 2 and 2.0, never 2.5, "2" or true.
+Integer = Annotated[int, BeforeValidator(integral), Strict()]
 
 
 class ProfileRequest(BaseModel):
@@ -45,19 +179,26 @@ class ProfileRequest(BaseModel):
 
     profile: ProfileData = Field(description="The enterprise profile (also at GET /api/v1/schemas/profile). "
                                              "Every field is optional; an unanswered field is unknown, never no.")
-    lang: Literal["zh", "en"] | None = Field(None, description="Language of texts (default: ?lang=, "
-                                                                "Accept-Language, then zh)")
-    as_of: date | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; "
-                                                 "not before 2020-11-23)")
+    lang: Lang | None = Field(None, description="Language of texts (default: ?lang=, Accept-Language, then zh)")
+    as_of: AsOf | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; "
+                                                 "not before 2020-11-23, the day the plan came into force)")
+
+
+TopicId = Literal[tuple(topic.id for topic in load_questions().topics)]  # type: ignore[valid-type]
 
 
 class AssessmentRequest(ProfileRequest):
     """A profile to assess; `view` chooses the self-contained document or the compact one."""
 
-    view: Literal["full", "compact"] = Field(
-        "full", description="full: every finding with its texts, quote, offices and materials (what a page shows); "
-                            "compact: statuses, questions and failed tests only, for systems that cache "
-                            "GET /api/v1/provisions and GET /api/v1/questions")
+    topics: list[TopicId] | None = Field(  # type: ignore[valid-type]
+        None, description="What the enterprise asked about (GET /api/v1/questions lists the topics): the "
+                          "`answer` holds the provisions of these topics; default: the topics whose questions "
+                          "the profile answers")
+
+    view: View = Field(
+        View.full, description="full: every finding with its texts, quote, offices and materials (what a page "
+                               "shows); compact: statuses, questions and failed tests only, for systems that cache "
+                               "GET /api/v1/provisions and GET /api/v1/questions")
 
 
 class NextQuestionsRequest(ProfileRequest):
@@ -66,13 +207,49 @@ class NextQuestionsRequest(ProfileRequest):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"profile": {"project": {"has_project": True, "type": "warehouse"}}, "limit": 3}]})
 
-    limit: int = Field(5, ge=1, le=100, description="At most this many questions")
+    limit: Integer = Field(5, ge=1, le=100, description="At most this many questions")
 
 
-class Basis(_Open):
-    """Where a fact comes from: the plan (article), a public source (with confidence) or common practice."""
+class _PublicFields(BaseModel):
+    """What a public source adds where a reference may be one (kind public); null for the plan's own words."""
 
-    kind: Literal["plan", "public", "common"]
+    id: str | None = Field(None, description="kind public: the source's id")
+    title: str | None = Field(None, description="kind public: the source's title")
+    title_en: str | None = Field(None, description="kind public: what English pages call it (null: the title)")
+    date: str | None = Field(None, description="kind public: the source's date, as it gives it")
+    confidence: Confidence | None = Field(None, description="kind public: how far it can be trusted")
+    says: str | None = Field(None, description="kind public: what it says that matters here")
+    not_a_qingyang_rule: bool | None = Field(None, description="kind public: true when it is not Qingyang's own rule")
+
+
+class Basis(_PublicFields):
+    """Where a fact comes from: the plan (its article), a public source (with its confidence) or common practice."""
+
+    kind: BasisKind
+    text: str
+    article: str | None = Field(None, description="kind plan: the plan's article, e.g. （四）")
+
+
+class ConceptSource(_PublicFields):
+    """Where a concept's meaning comes from: the plan (article and quote) or a public source."""
+
+    kind: BasisKind
+    article: str | None = Field(None, description="kind plan: the plan's article")
+    quote: str | None = Field(None, description="kind plan: the plan's words, verbatim")
+    text: str | None = Field(None, description="kind public: the source as a person reads it")
+
+
+class PublicSource(BaseModel):
+    """A fact from outside the plan: shown with its source and confidence, never deciding."""
+
+    kind: BasisKind = Field(description="always public")
+    id: str
+    title: str
+    title_en: str | None = Field(description="What English pages call it (null: the title)")
+    date: str | None = Field(description="The source's date, as it gives it")
+    confidence: Confidence
+    says: str
+    not_a_qingyang_rule: bool
     text: str
 
 
@@ -94,7 +271,7 @@ class Material(BaseModel):
 class TimeLimit(BaseModel):
     committed: float
     before: float | None
-    unit: Literal["working_days", "working_hours", "days", "hours"]
+    unit: TimeUnit
     district_average: bool = Field(description="A district-wide figure: the average over all enterprises or cases, "
                                    "never a limit for one (shown as 全区承诺：平均不超过…)")
     text: str
@@ -102,22 +279,28 @@ class TimeLimit(BaseModel):
 
 
 class Gap(BaseModel):
-    direction: Literal["increase", "decrease"]
+    direction: Direction
     amount: float
     strict: bool
     text: str = Field(description="The smallest change that would qualify")
 
 
-class Check(_Open):
-    """One condition with its result; a field test carries the enterprise's value, a group its items."""
+class Check(BaseModel):
+    """One condition with its result: a field test carries the enterprise's value, a concept its meaning and
+    source, a group (all / any) its items."""
 
-    kind: Literal["field", "concept", "all", "any"]
-    result: Literal["met", "failed", "unknown"]
+    kind: CheckKind
+    result: CheckResult
     text: str
-    field: str | None = None
-    value: Any = None
+    field: str | None = Field(None, description="kind field: SECTION.FIELD")
+    op: Op | None = Field(None, description="kind field: the comparison")
+    required: Any = Field(None, description="kind field: the value compared with")
+    value: Any = Field(None, description="kind field: the enterprise's answer (null: unanswered)")
     value_text: str | None = None
     gap: Gap | None = None
+    concept: str | None = Field(None, description="kind concept: its id")
+    basis: str | None = Field(None, description="kind concept: what it means")
+    source: ConceptSource | None = Field(None, description="kind concept: where its meaning comes from")
     items: list["Check"] | None = None
 
 
@@ -128,10 +311,14 @@ class QuestionRef(BaseModel):
     term: str | None = Field(description="The plan's own wording, where it matters")
 
 
-class Failing(_Open):
+class Failing(BaseModel):
+    """A failed condition of a not_eligible finding, with the smallest change that would pass it."""
+
     text: str
     field: str | None = None
+    value: Any = None
     value_text: str | None = None
+    required: Any = None
     gap: Gap | None = None
 
 
@@ -144,7 +331,7 @@ class ProvisionText(BaseModel):
     title: str
     title_zh: str
     title_en: str
-    kind: Literal["fast_track", "subsidy", "financing", "service"]
+    kind: ProvisionKind
     nature: Nature = Field(description=_NATURE)
     target_by: date | None = Field(description="The date the plan sets for a target, if it dates it")
     scope: Scope = Field(description=_SCOPE)
@@ -155,7 +342,7 @@ class ProvisionText(BaseModel):
     handled_by: list[Office]
     channels: list[Office]
     materials: list[Material]
-    public_facts: list[dict[str, Any]] = Field(description="Facts from outside the plan: shown, never deciding")
+    public_facts: list[PublicSource] = Field(description="Facts from outside the plan: shown, never deciding")
     notes: list[str]
 
 
@@ -179,15 +366,17 @@ class SettlingQuestion(QuestionRef):
 
 class ChecklistItem(Material):
     needed_by: list[str]
-    when: Literal["eligible", "if_confirmed"] = Field(
-        description="eligible: needed by provisions that apply; if_confirmed: only by provisions that may apply")
+    when: NeededWhen
     alternatives: list[Material] = Field(description="Materials that may be brought instead (either one)")
 
 
-class Warning_(BaseModel):
+class ProfileWarning(BaseModel):
+    """Something in the answers to check (a credit code's check character, answers that contradict each other);
+    the profile is still assessed."""
+
     path: str
     message: str
-    level: Literal["warning", "error"]
+    level: WarningLevel
 
 
 class LocalText(BaseModel):
@@ -224,16 +413,51 @@ class InferredAnswer(QuestionRef):
 class SizeByStandard(BaseModel):
     """The size the national SME standard gives for the answers: shown, never deciding."""
 
-    size: Literal["large", "medium", "small", "micro"]
+    size: SizeClass
     size_text: str
-    decides: Literal[False]
+    decides: bool = Field(description="Always false: the declared size is used")
     text: str
-    source: dict[str, Any]
+    source: PublicSource
+
+
+class Counts(BaseModel):
+    """How many provisions have each status."""
+
+    eligible: int
+    undetermined: int
+    not_eligible: int
 
 
 class CompactInferred(BaseModel):
     field: str
     value: bool
+
+
+class AnswerCard(BaseModel):
+    """One benefit: the provisions that give it (best first), or one that applies if a department confirms."""
+
+    provisions: list[str]
+    status: Literal["eligible", "likely"] = Field(
+        description="likely: undetermined only for a department's classification (`confirm`), never counted")
+    confirm: list[str] = Field(description="The classification questions the department settles (likely cards)")
+
+
+class Answer(BaseModel):
+    """What applies for the topics asked about, ranked by worth to the enterprise (README); `eligible` is what
+    "可以享受 (N)" counts on every page, slip and record."""
+
+    topics: list[str]
+    eligible: int = Field(description="Benefits that apply (provisions with the same benefit count once)")
+    committed: int = Field(description="Of those, the ones with a committed time limit for the enterprise's matter")
+    likely: int = Field(description="Benefits that apply if a department confirms a classification")
+    undetermined: int = Field(description="Open provisions of the topics, likely ones included")
+    not_eligible: int = Field(description="Provisions of the topics that do not apply")
+    text: str = Field(description="The answer in one line, e.g. 您可以享受9项，其中4项有承诺时限")
+    cards: list[AnswerCard]
+    district: list[str] = Field(description="Eligible services every enterprise of the district has (not counted)")
+    other: list[str] = Field(description="Eligible provisions of topics not asked about (not counted)")
+    open: list[str] = Field(description="Undetermined provisions of the topics, not likely ones")
+    not_met: list[str] = Field(description="Provisions of the topics that do not apply, nearest misses first")
 
 
 class AssessmentDocument(BaseModel):
@@ -242,19 +466,20 @@ class AssessmentDocument(BaseModel):
     rulebase_version: str
     plan: Plan
     as_of: date
-    lang: Literal["zh", "en"]
-    counts: dict[Status, int]
+    lang: Lang
+    counts: Counts
+    answer: Answer
     findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
     inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
     size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
-    warnings: list[Warning_]
+    warnings: list[ProfileWarning]
     disclaimer: str
 
 
 class CompactGap(BaseModel):
-    direction: Literal["decrease", "increase"]
+    direction: Direction
     amount: float
     strict: bool = Field(description="true: the change must be more than `amount`")
 
@@ -262,7 +487,7 @@ class CompactGap(BaseModel):
 class CompactFailing(BaseModel):
     field: str | None = None
     concept: str | None = None
-    op: str | None = None
+    op: Op | None = None
     required: Any = None
     value: Any = None
     gap: CompactGap | None = None
@@ -290,7 +515,7 @@ class CompactSettling(BaseModel):
 class CompactChecklistItem(BaseModel):
     material: str
     needed_by: list[str]
-    when: Literal["eligible", "if_confirmed"]
+    when: NeededWhen
 
 
 class CompactAssessmentDocument(BaseModel):
@@ -299,16 +524,17 @@ class CompactAssessmentDocument(BaseModel):
     rulebase_version: str
     plan: Plan
     as_of: date
-    lang: Literal["zh", "en"]
-    view: Literal["compact"]
-    counts: dict[Status, int]
+    lang: Lang
+    view: View = Field(description="Always compact")
+    counts: Counts
+    answer: Answer
     findings: list[CompactFinding]
     questions_to_settle: list[CompactSettling]
     checklist: list[CompactChecklistItem]
     inferred: list[CompactInferred] = Field(description="Unanswered questions the other answers settle")
-    size_by_standard: Literal["large", "medium", "small", "micro"] | None = Field(
+    size_by_standard: SizeClass | None = Field(
         description="Size by 工信部联企业〔2011〕300号, shown beside the declared size, never deciding")
-    warnings: list[Warning_]
+    warnings: list[ProfileWarning]
     disclaimer: str
 
 
@@ -325,7 +551,7 @@ class QuestionInfo(BaseModel):
 
     field: str = Field(description="SECTION.FIELD path of the profile field")
     section: str
-    type: Literal["bool", "enum", "integer", "number", "credit_code"]
+    type: QuestionType
     label: LocalText
     help: LocalText | None
     unit: LocalText | None = Field(description="The unit of a number, e.g. 平方米 / m²")
@@ -360,7 +586,7 @@ class QuestionCatalogDocument(BaseModel):
 class NextQuestion(QuestionRef):
     """An unanswered question, with the undetermined provisions it can settle."""
 
-    type: Literal["bool", "enum", "integer", "number", "credit_code"]
+    type: QuestionType
     settles: list[str] = Field(description="Undetermined provisions an answer can settle, most first")
     affects: list[str] = Field(description="Every provision whose conditions read this field")
 
@@ -384,6 +610,26 @@ class ProvisionList(BaseModel):
 
     rulebase_version: str
     provisions: list[Provision]
+
+
+class JsonSchema(BaseModel):
+    """A JSON Schema (2020-12) document."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Health(BaseModel):
+    """The process is up and has its rule base."""
+
+    status: str = Field(description="ok")
+    rulebase_version: str
+    rules: int = Field(description="How many provisions the rule base holds")
+
+
+class Readiness(BaseModel):
+    """The process can also reach its database."""
+
+    status: str = Field(description="ready")
 
 
 class FieldError(BaseModel):

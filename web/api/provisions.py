@@ -1,18 +1,20 @@
 """GET /api/v1/provisions[/{id}]: the plan's provisions as encoded rules, with quotes and materials."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.messages import message
 from advisor.present import Presenter
 from advisor.rulebase import Rule, fields_used
 from advisor.text import Lang
 
-from ..caching import cached_json
+from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import PresenterDep
 from ..i18n import request_lang
+from . import models
 from .models import Provision, ProvisionList
 
 router = APIRouter(tags=["provisions"])
@@ -37,13 +39,18 @@ _EXAMPLE = {"id": "joint-acceptance-small-industrial", "article": "（四）", "
             "kind": "fast_track", "quote": "推行验收登记同步办理,...", "fields": ["project.floor_area_m2"]}
 
 
+# ?lang= (also read by every other route, for its messages): declared where it chooses the body's texts.
+LangQuery = Annotated[models.Lang | None,
+                      Query(description="Language of the texts (default: Accept-Language, then zh)")]
+
+
 @router.get("/provisions", summary="List the provisions", response_model=ProvisionList,
-            responses={200: {"content": {"application/json": {"example": {"provisions": [_EXAMPLE]}}}},
-                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
-async def list_provisions(request: Request, presenter: PresenterDep, article: str | None = None) -> Response:
+            responses=catalog_responses({"provisions": [_EXAMPLE]}))
+async def list_provisions(request: Request, presenter: PresenterDep, article: str | None = None,
+                          lang: LangQuery = None, if_none_match: IfNoneMatch = None) -> Response:
     """Every provision (one encoded rule of the plan), optionally only those of one article, e.g. （四）.
     Send the ETag back in If-None-Match to get 304 while the rule base is unchanged."""
-    lang = request_lang(request)
+    lang = request_lang(request, lang)
 
     def build() -> dict[str, Any]:
         fields = _fields_by_rule(presenter)
@@ -55,18 +62,18 @@ async def list_provisions(request: Request, presenter: PresenterDep, article: st
     articles = {rule.spec.article for rule in presenter.rulebase.rules.values()}
     # Every unknown article gives the same empty list: one cache entry for them all, however many are tried.
     key = article if article is None or article in articles else "(no such article)"
-    return cached_json(request, (lang, key), build, languages=lang)
+    return cached_json(request, (lang, key), build, languages=lang, if_none_match=if_none_match)
 
 
 @router.get("/provisions/{provision_id}", summary="One provision", response_model=Provision,
-            responses={200: {"content": {"application/json": {"example": _EXAMPLE}}},
-                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
-async def get_provision(request: Request, presenter: PresenterDep, provision_id: str) -> Response:
+            responses=catalog_responses(_EXAMPLE))
+async def get_provision(request: Request, presenter: PresenterDep, provision_id: str, lang: LangQuery = None,
+                        if_none_match: IfNoneMatch = None) -> Response:
     """One provision by its id, e.g. joint-acceptance-small-industrial."""
-    lang = request_lang(request)
+    lang = request_lang(request, lang)
     rule = presenter.rulebase.rules.get(provision_id)
     if rule is None:
-        raise HTTPException(404, f"没有编号为 {provision_id} 的政策条目" if lang == "zh"
-                            else f"no provision with id {provision_id}")
+        raise HTTPException(404, message("provision_unknown", lang, id=provision_id))
     return cached_json(request, (lang,), lambda: provision_dict(
-        presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, [])), languages=lang)
+        presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, [])), languages=lang,
+        if_none_match=if_none_match)

@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from advisor.next_questions import next_questions as rank_questions
-from advisor.profile import ProfileError
+from advisor.profile import ProfileError, parse_profile
 from advisor.questions import Question
 from advisor.rulebase import fields_used
 
-from ..caching import cached_json
+from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
 from ..problems import issues_problem
@@ -39,13 +39,12 @@ _QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "ty
 
 
 @router.get("/questions", summary="Every profile question", response_model=QuestionCatalogDocument,
-            responses={200: {"content": {"application/json": {"example": {
+            responses=catalog_responses({
                 "topics": [{"id": "project", "sections": ["project"],
                             "label": {"zh": "建设或投资项目", "en": "Building or investing in a project"}}],
                 "sections": [{"id": "project", "label": {"zh": "项目", "en": "Project"}}],
-                "questions": [_QUESTION_EXAMPLE]}}}},
-                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
-async def list_questions(request: Request, presenter: PresenterDep) -> Response:
+                "questions": [_QUESTION_EXAMPLE]}))
+async def list_questions(request: Request, presenter: PresenterDep, if_none_match: IfNoneMatch = None) -> Response:
     """Every profile field: type, unit, zh/en label and help, allowed values, the provisions it affects;
     and the topics that select sections of a form."""
     def build() -> dict[str, Any]:
@@ -58,7 +57,7 @@ async def list_questions(request: Request, presenter: PresenterDep) -> Response:
             "questions": [question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
         }
 
-    return cached_json(request, (), build, languages="zh, en")
+    return cached_json(request, (), build, languages="zh, en", if_none_match=if_none_match)
 
 
 @router.post("/questions/next", summary="The questions to ask next", response_model=NextQuestions,
@@ -71,7 +70,7 @@ async def next_questions(request: Request, response: Response, advisor: AdvisorD
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
     try:
-        assessment = advisor.assess_data(body.profile, body.as_of)
+        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
     except ProfileError as error:
         return issues_problem(error.issues, lang)
     ranked = rank_questions(assessment, advisor.rulebase, body.limit)

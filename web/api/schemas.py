@@ -10,8 +10,9 @@ from starlette.responses import Response
 from advisor.profile import profile_model
 from advisor.questions import Question, QuestionCatalog
 
-from ..caching import cached_json
+from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import PresenterDep
+from .models import JsonSchema
 
 router = APIRouter(tags=["schemas"])
 
@@ -31,9 +32,16 @@ def _extensions(question: Question) -> dict[str, Any]:
     return out
 
 
+def enum_name(question: Question) -> str:
+    """The name of a choice question's values as a type: project.type → ProjectType."""
+    return "".join(part.title() for part in (question.section, *question.id.split("_")))
+
+
 def annotated_profile_schema(questions: QuestionCatalog, ref_template: str = DEFAULT_REF_TEMPLATE) -> dict[str, Any]:
     """The Profile model's JSON Schema (2020-12) with each field's zh/en label, help, unit and option
-    labels as `x-` extensions; sections are $defs referred to with `ref_template`."""
+    labels as `x-` extensions; sections, and the values of each choice question (named by enum_name, so
+    that a generated client has a ProjectType, not a ProjectSectionTypeType0), are $defs referred to with
+    `ref_template`."""
     schema = profile_model().model_json_schema(ref_template=ref_template)
     definitions = schema.get("$defs", {})
     prefix = ref_template.split("{model}")[0]
@@ -42,13 +50,25 @@ def annotated_profile_schema(questions: QuestionCatalog, ref_template: str = DEF
         definition = definitions[reference.removeprefix(prefix)]
         definition["x-label"] = section.label.model_dump()
         for question in section.fields:
-            definition["properties"][question.id].update(_extensions(question))
+            member = definition["properties"][question.id]
+            member.update(_extensions(question))
+            if question.options:
+                name = enum_name(question)
+                choices = member["anyOf"]
+                values = next(index for index, item in enumerate(choices) if "enum" in item)
+                definitions[name] = {**choices[values], "title": name, "description": question.label.en,
+                                     "x-enum-descriptions": member["x-enum-descriptions"]}
+                choices[values] = {"$ref": ref_template.format(model=name)}
     return schema
 
 
-@router.get("/schemas/profile", summary="JSON Schema of the profile", response_model=dict[str, Any])
-async def get_profile_schema(request: Request, presenter: PresenterDep) -> Response:
+@router.get("/schemas/profile", summary="JSON Schema of the profile", response_model=JsonSchema,
+            responses=catalog_responses({"title": "Profile", "type": "object",
+                                         "properties": {"project": {"anyOf": [{"$ref": "#/$defs/ProjectSection"},
+                                                                              {"type": "null"}]}}}))
+async def get_profile_schema(request: Request, presenter: PresenterDep, if_none_match: IfNoneMatch = None) -> Response:
     """The JSON Schema (2020-12) of the enterprise profile: sections of optional fields, each with its
     zh/en label (`x-label`), unit (`x-unit`) and, for a choice, the options' labels (`x-options`)."""
     return cached_json(request, ("profile-schema",),
-                       lambda: annotated_profile_schema(presenter.rulebase.questions), languages="zh, en")
+                       lambda: annotated_profile_schema(presenter.rulebase.questions), languages="zh, en",
+                       if_none_match=if_none_match)

@@ -1,31 +1,59 @@
-"""Advice a person can act on: the results document arranged answer-first for the ticked topics.
+"""Advice a person can act on: the results document arranged answer-first for the topics asked about.
 
-Pure functions over the assessment document (the API's JSON) and the rule base: which findings
-belong to the user's topics, which are district-wide services every enterprise has, which of them
-is most specific, the one or two questions that settle most, and the numbered next steps.
+The arrangement itself (which provisions belong to the topics, their ranking, one card per benefit,
+what applies if a department confirms) is advisor.arrange's; here it becomes what the templates
+show: cards with their findings, the numbered next steps per office, the questions for departments.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.questions import QuestionCatalog
-from advisor.rulebase import RuleBase, fields_used
+from advisor.arrange import Arrangement, answer_heading, arranger, topics_in_play
+from advisor.rulebase import RuleBase
+from advisor.text import Lang
 
-SUMMARY_MAX = 3  # lines in the answer at the top; the rest of the topic's eligible provisions fold
-SETTLE_MAX = 2  # questions offered beside the answer
-ALWAYS_SECTION = "enterprise"
-KIND_RANK = {"fast_track": 0, "financing": 1, "subsidy": 1, "service": 2}
-KIND_TOPIC = {"financing": "finance"}  # a kind the user asked for by ticking this topic
+SUMMARY_MAX = 5  # cards on the first screen; the rest fold
+OPEN_MAX = 10  # open provisions listed; a link shows the rest
+
+
+@dataclass(slots=True)
+class Confirm:
+    """A classification a department makes, as a likely card shows it and the slip asks it."""
+
+    field: str
+    text: str  # 审批部门认定为简易低风险项目
+    ask: str  # 本项目是否属于简易低风险项目？
+    looks_at: str
+    office: dict[str, Any] | None
+    facts: list[dict[str, Any]]  # public comparables: shown with their source, never deciding
+
+
+@dataclass(slots=True)
+class CardView:
+    """One card: the provisions giving one benefit (best first), or one that applies if confirmed."""
+
+    findings: list[dict[str, Any]]
+    likely: bool = False
+    confirm: list[Confirm] = field(default_factory=list)
+
+    @property
+    def lead(self) -> dict[str, Any]:
+        return self.findings[0]
+
+    @property
+    def id(self) -> str:
+        return str(self.findings[0]["id"])
 
 
 @dataclass(slots=True)
 class Step:
-    """One numbered next step: where to go, for which provisions, what to bring."""
+    """One numbered next step: where to go, for which provisions, what to bring, what to ask."""
 
     office: dict[str, Any]
     findings: list[dict[str, Any]]
     materials: list[str]
     notes: list[str]
+    asks: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -33,107 +61,101 @@ class Advice:
     """The findings arranged for reading: the answer first, the rest folded."""
 
     topics: list[str]
-    answer: list[dict[str, Any]]  # eligible, of the ticked topics, most specific first
-    more_eligible: list[dict[str, Any]]  # eligible of the topics beyond the first lines, and others
+    heading: str  # 您可以享受9项，其中4项有承诺时限
+    eligible: int  # what "可以享受 (N)" counts: the same on the screen, the slip, the record, the API
+    undetermined: int
+    not_met: int
+    cards: list[CardView]  # what applies and what applies if confirmed, ranked
     district: list[dict[str, Any]]  # eligible services every enterprise of the district has
-    near: list[dict[str, Any]]  # not eligible in a ticked topic, with a smallest change
-    open_topic: list[dict[str, Any]]  # undetermined, of the ticked topics
-    open_other: list[dict[str, Any]]  # undetermined, other topics
-    not_eligible: list[dict[str, Any]]  # the other not-eligible findings
-    settle: list[dict[str, Any]]  # the questions that settle the most for the ticked topics
-    steps: list[Step] = field(default_factory=list)
+    other: list[dict[str, Any]]  # eligible, of topics not asked about
+    near: list[dict[str, Any]]  # not eligible in a topic, with a smallest change
+    open_topic: list[dict[str, Any]]  # undetermined, of the topics
+    not_eligible: list[dict[str, Any]]  # the other not-eligible ones of the topics
+    settle: list[dict[str, Any]]  # the owner's questions that settle the most open ones
+    confirms: list[Confirm]  # the departments' classifications the likely cards wait for (for the slip)
+    steps: list[Step] = field(default_factory=list)  # for the cards on the first screen
 
+    @property
+    def answer(self) -> list[CardView]:
+        """The cards on the first screen."""
+        return self.cards[:SUMMARY_MAX]
 
-def rule_sections(rulebase: RuleBase) -> dict[str, set[str]]:
-    """For each rule, the question sections whose answers can change it (through concepts too)."""
-    sections: dict[str, set[str]] = {rule_id: set() for rule_id in rulebase.rules}
-    for path, rules in fields_used(rulebase).items():
-        for rule_id in rules:
-            sections[rule_id].add(path.split(".", 1)[0])
-    return sections
+    @property
+    def more(self) -> list[CardView]:
+        return self.cards[SUMMARY_MAX:]
 
+    @property
+    def applying(self) -> list[CardView]:
+        return [card for card in self.cards if not card.likely]
 
-def topics_in_play(ticked: list[str], answers: dict[str, Any], catalog: QuestionCatalog) -> list[str]:
-    """The ticked topics, or, when none is ticked, the topics whose questions were answered."""
-    if ticked:
-        return ticked
-    answered = {path.split(".", 1)[0] for path in answers}
-    return [topic.id for topic in catalog.topics if answered & set(topic.sections)]
-
-
-def _met_fields(node: dict[str, Any]) -> set[str]:
-    """The fields whose tests carried the condition: only along met paths (a met branch of an "any",
-    never the met tests inside a branch that failed)."""
-    if node["result"] != "met":
-        return set()
-    if node["kind"] == "field":
-        return set() if node["op"] == "answered" else {node["field"]}
-    out: set[str] = set()
-    for item in node.get("items", ()):
-        out |= _met_fields(item)
-    return out
-
-
-def _inferred(node: dict[str, Any]) -> int:
-    """How many met paths rest on a question left unanswered (a fact inferred from other answers)."""
-    if node["result"] != "met":
-        return 0
-    own = 1 if node["kind"] == "field" and node["op"] == "answered" else 0
-    return own + sum(_inferred(item) for item in node.get("items", ()))
-
-
-def specificity(finding: dict[str, Any], used: dict[str, set[str]]) -> float:
-    """How particular the answers are that this provision met: a field few rules use counts most.
-
-    A fast track met on the warehouse's floor area outranks a service met on "has a project".
-    """
-    return sum(1 / len(used[path]) for path in _met_fields(finding["conditions"])
-               if not path.startswith(ALWAYS_SECTION + ".") and path in used)
+    @property
+    def open_shown(self) -> list[dict[str, Any]]:
+        return self.open_topic[:OPEN_MAX]
 
 
 def arrange(document: dict[str, Any], rulebase: RuleBase, ticked: list[str], answers: dict[str, Any]) -> Advice:
-    """The document's findings arranged answer-first for the topics in play."""
-    catalog = rulebase.questions
-    topics = topics_in_play(ticked, answers, catalog)
-    wanted = {section for topic in catalog.topics if topic.id in topics for section in topic.sections}
-    sections = rule_sections(rulebase)
-    used = fields_used(rulebase)
-    order = {rule_id: index for index, rule_id in enumerate(rulebase.rules)}
+    """The document's findings arranged answer-first for the topics in play: those ticked, else those the
+    document was advised for (a stored consultation), else those whose questions were answered."""
+    chosen = arranger(rulebase)
+    advised = (document.get("answer") or {}).get("topics")
+    topics = topics_in_play(ticked or advised or (), answers, rulebase.questions)
+    arrangement = chosen.arrange(chosen.items_of_document(document), topics)
+    return advice_of(document, arrangement, rulebase)
 
-    def in_topics(finding: dict[str, Any]) -> bool:
-        return bool(sections.get(finding["id"], set()) & wanted)
 
-    def district_wide(finding: dict[str, Any]) -> bool:
-        return sections.get(finding["id"], set()) <= {ALWAYS_SECTION}
+def advice_of(document: dict[str, Any], arrangement: Arrangement, rulebase: RuleBase) -> Advice:
+    """An arrangement with the document's findings in place of rule ids."""
+    lang: Lang = document["lang"]
+    by_id = {finding["id"]: finding for finding in document["findings"]}
+    settle_refs = {q["field"]: q for q in document["questions_to_settle"]}
 
-    def rank(finding: dict[str, Any]) -> tuple[int, float, int, int]:
-        kind_rank = KIND_RANK.get(finding["kind"], 2)
-        if KIND_TOPIC.get(finding["kind"]) in topics:
-            kind_rank = 0
-        # On a tie, a provision the answers meet in the plan's own words comes before one met by inference.
-        return (kind_rank, -round(specificity(finding, used), 9), _inferred(finding["conditions"]),
-                order.get(finding["id"], len(order)))
+    def found(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [by_id[rule] for rule in ids if rule in by_id]
 
-    by_status: dict[str, list[dict[str, Any]]] = {"eligible": [], "undetermined": [], "not_eligible": []}
-    for finding in document["findings"]:
-        by_status[finding["status"]].append(finding)
-    eligible = sorted(by_status["eligible"], key=rank)
-    topic_eligible = [f for f in eligible if in_topics(f)]
-    district = [f for f in eligible if district_wide(f) and not in_topics(f)]
-    others = [f for f in eligible if not in_topics(f) and not district_wide(f)]
-    near = [f for f in by_status["not_eligible"] if in_topics(f) and any("gap" in x for x in f["failing"])]
-    open_topic = sorted((f for f in by_status["undetermined"] if in_topics(f)),
-                        key=lambda f: (len(f["missing"]), order.get(f["id"], len(order))))
-    topic_ids = {f["id"] for f in open_topic}
-    settle = [dict(q, settles=[r for r in q["settles"] if r in topic_ids]) for q in document["questions_to_settle"]]
-    settle = sorted((q for q in settle if q["settles"]), key=lambda q: -len(q["settles"]))[:SETTLE_MAX]
-    answer = topic_eligible[:SUMMARY_MAX]
+    cards: list[CardView] = []
+    confirms: dict[str, Confirm] = {}
+    for card in arrangement.cards:
+        findings = found(card.provisions)
+        if not findings:
+            continue
+        view = CardView(findings, card.likely)
+        for path in card.confirm:
+            confirm = confirms.get(path) or _confirm(path, rulebase, lang)
+            if confirm is not None:
+                confirms[path] = confirm
+                view.confirm.append(confirm)
+        cards.append(view)
+    settle = []
+    for path, ids in arrangement.settle:
+        ref = settle_refs.get(path) or _question_ref(path, rulebase, lang)
+        settle.append(dict(ref, settles=list(ids)))
     return Advice(
-        topics=topics, answer=answer, more_eligible=topic_eligible[SUMMARY_MAX:] + others, district=district,
-        near=near, open_topic=open_topic, open_other=[f for f in by_status["undetermined"] if not in_topics(f)],
-        not_eligible=[f for f in by_status["not_eligible"] if f not in near], settle=settle,
-        steps=next_steps(topic_eligible + others),
-    )
+        topics=list(arrangement.topics), heading=answer_heading(arrangement, lang), eligible=arrangement.eligible,
+        undetermined=arrangement.undetermined, not_met=arrangement.not_met, cards=cards,
+        district=found(arrangement.district), other=found(arrangement.other), near=found(arrangement.near),
+        open_topic=found(arrangement.open), not_eligible=found(arrangement.not_eligible), settle=settle,
+        confirms=list(confirms.values()), steps=next_steps(cards[:SUMMARY_MAX]))
+
+
+def _question_ref(path: str, rulebase: RuleBase, lang: Lang) -> dict[str, Any]:
+    question = rulebase.questions.by_path[path]
+    return {"field": path, "label": question.label.get(lang), "help": question.help.get(lang) if question.help
+            else None, "term": question.term}
+
+
+def _confirm(path: str, rulebase: RuleBase, lang: Lang) -> Confirm | None:
+    question = rulebase.questions.by_path.get(path)
+    if question is None or question.confirm is None:
+        return None
+    spec = question.confirm
+    catalog = rulebase.catalog
+    office = catalog.offices.get(spec.by)
+    facts = [{"id": source.id, "title": source.title_en if lang == "en" and source.title_en else source.title,
+              "date": source.date, "says": source.says.get(lang),
+              "not_a_qingyang_rule": source.not_a_qingyang_rule}
+             for source in (catalog.sources[name] for name in spec.facts)]
+    return Confirm(path, spec.text.get(lang), spec.ask.get(lang), spec.looks_at.get(lang),
+                   {"id": office.id, "name": office.name.get(lang)} if office else None, facts)
 
 
 def primary_office(finding: dict[str, Any]) -> dict[str, Any] | None:
@@ -142,17 +164,23 @@ def primary_office(finding: dict[str, Any]) -> dict[str, Any] | None:
     return offices[0] if offices else None
 
 
-def next_steps(findings: list[dict[str, Any]]) -> list[Step]:
-    """One step per office, in the order of the provisions it handles; materials once each."""
+def next_steps(cards: list[CardView]) -> list[Step]:
+    """One step per office, in the order of the cards it handles: materials once each; the questions to
+    ask it (a likely card's classification) and the first note of each provision."""
     steps: dict[str, Step] = {}
-    for finding in findings:
+    for card in cards:
+        finding = card.lead
         office = primary_office(finding)
         if office is None:
             continue
         step = steps.setdefault(office["id"], Step(office, [], [], []))
         step.findings.append(finding)
-        for material in finding["materials"]:
-            if material["name"] not in step.materials:
-                step.materials.append(material["name"])
+        if card.likely:
+            step.asks.extend(confirm.ask for confirm in card.confirm if confirm.ask not in step.asks)
+            continue
+        for member in card.findings:
+            for material in member["materials"]:
+                if material["name"] not in step.materials:
+                    step.materials.append(material["name"])
         step.notes.extend(note for note in finding["notes"][:1] if note not in step.notes)
     return list(steps.values())

@@ -15,19 +15,13 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from advisor import creditcode
-from advisor.questions import QuestionCatalog, Section
+from advisor.messages import message
+from advisor.questions import Question, QuestionCatalog, Section
 from advisor.text import Text
 
-ALWAYS = ("enterprise",)  # the section every form asks first
-# A gate question and the questions that only matter when it is answered "yes": a "no" hides them
-# (CSS, no script needed) and an answer to one of them beside a "no" is a contradiction to warn about.
-GATES: dict[str, tuple[str, ...]] = {
-    "project.has_project": ("project.*",),
-    "registration.starting_company": ("registration.materials_complete", "registration.general_scope_only"),
-    "foreign.has_foreign_staff": ("foreign.needs_residence_permit", "foreign.needs_visa_or_stay_permit"),
-    "utilities.needs_gas": ("utilities.gas_works",),
-    "utilities.needs_water": ("utilities.water_pipe_dn", "utilities.water_external_works"),
-}
+LAST = "enterprise"  # the enterprise's basics come after the topics: their answers settle most of them
+NONE = "none"  # the parameter of a group's "none of these" box: none=SECTION.GROUP
+SAME = "same"  # the one-tap answer that copies another question's answer (同企业地址)
 # Units as people type them after a number: 1200平方米, 1200㎡ (NFKC: m2), 300 mm, DN100.
 _UNIT_SUFFIX = re.compile(r"\s*(平方米|平米|m2|米|m|毫米|mm|个|件|项|栋|人|名)$", re.IGNORECASE)
 _DN_PREFIX = re.compile(r"^dn\s*", re.IGNORECASE)
@@ -40,6 +34,7 @@ class FormState:
     topics: list[str]
     answers: dict[str, str]  # field path -> the text as entered
     asked: list[str] = field(default_factory=list)  # fields to ask on their own page
+    implied: set[str] = field(default_factory=set)  # answers the ticked topics give (never asked)
 
     def query(self, extra: Iterable[tuple[str, str]] = (), without: Iterable[str] = ()) -> str:
         """The state as a query string (without '?'), leaving out the answers to `without`."""
@@ -55,25 +50,47 @@ class FormState:
 
 
 def read_form(params: QueryParams, catalog: QuestionCatalog) -> FormState:
-    """The topics, answers and asked fields in a query; blank answers are left out (unknown)."""
+    """The topics, answers and asked fields in a query; blank answers are left out (unknown).
+
+    A tick-all-that-apply group with a box ticked (or "none of these") answers each of its
+    questions: the unticked ones are "no". A ticked topic gives the answers it implies."""
     topic_ids = {topic.id for topic in catalog.topics}
     by_path = catalog.by_path
     topics = [topic for topic in dict.fromkeys(params.getlist("topic")) if topic in topic_ids]
     answers = {key: value.strip() for key, value in params.multi_items()
                if key in by_path and value.strip()}
+    nothing = set(params.getlist(NONE))
+    for section in catalog.sections:
+        for group in section.groups:
+            paths = [f"{section.id}.{name}" for name in group.fields]
+            if f"{section.id}.{group.id}" in nothing or any(answers.get(path) == "true" for path in paths):
+                for path in paths:
+                    answers.setdefault(path, "false")
+    implied = set()
+    for topic in catalog.topics:
+        if topic.id in topics:
+            for path, value in topic.implies.items():
+                if answers.setdefault(path, value) == value:
+                    implied.add(path)
     asked = [path for path in dict.fromkeys(params.getlist("ask")) if path in by_path]
-    return FormState(topics, answers, asked)
+    return FormState(topics, answers, asked, implied)
+
+
+def section_order(catalog: QuestionCatalog, topics: Iterable[str] = ()) -> list[Section]:
+    """The sections in the order the form asks them: the ticked topics' first, then the others, the
+    enterprise's basics last (answers to the topics settle most of them)."""
+    ticked = {section for topic in catalog.topics if topic.id in set(topics) for section in topic.sections}
+    rank = {section.id: (section.id == LAST, section.id not in ticked, index)
+            for index, section in enumerate(catalog.sections)}
+    return sorted(catalog.sections, key=lambda section: rank[section.id])
 
 
 def steps_for(state: FormState, catalog: QuestionCatalog) -> list[Section]:
-    """One step per section: the enterprise first, then the ticked topics' sections, then any
-    other section already answered (so no answer is out of reach of a change link)."""
-    wanted = set(ALWAYS)
-    for topic in catalog.topics:
-        if topic.id in state.topics:
-            wanted.update(topic.sections)
-    wanted.update(path.split(".", 1)[0] for path in state.answers)
-    return [section for section in catalog.sections if section.id in wanted]
+    """The sections of the ticked topics and of every answer given (so no answer is out of reach of a
+    change link), in the form's order: what the check-your-answers page lists."""
+    wanted = {section for topic in catalog.topics if topic.id in state.topics for section in topic.sections}
+    wanted.update(path.split(".", 1)[0] for path in state.answers if path not in state.implied)
+    return [section for section in section_order(catalog, state.topics) if section.id in wanted]
 
 
 def topics_for(paths: Iterable[str], catalog: QuestionCatalog) -> list[str]:
@@ -82,24 +99,29 @@ def topics_for(paths: Iterable[str], catalog: QuestionCatalog) -> list[str]:
     return [topic.id for topic in catalog.topics if sections & set(topic.sections)]
 
 
-def gated_by(path: str) -> str | None:
-    """The gate question that decides whether `path` is asked at all, if any."""
-    section = path.split(".", 1)[0]
-    for gate, targets in GATES.items():
-        if path != gate and (path in targets or f"{section}.*" in targets):
-            return gate
-    return None
+def closed(question: Question, answers: dict[str, str]) -> str | None:
+    """The answer that makes a follow-up question moot: its opener, answered with none of the opening
+    values (every opener answered so). None while any opener is open or unanswered."""
+    if not question.follows:
+        return None
+    shut = None
+    for opener in question.follows:
+        value = answers.get(opener.field)
+        if value is None or value in opener.values:
+            return None
+        shut = shut or opener.field
+    return shut
 
 
 def contradictions(answers: dict[str, str], catalog: QuestionCatalog) -> list[tuple[str, list[str]]]:
-    """Each gate answered "no" with the questions behind it that were answered all the same."""
-    found = []
-    for gate in GATES:
-        if answers.get(gate) == "false":
-            behind = [path for path in answers if gated_by(path) == gate]
-            if behind:
-                found.append((gate, behind))
-    return found
+    """Each answer that makes follow-up questions moot, with those that were answered all the same."""
+    found: dict[str, list[str]] = {}
+    for path in answers:
+        question = catalog.by_path[path]
+        gate = closed(question, answers)
+        if gate is not None:
+            found.setdefault(gate, []).append(path)
+    return list(found.items())
 
 
 def parse_number(text: str) -> str:
@@ -123,6 +145,11 @@ def to_profile(answers: dict[str, str], catalog: QuestionCatalog) -> tuple[dict[
     for path, text in answers.items():
         question = by_path[path]
         value: Any = text
+        if question.same_as is not None and text == SAME:
+            text = answers.get(question.same_as.field, "")
+            if not text or text == SAME:
+                continue  # the copied question is not answered yet: unknown
+            value = text
         if question.type == "bool":
             value = {"true": True, "false": False}.get(text, text)
         elif question.type in ("integer", "number"):
@@ -130,8 +157,8 @@ def to_profile(answers: dict[str, str], catalog: QuestionCatalog) -> tuple[dict[
         elif question.type == "credit_code":
             problem = creditcode.format_error(creditcode.normalise(text))
             if problem:
-                warnings[path] = Text(zh=f"{problem[0]}（不影响评估结果）",
-                                      en=f"{problem[1]} (does not affect the result)")
+                warnings[path] = Text(zh=message("credit_code_warning", "zh", problem=problem[0]),
+                                      en=message("credit_code_warning", "en", problem=problem[1]))
                 continue
         profile.setdefault(question.section, {})[question.id] = value
     return profile, warnings

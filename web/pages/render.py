@@ -9,15 +9,15 @@ from starlette.responses import HTMLResponse
 
 from advisor.checklist import material_line
 from advisor.clock import shown
+from advisor.messages import translator
 from advisor.present import format_value
 from advisor.questions import Question
 from advisor.text import Lang, tidy_cjk
 
-from .forms import GATES, field_id, gated_by, parse_number
-from .strings import translator
+from .forms import SAME, field_id, parse_number
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
-templates.env.globals.update(field_id=field_id, gated_by=gated_by, gate_ids=frozenset(GATES))
+templates.env.globals.update(field_id=field_id, SAME=SAME)
 templates.env.filters["cjk"] = tidy_cjk
 templates.env.filters["local"] = shown  # every time a person reads: district time, one format, with the zone
 
@@ -26,6 +26,8 @@ def answer_text(lang: Lang):  # type: ignore[no-untyped-def]
     """answer_text(question, text): an answer as people read it (是/否, 小型, 1,200平方米)."""
 
     def text_of(question: Question, text: str) -> str:
+        if question.same_as is not None and text == SAME:
+            return question.same_as.label.get(lang)
         value: object = text
         if question.type == "bool":
             value = {"true": True, "false": False}.get(text, text)

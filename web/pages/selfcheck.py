@@ -9,20 +9,20 @@ from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from advisor.clock import today
+from advisor.messages import message
 from advisor.profile import ProfileError
-from advisor.questions import QuestionCatalog
 
 from ..deps import AdvisorDep, PresenterDep
 from .advice import arrange
 from .forms import FormState, contradictions, read_form, steps_for, to_profile, topics_for
 from .qr import qr_svg
 from .render import page_lang, render
+from .steps import find_step, form_steps, question_counts
 
 router = APIRouter()
-SECONDS_PER_QUESTION = 12  # for the start line's "about N minutes"
 
 
 def _validate(state: FormState, advisor: AdvisorDep, lang: str) -> tuple[dict[str, str], dict[str, Any]]:
@@ -37,23 +37,17 @@ def _validate(state: FormState, advisor: AdvisorDep, lang: str) -> tuple[dict[st
     return errors, {path: text.get(lang) for path, text in warnings.items()}  # type: ignore[arg-type]
 
 
-def _question_count(state: FormState, catalog: QuestionCatalog) -> int:
-    return sum(len(section.fields) for section in steps_for(state, catalog))
-
-
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request, advisor: AdvisorDep) -> Response:
     """What are you planning? Topics to tick; answers already given travel along."""
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-              for topic in catalog.topics}
-    base = sum(len(s.fields) for s in catalog.sections if s.id == "enterprise")
-    return render(request, "start.html", catalog=catalog, state=state, counts=counts, base=base,
-                  minutes=max(1, round(base * SECONDS_PER_QUESTION / 60)))
+    counts, base = question_counts(advisor)
+    return render(request, "start.html", catalog=catalog, state=state, counts=counts, base=base)
 
 
 PUBLIC = {"base": "", "start_url": "/"}  # where the form's pages live; the staff pages reuse them
+WINDOW_KEEPS = ("enterprise.credit_code",)  # asked at the window whatever it changes: records are found by it
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -69,28 +63,33 @@ def step_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **co
     state = read_form(request.query_params, catalog)
     lang = page_lang(request)
     errors, warnings = _validate(state, advisor, lang)
-    steps = steps_for(state, catalog)
     review = request.query_params.get("return") == "review"
     if state.asked and not errors:
         questions = [catalog.by_path[path] for path in state.asked]
         return render(request, "ask.html", catalog=catalog, state=state, questions=questions,
                       errors={}, warnings=warnings, **where, **context)
-    try:
-        number = min(max(1, int(request.query_params.get("step", "1"))), len(steps))
-    except ValueError:
-        number = 1
+    steps = form_steps(state, advisor, WINDOW_KEEPS if context.get("user") else ())
+    if not steps:  # nothing worth asking: straight to the answers
+        return RedirectResponse(f"{where['base']}/review?{state.query()}{_lang_q(lang)}", status_code=303)
+    number = find_step(steps, request.query_params.get("step", "1"), request.query_params.get("at", ""))
     status = 200
     if errors:
-        first = next(i for i, s in enumerate(steps, 1) if any(p.startswith(s.id + ".") for p in errors))
-        if first <= number:
+        first = next((i for i, s in enumerate(steps, 1) if any(p in {q.path for q in s.fields} for p in errors)), None)
+        if first is not None and first <= number:
             number, status = first, 422
         else:
             errors = {}
-    section = steps[number - 1]
-    shown = {q.path for q in section.fields}
+    step = steps[number - 1]
+    shown = {q.path for q in step.fields}
+    shown |= {f"{step.id}.{name}" for group in step.section.groups if any(q.path in shown for q in step.fields
+              if step.group_of(q) is group) for name in group.fields}
     return render(request, "step.html", status_code=status, catalog=catalog, state=state, steps=steps,
-                  number=number, section=section, errors={p: m for p, m in errors.items() if p in shown},
+                  number=number, step=step, errors={p: m for p, m in errors.items() if p in shown},
                   warnings=warnings, hidden=state.hidden(without=shown), review=review, **where, **context)
+
+
+def _lang_q(lang: str) -> str:
+    return "&lang=en" if lang == "en" else ""
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -107,13 +106,14 @@ def review_page(request: Request, advisor: AdvisorDep, where: dict[str, Any], **
                   conflicts=contradictions(state.answers, catalog), **where, **context)
 
 
-def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> tuple[FormState, dict | Response]:
+async def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep
+                  ) -> tuple[FormState, dict | Response]:
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
     lang = page_lang(request)
     profile, warnings = to_profile(state.answers, catalog)
     try:
-        assessment = advisor.assess_data(profile)
+        assessment = await advisor.assess_data_async(profile)
     except ProfileError as error:
         errors = {issue.path: issue.message.get(lang) for issue in error.issues}
         paths = [path for path in errors if path in catalog.by_path]
@@ -121,7 +121,7 @@ def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> t
         return state, render(request, "ask.html", status_code=422, catalog=catalog, state=bad,
                              questions=[catalog.by_path[p] for p in paths], errors=errors,
                              warnings={p: t.get(lang) for p, t in warnings.items()})
-    document = presenter.assessment_dict(assessment, lang)
+    document = presenter.assessment_dict(assessment, lang, state.topics or None)
     document["form_warnings"] = [{"path": p, "message": t.get(lang)} for p, t in warnings.items()]
     return state, document
 
@@ -129,7 +129,7 @@ def _assess(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> t
 @router.get("/results", response_class=HTMLResponse)
 async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
     """The advice, answer first; ?view=print for the slip."""
-    state, document = _assess(request, advisor, presenter)
+    state, document = await _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
     catalog = advisor.rulebase.questions
@@ -139,10 +139,10 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
     settle_query = FormState(topics, state.answers).query([("ask", path) for path in asked])
     printing = request.query_params.get("view") == "print"
     lang = page_lang(request)
-    qr = qr_svg(f"{request.base_url}results?{state.query()}",
-                "自查结果二维码" if lang == "zh" else "Self-check QR code")
+    qr = qr_svg(f"{request.base_url}results?{state.query()}", message("qr_label", lang))
     return render(request, "slip.html" if printing else "results.html", doc=document, advice=advice, catalog=catalog,
                   settle_query=settle_query, query=state.query(), staff=None, qr=qr,
+                  show_all=request.query_params.get("all") == "open",
                   conflicts=contradictions(state.answers, catalog), titles={f["id"]: f["title"] for f in
                                                                             document["findings"]})
 
@@ -150,7 +150,7 @@ async def results(request: Request, advisor: AdvisorDep, presenter: PresenterDep
 @router.get("/results.json")
 async def results_json(request: Request, advisor: AdvisorDep, presenter: PresenterDep) -> Response:
     """The same results as a JSON file to download (the API's document)."""
-    _, document = _assess(request, advisor, presenter)
+    _, document = await _assess(request, advisor, presenter)
     if isinstance(document, Response):
         return document
     document.pop("form_warnings", None)

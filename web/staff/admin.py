@@ -5,6 +5,7 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from advisor.messages import message_both, translator
 from advisor.storage import audit
 from advisor.storage import staff as accounts
 from advisor.storage.apikeys import create_key, list_keys, revoke_key
@@ -12,7 +13,6 @@ from advisor.storage.consultations import MAX_ID
 from advisor.storage.fields import text_problem
 
 from ..pages.render import page_lang
-from ..pages.strings import translator
 from .deps import AdminDep, DbDep, FormDep, render
 
 router = APIRouter()
@@ -42,7 +42,7 @@ def keys_create(request: Request, form: FormDep, db: DbDep, admin: AdminDep) -> 
 @router.post("/staff/admin/keys/{client_id}/revoke", include_in_schema=False)
 def keys_revoke(request: Request, client_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not 0 < client_id <= MAX_ID or not revoke_key(db, client_id, admin):
-        raise HTTPException(404, "没有这个有效密钥 / no such active key")
+        raise HTTPException(404, message_both("staff_no_key"))
     db.commit()
     request.app.state.api_keys.invalidate()  # refused here at once; on other workers and hosts within the cache time
     return RedirectResponse("/staff/admin/keys" + ("?lang=en" if page_lang(request) == "en" else ""),
@@ -65,7 +65,7 @@ _ACTIONS = ("unlock", "deactivate", "activate", "reset-password")
 @router.post("/staff/admin/accounts/{action}", include_in_schema=False)
 def accounts_change(request: Request, action: str, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if action not in _ACTIONS:
-        raise HTTPException(404, "没有这个操作 / no such action")
+        raise HTTPException(404, message_both("staff_no_action"))
     name = str(form.get("name") or "")
     try:
         if action == "unlock":

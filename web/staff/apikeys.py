@@ -1,8 +1,9 @@
 """Partner API keys on /api/v1: with API_KEYS_REQUIRED=true a request needs a valid key.
 
 The key goes in the X-API-Key header (or Authorization: Bearer). A missing, unknown or revoked key
-gets 401 problem+json. Every request with a valid key is counted against it, required or not, and
-against its rate limit (web/ratelimit.py).
+gets 401 problem+json, after it was counted against its client address's anonymous rate limit (so
+past that limit it gets 429). Every request with a valid key is counted against it, required or not,
+and against the key's rate limit (web/ratelimit.py).
 
 Keys are checked against each worker's copy of the active keys (hash → key), read again from the
 database every ADVISOR_API_KEY_CACHE_SECONDS (5 s), at once when this worker revokes a key, and on
@@ -22,13 +23,14 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from fastapi import FastAPI, HTTPException
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from advisor.clock import now
+from advisor.messages import message_both
 from advisor.settings import Settings
-from advisor.storage import get_engine
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
 
 from ..background import every, running
@@ -54,7 +56,8 @@ class ApiKeyError(HTTPException):
 class KeyRegistry:
     """One worker's cached active keys and its not-yet-written request counts."""
 
-    def __init__(self, cache_seconds: float, flush_seconds: float) -> None:
+    def __init__(self, engine: Engine, cache_seconds: float, flush_seconds: float) -> None:
+        self.engine = engine
         self.cache_seconds = cache_seconds
         self.flush_seconds = flush_seconds
         self._keys: dict[str, ActiveKey] = {}
@@ -99,9 +102,8 @@ class KeyRegistry:
                 self._loaded_at = started
                 self._ever_loaded = True
 
-    @staticmethod
-    def _read() -> dict[str, ActiveKey]:
-        with Session(get_engine()) as session:
+    def _read(self) -> dict[str, ActiveKey]:
+        with Session(self.engine) as session:
             return active_keys(session)
 
     def pending(self) -> int:
@@ -116,7 +118,7 @@ class KeyRegistry:
         if not usage:
             return
         try:
-            with Session(get_engine()) as session:
+            with Session(self.engine) as session:
                 add_usage(session, usage)
                 session.commit()
         except Exception:
@@ -148,7 +150,8 @@ async def flushing(app: FastAPI) -> AsyncIterator[None]:
 
 def install_key_registry(app: FastAPI, settings: Settings) -> None:
     """Give the app its key registry (app.state.api_keys)."""
-    app.state.api_keys = KeyRegistry(settings.api_key_cache_seconds, settings.api_key_flush_seconds)
+    app.state.api_keys = KeyRegistry(app.state.engine, settings.api_key_cache_seconds,
+                                     settings.api_key_flush_seconds)
 
 
 async def require_api_key(request: Request) -> None:
@@ -157,12 +160,12 @@ async def require_api_key(request: Request) -> None:
     Async, and the key is checked from memory: no thread hop and no database round trip per request.
     """
     key = _presented(request)
-    required = request.app.state.settings.api_keys_required
     found = await request.app.state.api_keys.lookup(key) if key else None
-    if found is None and required:
-        detail = ("缺少或无效的API密钥（X-API-Key） / missing or invalid API key (X-API-Key)" if key is None
-                  else "API密钥无效或已吊销 / the API key is invalid or revoked")
+    # Counted before a missing or wrong key is refused: such requests share their address's anonymous
+    # limit, so a flood of bad keys is answered 429 like any other flood.
+    await enforce_rate_limit(request, found.id if found is not None else None)
+    if found is None and request.app.state.settings.api_keys_required:
+        detail = message_both("staff_key_missing" if key is None else "staff_key_revoked")
         raise ApiKeyError(401, detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
     if found is not None:
         request.state.api_client_id, request.state.api_client = found.id, found.name  # id: owns batch jobs
-    await enforce_rate_limit(request, found.id if found is not None else None)

@@ -10,11 +10,11 @@ from advisor.storage import StaffUser, audit
 from advisor.storage.staff import authenticate, rotate_nonce
 
 from . import security
-from .deps import DbDep, FormDep, optional_staff, render, set_cookie
+from .deps import DbDep, FormDep, optional_staff, render, set_cookie, signer
 
 router = APIRouter()
 
-# Keys of the message catalog (web/pages/strings.py), shown in the page's language.
+# Keys of the message catalog (catalog/messages.yaml), shown in the page's language.
 FAILED = "login_failed"
 LOCKED = "login_locked"
 
@@ -51,8 +51,8 @@ def login(request: Request, form: FormDep, db: DbDep) -> Response:
                       status=401)
     assert result.user.id is not None
     response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, security.SESSION_COOKIE,
-               security.session_token(result.user.id, result.user.session_nonce), max_age=security.SESSION_SECONDS)
+    token = signer(request).session_token(result.user.id, result.user.session_nonce)
+    set_cookie(request, response, security.SESSION_COOKIE, token, max_age=security.SESSION_SECONDS)
     return response
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -16,9 +17,10 @@ from advisor import creditcode
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
 from advisor.clock import local, shown, today
+from advisor.messages import message, message_both
 from advisor.present import Presenter
 from advisor.profile import ProfileError, parse_profile
-from advisor.storage import Consultation, StaffUser, audit, get_engine, write_with_retry
+from advisor.storage import Consultation, StaffUser, audit, write_with_retry
 from advisor.storage.consultations import (
     MAX_ID,
     STATUSES,
@@ -41,6 +43,7 @@ from ..pages.forms import FormState, contradictions, read_form, steps_for, to_pr
 from ..pages.render import page_lang
 from ..pages.render import render as render_page
 from ..pages.selfcheck import step_page
+from ..pages.steps import question_counts
 from .deps import AdminDep, DbDep, FormDep, StaffDep, render
 from .form import form_values
 
@@ -70,7 +73,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            errors.append(f"{name}: 应为日期 YYYY-MM-DD / must be a date YYYY-MM-DD")
+            errors.append(f"{name}: {message_both('date_format')}")
             return None
 
     texts = {name: params.get(name, "") for name in ("credit_code", "applicant", "provision")}
@@ -79,7 +82,7 @@ def _search_from(request: Request) -> tuple[Search, list[str]]:
         texts[name] = ""
     status = params.get("status", "").strip() or None
     if status and status not in STATUSES:
-        errors.append(f"status: 应为 {', '.join(STATUSES)} / must be one of {', '.join(STATUSES)}")
+        errors.append(f"status: {message_both('staff_status_choice', choices=', '.join(STATUSES))}")
         status = None
     search = Search(date_from=day("date_from"), date_to=day("date_to"),
                     credit_code=texts["credit_code"].strip() or None, applicant=texts["applicant"].strip() or None,
@@ -117,8 +120,7 @@ def new_consultation(request: Request, user: StaffDep) -> Response:
     advisor, _ = _advisor(request)
     catalog = advisor.rulebase.questions
     state = read_form(request.query_params, catalog)
-    counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-              for topic in catalog.topics}
+    counts = question_counts(advisor)[0]
     return staff_page(request, "staff_start.html", user, catalog=catalog, state=state, counts=counts,
                       import_error=None, **STAFF_FORM)
 
@@ -131,8 +133,7 @@ def import_selfcheck(request: Request, user: StaffDep) -> Response:
     if query is None:
         advisor, _ = _advisor(request)
         catalog = advisor.rulebase.questions
-        counts = {topic.id: sum(len(s.fields) for s in catalog.sections if s.id in topic.sections)
-                  for topic in catalog.topics}
+        counts = question_counts(advisor)[0]
         return staff_page(request, "staff_start.html", user, status=422, catalog=catalog,
                           state=read_form(request.query_params, catalog), counts=counts, import_error=True,
                           **STAFF_FORM)
@@ -187,7 +188,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
         try:
             as_of = date.fromisoformat(applicant["as_of"])
         except ValueError:
-            errors["as_of"] = "应为日期 YYYY-MM-DD" if lang == "zh" else "must be a date YYYY-MM-DD"
+            errors["as_of"] = message("date_format", lang)
     for name, problem in applicant_problems(applicant).items():
         errors[name] = problem[0] if lang == "zh" else problem[1]
     assessment = None
@@ -205,7 +206,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
-    snapshots = {lang_: presenter.assessment_dict(assessment, lang_) for lang_ in ("zh", "en")}
+    snapshots = {lang_: presenter.assessment_dict(assessment, lang_, topics or None) for lang_ in ("zh", "en")}
     details = Applicant(applicant["applicant_name"], code, applicant["contact"])
     consultation = write_with_retry(db, lambda session: record_consultation(
         session, user, stored_profile, snapshots, lang, details))
@@ -215,7 +216,7 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
 def _get(db: DbDep, consultation_id: int) -> Consultation:
     consultation = get_consultation(db, consultation_id)
     if consultation is None:
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     return consultation
 
 
@@ -267,7 +268,7 @@ def consultation_slip(request: Request, consultation_id: int, db: DbDep, user: S
 @router.post("/staff/consultations/{consultation_id}/delete", include_in_schema=False)
 def consultation_delete(consultation_id: int, form: FormDep, db: DbDep, admin: AdminDep) -> Response:
     if not delete_consultation(db, consultation_id):
-        raise HTTPException(404, "没有这条咨询记录 / no such consultation")
+        raise HTTPException(404, message_both("staff_no_record"))
     audit.record(db, "delete", admin, f"consultation {consultation_id}")
     db.commit()
     return RedirectResponse("/staff/consultations", status_code=303)
@@ -286,18 +287,19 @@ def consultation_export(request: Request, db: DbDep, admin: AdminDep) -> Respons
     used = ",".join(sorted(key for key, value in request.query_params.items() if value)) or "none"
     audit.record(db, "export", admin, f"{count_consultations(db, search)} consultations; filters: {used}")
     db.commit()
-    return StreamingResponse(_csv_lines(search), media_type="text/csv; charset=utf-8", headers={
+    lines = _csv_lines(search, request.app.state.engine)
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="consultations.csv"', "Cache-Control": "no-store"})
 
 
-def _csv_lines(search: Search) -> Iterator[str]:
+def _csv_lines(search: Search, engine: Engine) -> Iterator[str]:
     """The export, a few hundred rows at a time: only the list columns are read, memory stays flat.
     Its own session: the request's may be closed before the last row is sent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
     writer.writerow(_CSV_COLUMNS)
-    with Session(get_engine()) as session:
+    with Session(engine) as session:
         for number, c in enumerate(iter_consultations(session, search), 1):
             writer.writerow([safe_cell(v) for v in (
                 c.id, local(c.created_at).isoformat(timespec="seconds"), c.staff_name, c.applicant_name,

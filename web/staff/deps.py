@@ -1,6 +1,8 @@
 """Dependencies of the staff pages: the database session, the logged-in user, CSRF, rendering."""
 
 import logging
+import math
+import time
 from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -11,31 +13,53 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advisor.storage import StaffUser, get_engine
+from advisor.messages import message, message_both
+from advisor.storage import StaffUser
 
 from ..pages.render import render as render_page
 from . import security
 
 log = logging.getLogger("web.staff")
+# A cookie signed under another key is worth telling the operator, once a minute at most: anyone can
+# send such a cookie, and the log must not fill with them.
+FOREIGN_WARNING_SECONDS = 60.0
 
 
-def get_db() -> Iterator[Session]:
-    """A database session for one request."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+def get_db(request: Request) -> Iterator[Session]:
+    """A database session for one request, on the app's database."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
 
 DbDep = Annotated[Session, Depends(get_db)]
 
 
+def signer(request: Request) -> security.Signer:
+    """The app's signer of cookies and form tokens (made from its settings' secret key)."""
+    return request.app.state.signer  # type: ignore[no-any-return]
+
+
+def _log_refused_cookie(request: Request, verdict: security.Verdict, own_key_id: str) -> None:
+    state = request.app.state
+    if verdict is security.Verdict.FOREIGN:
+        if time.monotonic() - getattr(state, "foreign_cookie_warned_at", -math.inf) >= FOREIGN_WARNING_SECONDS:
+            state.foreign_cookie_warned_at = time.monotonic()
+            log.warning("a staff session cookie was signed under another secret key than this server's (key id "
+                        "%s): signed by another host or worker? Set the same ADVISOR_SECRET_KEY on every host",
+                        own_key_id)
+    elif verdict is security.Verdict.ALTERED:
+        log.info("an altered or damaged staff session cookie was refused")
+
+
 def optional_staff(request: Request, db: DbDep) -> StaffUser | None:
     """The logged-in staff member, or None."""
     token = request.cookies.get(security.SESSION_COOKIE)
-    found = security.read_session(token)
+    if not token:
+        return None
+    cookies = signer(request)
+    verdict, found = cookies.check_session(token)
     if found is None:
-        if token and security.unsign("session", token) is None:  # a bad signature, not an expired session
-            log.warning("a staff session cookie did not verify: signed by another host or worker with a different "
-                        "secret key? Set the same ADVISOR_SECRET_KEY on every host")
+        _log_refused_cookie(request, verdict, cookies.key_id)
         return None
     user = db.get(StaffUser, found[0])
     if user is None or not user.active or user.session_nonce != found[1]:
@@ -55,7 +79,7 @@ def require_staff(request: Request, user: Annotated[StaffUser | None, Depends(op
 def require_admin(user: Annotated[StaffUser, Depends(require_staff)]) -> StaffUser:
     """The logged-in admin; a staff member without the admin role is refused (403)."""
     if user.role != "admin":
-        raise HTTPException(403, "仅管理员可用 / admins only")
+        raise HTTPException(403, message_both("staff_admins_only"))
     return user
 
 
@@ -67,9 +91,9 @@ async def checked_form(request: Request) -> FormData:
     """The posted form, refused (403) unless its CSRF token matches the CSRF cookie and the session."""
     form = await request.form()
     token = form.get("csrf_token")
-    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None,
+    if not signer(request).csrf_ok(request.cookies.get(security.CSRF_COOKIE), token if isinstance(token, str) else None,
                             request.cookies.get(security.SESSION_COOKIE)):
-        raise HTTPException(403, "CSRF token missing or wrong; reload the page / 表单已过期，请刷新页面后重试")
+        raise HTTPException(403, f"{message('staff_form_expired', 'en')} / {message('staff_form_expired', 'zh')}")
     return form
 
 
@@ -85,7 +109,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     cookie = security.new_csrf_cookie() if fresh else cookie
     session = request.cookies.get(security.SESSION_COOKIE)
     session = session if session and session.isascii() else None
-    context = {"user": user, "csrf_token": security.csrf_token(cookie, session), **context}
+    context = {"user": user, "csrf_token": signer(request).csrf_token(cookie, session), **context}
     response = render_page(request, name, status_code=status, **context)
     response.headers["Cache-Control"] = "no-store"  # records must not linger in shared caches
     if fresh:
