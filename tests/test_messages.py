@@ -17,6 +17,7 @@ ALLOWED = {
     "advisor/text.py": "the CJK character class that tidies the plan's text",
     "advisor/coverage.py": "the plan's punctuation that separates its clauses",
     "advisor/rulebase.py": "a developer's message showing how the plan writes an article id (（四）)",
+    "advisor/creditcode.py": "the ideographic space (U+3000) people paste into a credit code, dropped",
     "advisor/currency.py": "the names people type to reach the platform and the centre (a contact, not wording)",
     "advisor/cli/apikey.py": "a partner's name as the help's example (蓉易享)",
     "web/pages/forms.py": "units as people type them after a number (平方米), stripped when parsing",
