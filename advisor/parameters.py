@@ -27,8 +27,8 @@ from .text import Text
 
 PARAMETERS_FILE = CATALOG_DIR / "parameters.yaml"
 Unit = Literal["m2", "m", "dn_mm", "buildings", "working_days", "hours", "days"]
-# What a parameter compared with a field is measured in, as catalog/questions.yaml writes the field's unit.
-FIELD_UNITS: dict[str, str] = {"m2": "平方米", "m": "米", "dn_mm": "毫米（DN）", "buildings": "栋"}
+# What a parameter compared with a field is measured in, as catalog/questions.yaml writes the field's unit (en).
+FIELD_UNITS: dict[str, str] = {"m2": "m²", "m": "m", "dn_mm": "mm (DN)", "buildings": "buildings"}
 TIME_UNITS = ("working_days", "hours", "days")
 WHOLE_UNITS = ("dn_mm", "buildings", "working_days", "hours", "days")  # counted in whole numbers
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -195,7 +195,7 @@ def check_table(table: ParameterTable, catalog: Catalog) -> list[tuple[str, str]
         plan_value = parameter.plan_value
         if plan_value is not None and spec.words and not spec.stated_as and not stands_in(plan_value, spec.words):
             problems.append((name, f"the plan's value {number_text(plan_value)} does not stand in its words "
-                                   f"“{spec.words}”"))
+                                   f"{spec.words!r}"))
     return problems
 
 
@@ -203,7 +203,7 @@ def _reference_problems(spec: ParameterSpec, catalog: Catalog) -> list[str]:
     if not spec.article or not spec.words:
         return ["a parameter of the plan names its `article` and quotes its `words`"]
     if spec.article not in catalog.articles:
-        return [f"unknown article {spec.article!r} (write it as the plan does, e.g. （四）)"]
+        return [f"unknown article {spec.article!r} (write it as the plan does: a Chinese numeral in full-width parentheses)"]
     if squash(spec.words) not in squash(catalog.articles[spec.article].text):
         return [f"words are not verbatim in article {spec.article} (white space aside)"]
     if spec.stated_as is not None:

@@ -464,8 +464,8 @@ def number_problems(condition: Condition, questions: QuestionCatalog, table: Par
                                f"{{param: NAME}} (catalog/parameters.yaml)")
             continue
         unit = table.parameters[test.param].spec.unit
-        if unit in TIME_UNITS or FIELD_UNITS.get(unit) != (question.unit.zh if question.unit else None):
-            shown = question.unit.zh if question.unit else "no unit"
+        if unit in TIME_UNITS or FIELD_UNITS.get(unit) != (question.unit.en if question.unit else None):
+            shown = question.unit.en if question.unit else "no unit"
             reasons.append(f"{test.path} ({shown}) is compared with {test.param}, which is in {unit}")
     return reasons
 

@@ -87,7 +87,7 @@ def test_a_number_that_does_not_stand_in_its_words_is_reported(copies: tuple[Pat
     _edit_parameter(parameters, "construction.joint_acceptance.max_floor_area_m2", values={date(2020, 11, 23): 1600})
     assert _problems(rules, parameters) == [
         "parameters.yaml: construction.joint_acceptance.max_floor_area_m2: the plan's value 1600 does not stand in "
-        "its words “1500 平方米以下的低风险社会投资小型仓库、厂房等工业类建设项目”"]
+        "its words '1500 平方米以下的低风险社会投资小型仓库、厂房等工业类建设项目'"]
 
 
 def test_words_that_are_not_the_plans_are_reported(copies: tuple[Path, Path]) -> None:
@@ -126,7 +126,7 @@ def test_a_parameter_in_another_unit_than_its_field_is_reported(copies: tuple[Pa
     path.write_text(text.replace("{param: construction.local_construction_permit.min_height_m}",
                                  "{param: construction.joint_acceptance.max_floor_area_m2}"), encoding="utf-8")
     problems = _problems(rules, parameters)
-    assert problems[0] == ("construction.yaml: district-construction-permit-tall: project.height_m (米) is compared "
+    assert problems[0] == ("construction.yaml: district-construction-permit-tall: project.height_m (m) is compared "
                            "with construction.joint_acceptance.max_floor_area_m2, which is in m2")
 
 

@@ -85,19 +85,25 @@ class BatchSummary:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def reading(self) -> dict[str, Any]:
-        """How the file was read, as JSON (a web job's status): header row, title rows above it, totals
-        rows skipped, blank lines, encoding, unknown columns; lists capped as errors.py echoes."""
-        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
-        return {"header_line": self.header_line, "title_lines": list(self.title_lines[:ECHO_ITEMS]),
-                "skipped": [{"line": line, "label": label} for line, label in self.skipped[:ECHO_ITEMS]],
-                "skipped_total": len(self.skipped), "blank": self.blank, "encoding": self.encoding,
-                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns)}
+        """How the file was read, as JSON (a web job's status): see reading_of."""
+        return reading_of(self)
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON: the counts, how the file was read (`reading`), speed and files."""
         return {"rows": self.rows, "screened": self.screened, "failed": self.failed, **self.reading(),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
+
+
+def reading_of(summary: Any) -> dict[str, Any]:
+    """How a run read its file, as JSON (a web job's status; a simulation's summary has the same fields): header
+    row, title rows above it, totals rows skipped, blank lines, encoding, unknown columns; lists capped as
+    errors.py echoes."""
+    unknown = [name[:ECHO_CHARS] for name in summary.unknown_columns[:ECHO_ITEMS]]
+    return {"header_line": summary.header_line, "title_lines": list(summary.title_lines[:ECHO_ITEMS]),
+            "skipped": [{"line": line, "label": label} for line, label in summary.skipped[:ECHO_ITEMS]],
+            "skipped_total": len(summary.skipped), "blank": summary.blank, "encoding": summary.encoding,
+            "unknown_columns": unknown, "unknown_columns_total": len(summary.unknown_columns)}
 
 
 def default_paths(output: Path) -> tuple[Path, Path]:

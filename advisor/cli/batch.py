@@ -82,8 +82,6 @@ def _cmd_batch_worker(args: argparse.Namespace) -> int:
 
 def _report(summary: Any, lang: str) -> str:
     """What the run did, for the terminal: counts, speed, files, unknown columns."""
-    from ..batch.errors import ECHO_ITEMS, echo_list
-
     zh = lang == "zh"
     lines = []
     if summary.error:
@@ -92,6 +90,29 @@ def _report(summary: Any, lang: str) -> str:
         lines.append(f"已中断：读取{summary.rows:,}行后停止，未写入任何结果文件（{summary.output} 不存在或保持原样）"
                      if zh else f"interrupted after {summary.rows:,} rows: no output file was written "
                                 f"({summary.output} is absent or unchanged)")
+    lines += reading_report(summary, lang)
+    if zh:
+        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行，空行{summary.blank:,}行；"
+                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程，"
+                     f"编码 {summary.encoding or 'xlsx'}）")
+    else:
+        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed, "
+                     f"{summary.blank:,} blank lines skipped; {summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, "
+                     f"{summary.workers} workers, encoding {summary.encoding or 'xlsx'})")
+    if not summary.interrupted:
+        files = [summary.output, summary.long, summary.summary, summary.errors]
+        shown = list(dict.fromkeys(str(path) for path in files if path))
+        lines.append(("结果：" if zh else "results: ") + "，".join(shown) if zh else "results: " + ", ".join(shown))
+    return "\n".join(lines)
+
+
+def reading_report(summary: Any, lang: str) -> list[str]:
+    """How the file was read, for the terminal (a batch's or a simulation's summary): the header row and the
+    title above it, totals rows skipped, columns that are not profile fields."""
+    from ..batch.errors import ECHO_ITEMS, echo_list
+
+    zh = lang == "zh"
+    lines = []
     if summary.header_line is not None:
         lines.append(_header_report(summary, zh))
     if summary.skipped:
@@ -106,19 +127,7 @@ def _report(summary: Any, lang: str) -> str:
         names = echo_list(summary.unknown_columns, lang)
         lines.append(f"未识别为档案字段的列（原样保留在结果中）：{names}" if zh
                      else f"columns that are not profile fields (carried through to the results): {names}")
-    if zh:
-        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行，空行{summary.blank:,}行；"
-                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程，"
-                     f"编码 {summary.encoding or 'xlsx'}）")
-    else:
-        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed, "
-                     f"{summary.blank:,} blank lines skipped; {summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, "
-                     f"{summary.workers} workers, encoding {summary.encoding or 'xlsx'})")
-    if not summary.interrupted:
-        files = [summary.output, summary.long, summary.summary, summary.errors]
-        shown = list(dict.fromkeys(str(path) for path in files if path))
-        lines.append(("结果：" if zh else "results: ") + "，".join(shown) if zh else "results: " + ", ".join(shown))
-    return "\n".join(lines)
+    return lines
 
 
 def _header_report(summary: Any, zh: bool) -> str:

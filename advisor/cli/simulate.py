@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .batch import _positive
+from ..messages import message
+from .batch import _positive, reading_report
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -41,10 +42,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         return 3
     except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
         if isinstance(error, ProfileError):
-            message = "; ".join(f"{i.path}: {i.message.get(args.lang)}" for i in error.issues)
+            reason = "; ".join(f"{i.path}: {i.message.get(args.lang)}" for i in error.issues)
         else:
-            message = error.message(args.lang) if isinstance(error, BatchInputError) else str(error)
-        print(f"advisor simulate: {message}", file=sys.stderr)
+            reason = error.message(args.lang) if isinstance(error, BatchInputError) else str(error)
+        print(f"advisor simulate: {reason}", file=sys.stderr)
         return 2
     print(_report(summary), file=sys.stderr)
     if summary.interrupted:
@@ -53,27 +54,19 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _report(summary: Any) -> str:
-    zh = summary.lang == "zh"
+    lang = summary.lang
     lines = []
     if summary.error:
-        lines.append(f"运行出错：{summary.error}" if zh else f"the run broke off: {summary.error}")
+        lines.append(message("sim_cli_error", lang, error=summary.error))
     if summary.interrupted:
-        lines.append(f"已中断：读取{summary.rows:,}行后停止，未写入任何结果文件" if zh
-                     else f"interrupted after {summary.rows:,} rows: no output file was written")
+        lines.append(message("sim_cli_interrupted", lang, rows=summary.rows))
         return "\n".join(lines)
-    gains, losses = summary.changed("gain"), summary.changed("loss")
-    if zh:
-        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行；测算日期{summary.as_of}；"
-                     f"可能变化的政策{len(summary.affected)}项；新增享受{gains:,}项次，不再享受{losses:,}项次；"
-                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程）")
-        lines.append(f"结果：{summary.out_dir}（report.md、report.html、changes.csv、summary.csv、breakdown.csv、base.csv）")
-    else:
-        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed; compared on "
-                     f"{summary.as_of}; {len(summary.affected)} provision(s) the reform can change; {gains:,} gains, "
-                     f"{losses:,} losses (enterprise x provision); {summary.seconds:.1f} s ({summary.rate:,.0f} "
-                     f"rows/s, {summary.workers} workers)")
-        lines.append(f"results: {summary.out_dir} (report.md, report.html, changes.csv, summary.csv, breakdown.csv, "
-                     "base.csv)")
+    lines += reading_report(summary, lang)
+    lines.append(message("sim_cli_counts", lang, rows=summary.rows, screened=summary.screened, failed=summary.failed,
+                         as_of=summary.as_of, provisions=len(summary.affected), gains=summary.changed("gain"),
+                         losses=summary.changed("loss"), seconds=summary.seconds, rate=summary.rate,
+                         workers=summary.workers))
+    lines.append(message("sim_cli_files", lang, folder=summary.out_dir))
     return "\n".join(lines)
 
 
@@ -86,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "examples/reforms/ and `advisor rules check --reform`), and writes into OUT: base.csv (the "
                     "batch's results), changes.csv, summary.csv, breakdown.csv, report.md and report.html. Exit "
                     "code 1 when a row failed, 2 when nothing could run, 3 when the reform has problems.")
-    simulate.add_argument("input", type=Path, help="registry file: .csv, .jsonl or .xlsx")
+    simulate.add_argument("input", type=Path, help="registry file: .csv, .tsv, .txt (tab-separated), .jsonl or .xlsx")
     simulate.add_argument("--reform", type=Path, required=True, help="the reform's YAML file")
     simulate.add_argument("--out", type=Path, required=True, help="folder for the results (made if missing)")
     simulate.add_argument("--as-of", type=date.fromisoformat, default=None,

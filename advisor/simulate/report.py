@@ -13,6 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..conditions import plain_number
+from ..messages import message
 from ..rulebase import RuleBase
 from ..text import Text
 from .screen import DIMENSIONS, TRANSITIONS, dimension_labels
@@ -20,42 +21,6 @@ from .screen import DIMENSIONS, TRANSITIONS, dimension_labels
 if TYPE_CHECKING:
     from .run import SimulationSummary
 
-_UNITS = {"zh": {"m2": "平方米", "m": "米", "dn_mm": "毫米（DN）", "buildings": "栋", "working_days": "个工作日",
-                  "hours": "小时", "days": "日"},
-          "en": {"m2": "m²", "m": "m", "dn_mm": "mm (DN)", "buildings": "buildings", "working_days": "working days",
-                 "hours": "hours", "days": "days"}}
-_WORDS = {
-    "zh": {
-        "title": "改革测算", "reform": "改革", "from": "自{day}起", "as_of": "测算日期", "registry": "登记册",
-        "rows": "{rows:,}行：完成{screened:,}行，失败{failed:,}行", "what": "改革内容",
-        "switched_off": "停用的政策", "replaced": "重新定义的政策", "added": "新增的政策", "result": "结果",
-        "enterprises": "共{changed:,}家企业的结论有变化：{gain:,}家新增享受至少一项政策，"
-                       "{loss:,}家不再享受至少一项政策。",
-        "nothing": "本改革在该登记册上不改变任何企业的结论。",
-        "by_provision": "按政策", "by": "按{label}", "provision": "政策", "base_eligible": "现行可享受",
-        "reform_eligible": "改革后可享受", "gain": "新增享受", "loss": "不再享受", "to_undetermined": "转为待确认",
-        "from_undetermined": "由待确认转为不符合", "chart_provisions": "新增享受的企业数（按政策）",
-        "chart_size": "新增享受的企业数（按企业规模）", "notes": "说明",
-        "article": "（方案第{article}条）",
-        "disclaimer": "本报告为政策测算，不是现行规定，也不是对任何企业的咨询意见；政策名称和引文为方案原文。",
-        "reform_failed": "另有{count:,}行在改革情形下无法测算。"},
-    "en": {
-        "title": "Reform simulation", "reform": "Reform", "from": "from {day}", "as_of": "Compared on",
-        "registry": "Registry", "rows": "{rows:,} rows: {screened:,} screened, {failed:,} failed",
-        "what": "What the reform changes", "switched_off": "Provisions switched off",
-        "replaced": "Provisions redefined", "added": "Provisions added", "result": "Result",
-        "enterprises": "{changed:,} enterprises change: {gain:,} gain at least one provision, {loss:,} lose at "
-                       "least one.",
-        "nothing": "On this registry the reform changes no enterprise's outcome.",
-        "by_provision": "By provision", "by": "By {label}", "provision": "provision",
-        "base_eligible": "eligible now", "reform_eligible": "eligible under the reform", "gain": "gain",
-        "loss": "lose", "to_undetermined": "become undetermined", "from_undetermined": "undetermined to not eligible",
-        "chart_provisions": "Enterprises that gain, by provision", "chart_size": "Enterprises that gain, by size",
-        "notes": "Notes", "article": " (the plan, article {article})",
-        "disclaimer": "A simulation of a possible change, not a rule in force and not advice to any enterprise; "
-                      "provision titles and quotes are the plan's as issued.",
-        "reform_failed": "{count:,} more rows could not be screened under the reform."},
-}
 _WIDTH = 420  # narrow enough to read on a phone without zooming (labels above their bars)
 _BAR_WIDTH = 340
 _ROW = 40
@@ -96,10 +61,16 @@ class _Report:
         self.base = base
         self.reformed = reformed
         self.lang = "zh" if summary.lang == "zh" else "en"
-        self.words = _WORDS[self.lang]
         self.labels = dimension_labels(base, self.lang)
-        self.colon = "：" if self.lang == "zh" else ": "
+        self.colon = message("colon", self.lang)
         self.label_chars = 30 if self.lang == "zh" else 56  # what fits the chart's width
+
+    def words(self, key: str, **values: object) -> str:
+        """One of the report's own words (catalog/messages.yaml, sim_report_*) in the report's language."""
+        return message(f"sim_report_{key}", self.lang, **values)
+
+    def unit(self, unit: str) -> str:
+        return message(f"unit_{unit}", self.lang)
 
     def text(self, text: Text) -> str:
         """A bilingual text in the report's language."""
@@ -111,17 +82,18 @@ class _Report:
 
     @property
     def heading(self) -> str:
-        return self.words["title"] + self.colon + self.text(self.summary.reform.spec.title)
+        return self.words("title") + self.colon + self.text(self.summary.reform.spec.title)
 
     def head(self) -> list[tuple[str, str]]:
         """(label, text) lines describing the run."""
         summary, words, spec = self.summary, self.words, self.summary.reform.spec
-        when = words["from"].format(day=spec.in_force_from)
-        name = f"（{spec.reform}，{when}）" if self.lang == "zh" else f" ({spec.reform}, {when})"
-        lines = [(words["reform"], self.text(spec.title) + name),
-                 (words["as_of"], summary.as_of.isoformat()),
-                 (words["registry"], words["rows"].format(rows=summary.rows, screened=summary.screened,
-                                                          failed=summary.failed))]
+        name = words("name", reform=spec.reform, day=spec.in_force_from)
+        registry = words("rows", rows=summary.rows, screened=summary.screened, failed=summary.failed)
+        if summary.skipped:
+            registry += self.words("list_sep") + words("skipped", count=len(summary.skipped))
+        lines = [(words("reform"), self.text(spec.title) + name),
+                 (words("as_of"), summary.as_of.isoformat()),
+                 (words("registry"), registry)]
         if spec.summary:
             lines.insert(1, ("", self.text(spec.summary)))
         return lines
@@ -131,40 +103,40 @@ class _Report:
         spec, words, out = self.summary.reform.spec, self.words, []
         for name, value in spec.parameters.items():
             parameter = self.base.parameters.parameters[name]
-            unit = _UNITS[self.lang][parameter.spec.unit]
+            unit = self.unit(parameter.spec.unit)
             before = self.base.values.get(name)
             shown = "-" if before is None else f"{plain_number(before):,}"
             description = self.text(parameter.spec.description)
-            where = words["article"].format(article=parameter.spec.article) if parameter.spec.article else ""
+            where = words("article", a=parameter.spec.article) if parameter.spec.article else ""
             out.append(f"{description}{where}{self.colon}{shown} → {plain_number(value):,} {unit} [`{name}`]")
         for name, new in spec.new_parameters.items():
             reading = f" — {self.text(new.reading)}" if new.reading else ""
             out.append(f"{self.text(new.description)}{self.colon}{plain_number(new.value):,} "
-                       f"{_UNITS[self.lang][new.unit]} [`{name}`]{reading}")
+                       f"{self.unit(new.unit)} [`{name}`]{reading}")
         reform = self.summary.reform
         for key, ids in (("switched_off", reform.switched_off), ("replaced", reform.replaced),
                          ("added", reform.added)):
             if ids:
-                out.append(f"{words[key]}{self.colon}" + ("；" if self.lang == "zh" else "; ").join(
+                out.append(f"{words(key)}{self.colon}" + words("list_sep").join(
                     f"{self.title_of(i)} [`{i}`]" for i in sorted(ids)))
         return out
 
     def result(self) -> str:
         summary, words = self.summary, self.words
         if not summary.enterprises.get("changed"):
-            text = words["nothing"]
+            text = words("nothing")
         else:
-            text = words["enterprises"].format(changed=summary.enterprises["changed"],
+            text = words("enterprises", changed=summary.enterprises["changed"],
                                                gain=summary.enterprises.get("gain", 0),
                                                loss=summary.enterprises.get("loss", 0))
         if summary.reform_failed:
-            text += " " + words["reform_failed"].format(count=summary.reform_failed)
+            text += " " + words("reform_failed", count=summary.reform_failed)
         return text
 
     def provision_rows(self) -> tuple[list[str], list[list[str]]]:
         summary, words = self.summary, self.words
-        header = [words["provision"], words["base_eligible"], words["reform_eligible"],
-                  *(words[kind] for kind in TRANSITIONS)]
+        header = [words("provision"), words("base_eligible"), words("reform_eligible"),
+                  *(words(kind) for kind in TRANSITIONS)]
         rows = [[f"{self.title_of(rule_id)} `{rule_id}`", f"{summary.base_eligible.get(rule_id, 0):,}",
                  f"{summary.reform_eligible.get(rule_id, 0) if rule_id in self.reformed.rules else 0:,}",
                  *(f"{summary.transitions.get((rule_id, kind), 0):,}" for kind in TRANSITIONS)]
@@ -181,17 +153,17 @@ class _Report:
         order = list(values)
         rows = [[values.get(value, value), *(f"{totals[value][kind]:,}" for kind in TRANSITIONS)]
                 for value in sorted(totals, key=lambda v: order.index(v) if v in order else len(order))]
-        return [label, *(self.words[kind] for kind in TRANSITIONS)], rows
+        return [label, *(self.words(kind) for kind in TRANSITIONS)], rows
 
     def by(self, dimension: str) -> str:
         """The heading of a dimension's table: 按企业规模 / By enterprise size."""
         label = self.labels[dimension][0]
-        return self.words["by"].format(label=label if self.lang == "zh" else label[:1].lower() + label[1:])
+        return self.words("by", label=label if self.lang == "zh" else label[:1].lower() + label[1:])
 
     def chart_provisions(self) -> str:
         items = [(self.title_of(rule_id), self.summary.transitions.get((rule_id, "gain"), 0))
                  for rule_id in self.summary.affected]
-        return bar_chart(self.words["chart_provisions"], sorted(items, key=lambda item: -item[1]), self.label_chars)
+        return bar_chart(self.words("chart_provisions"), sorted(items, key=lambda item: -item[1]), self.label_chars)
 
     def chart_size(self) -> str:
         _, values = self.labels["size"]
@@ -199,30 +171,30 @@ class _Report:
         for (which, value, _, kind), count in self.summary.by.items():
             if which == "size" and kind == "gain":
                 gains[value] = gains.get(value, 0) + count
-        return bar_chart(self.words["chart_size"], [(values.get(value, value), count)
+        return bar_chart(self.words("chart_size"), [(values.get(value, value), count)
                                                     for value, count in gains.items()], self.label_chars)
 
     def notes(self) -> list[str]:
         spec = self.summary.reform.spec
-        return [self.text(note) for note in spec.notes] + [self.words["disclaimer"]]
+        return [self.text(note) for note in spec.notes] + [self.words("disclaimer")]
 
     # --- markdown ------------------------------------------------------------------------------
     def markdown(self) -> str:
         words, out = self.words, []
         out.append(f"# {self.heading}\n")
         out += [f"- {label + self.colon if label else ''}{text}" for label, text in self.head()]
-        out.append(f"\n## {words['what']}\n")
+        out.append(f"\n## {words('what')}\n")
         out += [f"- {line}" for line in self.changes()]
-        out.append(f"\n## {words['result']}\n\n{self.result()}\n")
-        out.append(f"\n## {words['by_provision']}\n")
+        out.append(f"\n## {words('result')}\n\n{self.result()}\n")
+        out.append(f"\n## {words('by_provision')}\n")
         out += _md_table(*self.provision_rows())
-        out.append(f"\n![{words['chart_provisions']}](gains-by-provision.svg)\n")
+        out.append(f"\n![{words('chart_provisions')}](gains-by-provision.svg)\n")
         for dimension in DIMENSIONS:
             out.append(f"\n## {self.by(dimension)}\n")
             out += _md_table(*self.dimension_rows(dimension))
             if dimension == "size":
-                out.append(f"\n![{words['chart_size']}](gains-by-size.svg)\n")
-        out.append(f"\n## {words['notes']}\n")
+                out.append(f"\n![{words('chart_size')}](gains-by-size.svg)\n")
+        out.append(f"\n## {words('notes')}\n")
         out += [f"- {note}" for note in self.notes()]
         return "\n".join(out) + "\n"
 
@@ -233,10 +205,10 @@ class _Report:
         out.append(f"<h1>{escape(self.heading)}</h1>")
         out.append("<dl>" + "".join(f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" if label
                                     else f"<dd>{escape(text)}</dd>" for label, text in self.head()) + "</dl>")
-        out.append(f"<h2>{escape(words['what'])}</h2><ul>"
+        out.append(f"<h2>{escape(words('what'))}</h2><ul>"
                    + "".join(f"<li>{_code(line)}</li>" for line in self.changes()) + "</ul>")
-        out.append(f"<h2>{escape(words['result'])}</h2><p>{escape(self.result())}</p>")
-        out.append(f"<h2>{escape(words['by_provision'])}</h2>")
+        out.append(f"<h2>{escape(words('result'))}</h2><p>{escape(self.result())}</p>")
+        out.append(f"<h2>{escape(words('by_provision'))}</h2>")
         out.append(_html_table(*self.provision_rows()))
         out.append(f"<figure>{_inline(self.chart_provisions())}</figure>")
         for dimension in DIMENSIONS:
@@ -244,7 +216,7 @@ class _Report:
             out.append(_html_table(*self.dimension_rows(dimension)))
             if dimension == "size":
                 out.append(f"<figure>{_inline(self.chart_size())}</figure>")
-        out.append(f"<h2>{escape(words['notes'])}</h2><ul>"
+        out.append(f"<h2>{escape(words('notes'))}</h2><ul>"
                    + "".join(f"<li>{escape(note)}</li>" for note in self.notes()) + "</ul>")
         return "\n".join(out) + "\n"
 

@@ -29,15 +29,15 @@ from typing import Any
 
 from ..assess import check_as_of
 from ..batch.columns import ColumnMap
-from ..batch.errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
+from ..batch.errors import BatchInputError
 from ..batch.formats import open_reader
 from ..batch.outputs import OutputSet
-from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled
+from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled, reading_of
 from ..batch.screen import ScreenOptions, table_headers
+from ..messages import message, message_text
 from ..profile import FieldIssue, ProfileError
 from ..reform import Reform, ReformError, affected_rules, check_reform, read_reform_yaml
 from ..rulebase import RuleBase, load_rulebase
-from ..text import Text
 from .report import render_reports
 from .screen import (
     DIMENSIONS,
@@ -54,18 +54,17 @@ from .screen import (
 FILES = {"base": "base.csv", "errors": "errors.csv", "changes": "changes.csv", "summary": "summary.csv",
          "breakdown": "breakdown.csv", "report_md": "report.md", "report_html": "report.html",
          "chart_provisions": "gains-by-provision.svg", "chart_size": "gains-by-size.svg", "result": "result.json"}
-_HEADERS = {
-    "changes": {"zh": ["行号", "编号", "企业名称", "政策编号", "政策名称", "现行结论", "改革后结论", "变化", "企业规模",
-                       "主要行业", "所在产业功能区"],
-                "en": ["line", "id", "name", "provision", "title", "base", "reform", "change", "size", "sector",
-                       "zone"]},
-    "summary": {"zh": ["政策编号", "条款", "政策名称", "英文名称", "变动", "现行可享受", "改革后可享受", "新增享受",
-                       "不再享受", "转为待确认", "由待确认转为不符合"],
-                "en": ["provision", "article", "title_zh", "title_en", "kind", "base_eligible", "reform_eligible",
-                       "gain", "loss", "to_undetermined", "from_undetermined"]},
-    "breakdown": {"zh": ["维度", "取值", "政策编号", "新增享受", "不再享受", "转为待确认", "由待确认转为不符合"],
-                  "en": ["dimension", "value", "provision", "gain", "loss", "to_undetermined", "from_undetermined"]},
+# The columns of the tables besides the base's (each header is catalog/messages.yaml's sim_col_NAME).
+_COLUMNS = {
+    "changes": ("line", "id", "name", "provision", "title", "base", "reform", "change", "size", "sector", "zone"),
+    "summary": ("provision", "article", "title_zh", "title_en", "kind", "base_eligible", "reform_eligible", "gain",
+                "loss", "to_undetermined", "from_undetermined"),
+    "breakdown": ("dimension", "value", "provision", "gain", "loss", "to_undetermined", "from_undetermined"),
 }
+
+
+def _headers(table: str, lang: str) -> list[str]:
+    return [message(f"sim_col_{name}", lang) for name in _COLUMNS[table]]  # type: ignore[arg-type]
 
 
 @dataclass
@@ -86,6 +85,9 @@ class SimulationSummary:
     error: str | None = None
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
+    header_line: int | None = None  # how the registry was read, as a batch's summary says (batch/run.py)
+    title_lines: tuple[int, ...] = ()
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # totals rows: (line, label), not enterprises
     affected: list[str] = field(default_factory=list)
     transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
     by: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
@@ -106,17 +108,15 @@ class SimulationSummary:
         return sum(count for (_, which), count in self.transitions.items() if kind is None or which == kind)
 
     def reading(self) -> dict[str, Any]:
-        """How the registry was read, as JSON: blank lines, encoding, columns that are not profile fields (capped
-        as errors.py echoes)."""
-        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
-        return {"blank": self.blank, "encoding": self.encoding, "unknown_columns": unknown,
-                "unknown_columns_total": len(self.unknown_columns)}
+        """How the registry was read, as JSON: as a batch's (header row, title rows, totals rows skipped, blank
+        lines, encoding, columns that are not profile fields)."""
+        return reading_of(self)
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON (result.json; the job's status at the API)."""
         return {"reform": self.reform.spec.reform, "as_of": self.as_of.isoformat(), "rows": self.rows,
                 "screened": self.screened, "failed": self.failed, "reform_failed": self.reform_failed,
-                **self.reading(), "seconds": round(self.seconds, 2),
+                "reading": self.reading(), "seconds": round(self.seconds, 2),
                 "changes": {kind: self.changed(kind) for kind in TRANSITIONS},
                 "enterprises": {kind: self.enterprises.get(kind, 0) for kind in ("changed", "gain", "loss")},
                 "provisions": [{"id": rule_id, "base_eligible": self.base_eligible.get(rule_id, 0),
@@ -137,9 +137,8 @@ def simulation_day(reform: Reform, as_of: date | None) -> date:
     day = as_of or reform.spec.in_force_from
     check_as_of(day)
     if day < reform.spec.in_force_from:
-        raise ProfileError([FieldIssue("as_of", Text(
-            zh=f"改革自{reform.spec.in_force_from}起施行，测算日期不能早于该日",
-            en=f"the reform applies from {reform.spec.in_force_from}; the date cannot be earlier"))])
+        raise ProfileError([FieldIssue("as_of", message_text("sim_as_of_before_reform",
+                                                             start=reform.spec.in_force_from.isoformat()))])
     return day
 
 
@@ -159,11 +158,12 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
     day = simulation_day(reform, as_of)
     workers = os.cpu_count() or 1 if workers is None else workers
     summary = SimulationSummary(out_dir, reform, day, workers, lang)
-    reader = open_reader(source, encoding)
-    summary.encoding = reader.encoding
+    columns = ColumnMap(base.questions, mapping)
+    reader = open_reader(source, encoding, columns.names_a_field)
+    summary.encoding, summary.header_line, summary.title_lines = reader.encoding, reader.header_line, reader.title_lines
     outputs = OutputSet(bom)
     with _guarded(summary, reader, outputs, observers) as elapsed:
-        layout = ColumnMap(base.questions, mapping).layout(reader.columns)
+        layout = columns.layout(reader.columns)
         summary.unknown_columns = layout.carried
         screen = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, False, "csv", False, day)
         options = SimOptions(screen, raw, reform_file.name)
@@ -171,7 +171,7 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
         language = "zh" if lang == "zh" else "en"
         outputs.add("base", out_dir / FILES["base"], headers["results"])
         outputs.add("errors", out_dir / FILES["errors"], headers["errors"])
-        outputs.add("changes", out_dir / FILES["changes"], _HEADERS["changes"][language])
+        outputs.add("changes", out_dir / FILES["changes"], _headers("changes", language))
         blocks = reader.blocks(CHUNK_ROWS)
         results: Iterator[tuple[SimOutcome, float | None]]
         if engine is not None:
@@ -246,6 +246,7 @@ def _add(summary: SimulationSummary, outcome: SimOutcome) -> None:
     summary.rows += base.rows
     summary.failed += base.failed
     summary.blank += base.blank
+    summary.skipped += base.skipped
     summary.reform_failed += outcome.reform_failed
     summary.base_eligible.update(base.eligible)
     summary.reform_eligible.update(outcome.reform_eligible)
@@ -265,7 +266,7 @@ def kind_of(rule_id: str, base: RuleBase, reformed: RuleBase) -> str:
 
 def _write_tables(outputs: OutputSet, summary: SimulationSummary, base: RuleBase, reformed: RuleBase,
                   out_dir: Path, lang: str) -> None:
-    outputs.add("summary", out_dir / FILES["summary"], _HEADERS["summary"][lang])
+    outputs.add("summary", out_dir / FILES["summary"], _headers("summary", lang))
     rows = []
     for rule_id in summary.affected:
         rule = reformed.rules.get(rule_id) or base.rules[rule_id]
@@ -274,7 +275,7 @@ def _write_tables(outputs: OutputSet, summary: SimulationSummary, base: RuleBase
                      kind_of(rule_id, base, reformed), summary.base_eligible.get(rule_id, 0),
                      summary.reform_eligible.get(rule_id, 0), *counts])
     outputs.write("summary", rows)
-    outputs.add("breakdown", out_dir / FILES["breakdown"], _HEADERS["breakdown"][lang])
+    outputs.add("breakdown", out_dir / FILES["breakdown"], _headers("breakdown", lang))
     labels = dimension_labels(base, lang)
     def order(key: tuple[str, str, str]) -> tuple[int, int, int]:
         values = list(labels[key[0]][1])  # the question's options in their order, then "not answered"

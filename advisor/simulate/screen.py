@@ -20,11 +20,12 @@ from datetime import date
 from typing import Any
 
 from ..assess import Advisor
-from ..batch.formats import Block
 from ..batch.lean import LeanScreen
+from ..batch.rows import Block
 from ..batch.screen import BlockScreener, ChunkOutcome, ScreenOptions, Valid
 from ..conditions import concepts_of
 from ..engine import Engine
+from ..messages import message
 from ..reform import Reform, ReformSpec, affected_rules, apply_reform, read_spec
 from ..rulebase import RuleBase, load_rulebase
 
@@ -128,9 +129,11 @@ class SimScreener:
         zh = options.screen.lang == "zh"
         self.titles = {rule.id: rule.spec.title.zh if zh else rule.spec.title.en
                        for rb in (base, reformed) for rule in rb.rules.values()}
-        self.status_text = STATUS_TEXT["zh" if zh else "en"]
-        self.labels = dimension_labels(base, "zh" if zh else "en")
-        self.change_text = CHANGE_TEXT["zh" if zh else "en"]
+        lang = "zh" if zh else "en"
+        self.status_text = {status: message(f"sim_status_{status}", lang)
+                            for status in ("eligible", "undetermined", "not_eligible")}
+        self.labels = dimension_labels(base, lang)
+        self.change_text = {kind: message(f"sim_change_{kind}", lang) for kind in TRANSITIONS}
 
     def _keep(self, valid: list[Valid], verdicts: list[Any]) -> None:
         self._screened = (valid, verdicts)
@@ -208,17 +211,9 @@ def dimension_labels(rulebase: RuleBase, lang: str) -> dict[str, tuple[str, dict
     for dimension, path in DIMENSIONS.items():
         question = rulebase.questions.by_path[path]
         values = {option.value: option.label.get(lang) for option in question.options}  # type: ignore[arg-type]
-        values[UNANSWERED] = "未填写" if lang == "zh" else "not answered"
+        values[UNANSWERED] = message("sim_not_answered", lang)  # type: ignore[arg-type]
         out[dimension] = (question.label.get(lang), values)  # type: ignore[arg-type]
     return out
-
-
-STATUS_TEXT = {"zh": {"eligible": "可享受", "undetermined": "待确认", "not_eligible": "暂不符合"},
-               "en": {"eligible": "eligible", "undetermined": "undetermined", "not_eligible": "not eligible"}}
-CHANGE_TEXT = {"zh": {"gain": "新增享受", "loss": "不再享受", "to_undetermined": "转为待确认",
-                      "from_undetermined": "由待确认转为不符合"},
-               "en": {"gain": "gains", "loss": "loses", "to_undetermined": "becomes undetermined",
-                      "from_undetermined": "undetermined becomes not eligible"}}
 
 
 # --- worker processes and Dask workers: one SimScreener each, built once ----------------------

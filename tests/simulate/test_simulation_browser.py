@@ -14,7 +14,7 @@ from advisor.settings import Settings
 from advisor.storage import get_engine, reset_engine, upgrade
 from advisor.storage.staff import create_staff
 from tests.browser import VIEWPORTS, launch, needs_chromium, screenshot, serious_violations, small_tap_targets
-from tests.scaleout.servers import serving
+from tests.servers import serving
 
 pytestmark = needs_chromium
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reforms"

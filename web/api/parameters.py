@@ -2,7 +2,8 @@
 use it (catalog/parameters.yaml; advisor/parameters.py)."""
 
 from datetime import date
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, get_args
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -11,17 +12,16 @@ from starlette.responses import Response
 
 from advisor.catalog import PLAN_ID
 from advisor.conditions import plain_number
+from advisor.parameters import Unit
 from advisor.rulebase import RuleBase, parameter_uses
 
-from ..caching import cached_json
+from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import PresenterDep
+from .models import LocalText
 
 router = APIRouter(tags=["parameters"])
-
-
-class Bilingual(BaseModel):
-    zh: str
-    en: str
+# What a parameter is measured in (advisor/parameters.py Unit), a named type for generated clients.
+ParameterUnit = StrEnum("ParameterUnit", {unit: unit for unit in get_args(Unit)})  # type: ignore[misc]
 
 
 class ParameterValue(BaseModel):
@@ -46,17 +46,19 @@ class Parameter(BaseModel):
     """One number of the plan."""
 
     name: str = Field(description="dotted: theme.provision.what")
-    description: Bilingual
-    unit: str = Field(description="m2, m, dn_mm, buildings, working_days, hours or days")
+    description: LocalText
+    unit: ParameterUnit = Field(description="m2, m, dn_mm, buildings, working_days, hours or days")
     article: str | None
     words: str | None = Field(description="the plan's words the number stands in, verbatim")
     stated_as: str | None = Field(None, description="the word stating the number where the plan writes no digits")
-    reading: Bilingual | None = None
+    reading: LocalText | None = None
     history: list[ParameterValue]
     used_by: list[ParameterUse]
 
 
 class ParameterList(BaseModel):
+    """Every parameter of the rule base."""
+
     rulebase_version: str
     parameters: list[Parameter]
 
@@ -81,7 +83,7 @@ def parameters_document(rulebase: RuleBase) -> dict[str, Any]:
 
 
 @router.get("/parameters", summary="The plan's numbers, dated", response_model=ParameterList,
-            responses={200: {"content": {"application/json": {"example": {
+            responses=catalog_responses({
                 "rulebase_version": "2020-55.…", "parameters": [{
                     "name": "construction.joint_acceptance.max_floor_area_m2",
                     "description": {"zh": "验收登记同步办理的低风险社会投资小型工业类项目的总建筑面积上限",
@@ -93,11 +95,11 @@ def parameters_document(rulebase: RuleBase) -> dict[str, Any]:
                     "history": [{"from": "2020-11-23", "until": None, "value": 1500,
                                  "document": "青委办字〔2020〕55号", "words": None}],
                     "used_by": [{"kind": "concept", "id": "small_low_risk_industrial",
-                                 "where": "project.floor_area_m2"}]}]}}}},
-                       304: {"description": "Not modified: the ETag sent in If-None-Match is current"}})
-async def list_parameters(request: Request, presenter: PresenterDep) -> Response:
+                                 "where": "project.floor_area_m2"}]}]}))
+async def list_parameters(request: Request, presenter: PresenterDep, if_none_match: IfNoneMatch = None) -> Response:
     """Every number a rule compares with or commits to (an area, a pipe diameter, a height, a time limit):
     its values by date, the article and the plan's words it stands in, and the rules and concepts that use
     it. An assessment's `as_of` uses the value in force that day. Send the ETag back in If-None-Match to
     get 304 while the rule base is unchanged."""
-    return cached_json(request, (), lambda: parameters_document(presenter.rulebase), languages="zh, en")
+    return cached_json(request, (), lambda: parameters_document(presenter.rulebase), languages="zh, en",
+                       if_none_match=if_none_match)

@@ -11,15 +11,17 @@ uploaded, as `advisor rules check --reform` checks it: a reform with problems is
 
 import hashlib
 import json
+import re
 import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, Header, UploadFile
+from fastapi import APIRouter, FastAPI, Form, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -29,22 +31,36 @@ from starlette.responses import JSONResponse, Response
 
 from advisor.batch import webhook
 from advisor.batch.columns import BatchInputError
-from advisor.batch.formats import SUFFIXES, file_format
+from advisor.batch.formats import SUFFIXES, input_format
 from advisor.batch.worker import job_folder
 from advisor.catalog import PLAN_IN_FORCE
+from advisor.messages import message
 from advisor.reform import MAX_REFORM_BYTES, check_reform
 from advisor.rulebase import RuleBase
 from advisor.settings import Settings
 from advisor.simulate import FILES
 from advisor.simulate.job import REFORM_FILE, write_options
-from advisor.storage import get_engine, jobs
+from advisor.storage import jobs
 from advisor.storage.models import BatchJob
 
 from ..deps import AdvisorDep
 from ..i18n import request_lang
 from ..problems import problem
-from .batches import _check_file, _load, _owner, workers
-from .models import Problem
+from ..response_headers import declared
+from .batches import (
+    _MEDIA_TYPES,
+    IDEMPOTENCY_KEY,
+    WEBHOOK_URL,
+    WEBHOOK_URL_MAX,
+    BatchReading,
+    BatchState,
+    IdempotencyKey,
+    _check_file,
+    _load,
+    _owner,
+    workers,
+)
+from .models import Lang, Problem
 
 router = APIRouter(tags=["simulations"])
 _CHUNK = 1 << 20
@@ -61,40 +77,115 @@ SIMULATION_FILES: dict[str, tuple[str, str]] = {
     "chart_size": (FILES["chart_size"], "image/svg+xml"),
     "result": (FILES["result"], "application/json"),
 }
-FileName = Literal["report_html", "report_md", "changes", "summary", "breakdown", "base", "errors",
-                   "chart_provisions", "chart_size", "result"]
-State = Literal["queued", "running", "done", "failed"]
+SimulationFileName = StrEnum("SimulationFileName", {name: name for name in SIMULATION_FILES})  # type: ignore[misc]
 
+
+# --- requests -----------------------------------------------------------------------------------
+
+class SimulationUpload(BaseModel):
+    """A registry and a reform to simulate over it (multipart/form-data)."""
+
+    file: UploadFile = Field(description=f"The registry, one enterprise a row, read as a batch's: a file whose "
+                                         f"name ends in {', '.join(SUFFIXES)} (anything else is refused with 415)",
+                             json_schema_extra={"format": "binary"})
+    reform: UploadFile = Field(description=f"The reform: YAML as in examples/reforms/, at most "
+                                           f"{MAX_REFORM_BYTES // 1024} KB; checked as `advisor rules check "
+                                           f"--reform` checks it (422 naming `reform` when it has problems)",
+                               json_schema_extra={"format": "binary"})
+    lang: Lang | None = Field(None, description="Language of the files, the report and the messages")
+    as_of: date | None = Field(None, description="The day to compare on (default: the reform's in_force_from; "
+                                                 "not earlier)")
+    webhook_url: str | None = Field(None, description="http(s) URL to POST to when the job ends, signed with "
+                                                      "X-Advisor-Signature; its host must be allowed by "
+                                                      "ADVISOR_WEBHOOK_HOSTS",
+                                    json_schema_extra={"pattern": WEBHOOK_URL, "maxLength": WEBHOOK_URL_MAX})
+
+
+# --- answers ------------------------------------------------------------------------------------
 
 class SimulationAccepted(BaseModel):
     """202: the simulation is queued; poll status_url (also the Location header)."""
 
     id: str
-    state: State
+    state: BatchState
     status_url: str
     webhook_secret: str | None = Field(None, description="HMAC-SHA256 key of the completion webhook (when asked "
                                                           "for): verify X-Advisor-Signature with it")
+
+
+class TransitionCounts(BaseModel):
+    """(enterprise, provision) pairs whose status the reform changes, by kind of change."""
+
+    gain: int = Field(description="not eligible or undetermined under the base, eligible under the reform")
+    loss: int = Field(description="eligible under the base, not eligible or undetermined under the reform")
+    to_undetermined: int = Field(description="not eligible under the base, undetermined under the reform")
+    from_undetermined: int = Field(description="undetermined under the base, not eligible under the reform")
+
+
+class ChangedEnterprises(BaseModel):
+    """Enterprises (rows) with any change, with at least one gain, with at least one loss."""
+
+    changed: int
+    gain: int
+    loss: int
+
+
+class ProvisionChanges(TransitionCounts):
+    """One provision the reform can change: how many are eligible under each, and the changes."""
+
+    id: str = Field(description="the provision (rule) id")
+    base_eligible: int
+    reform_eligible: int
+
+
+class SimulationResult(BaseModel):
+    """The counts of a finished simulation (also its result.json)."""
+
+    reform: str = Field(description="the reform's name (its `reform:` line)")
+    as_of: date = Field(description="the day compared on")
+    rows: int
+    screened: int
+    failed: int = Field(description="rows that could not be screened (see the errors file)")
+    reform_failed: int = Field(description="rows screened under the base that failed under the reform")
+    reading: BatchReading = Field(description="how the registry was read, as for a batch")
+    seconds: float
+    changes: TransitionCounts
+    enterprises: ChangedEnterprises
+    provisions: list[ProvisionChanges] = Field(description="the provisions the reform can change")
+
+
+class SimulationFiles(BaseModel):
+    """Download URLs of a finished simulation's files."""
+
+    report_html: str = Field(description="the report as a page, with its charts inline")
+    report_md: str = Field(description="the report as markdown (the charts beside it)")
+    changes: str = Field(description="CSV: one row per enterprise and changed provision")
+    summary: str = Field(description="CSV: per provision the reform can change")
+    breakdown: str = Field(description="CSV: the changes by size, sector and function zone")
+    base: str = Field(description="CSV: the results under the rules in force, as a batch's")
+    errors: str = Field(description="CSV: rows that could not be screened")
+    chart_provisions: str = Field(description="SVG: enterprises that gain, by provision")
+    chart_size: str = Field(description="SVG: enterprises that gain, by size")
+    result: str = Field(description="JSON: the counts (as `result`)")
 
 
 class SimulationStatus(BaseModel):
     """Where a simulation stands; `result` and `files` once it is done, `error` once it failed."""
 
     id: str
-    state: State
+    state: BatchState
     filename: str
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
     expires_at: datetime | None = Field(None, description="when the job and its files are removed")
-    attempts: int
+    attempts: int = Field(description="runs started (a run whose worker died is started again)")
     rows: int = Field(description="rows read so far (all rows once done)")
     failed: int
     fraction: float | None = Field(None, description="share of the file read, 0 to 1")
-    error: str | None = None
-    result: dict[str, Any] | None = Field(None, description="counts once done: rows, the provisions the reform can "
-                                                            "change, gains, losses, to / from undetermined")
-    files: dict[str, str] | None = Field(None, description="download URLs: report_html, report_md, changes, "
-                                                           "summary, breakdown, base, errors, the two charts")
+    error: str | None = Field(None, description="why the job failed")
+    result: SimulationResult | None = Field(None, description="once done: the counts")
+    files: SimulationFiles | None = Field(None, description="once done: download URLs")
 
 
 @dataclass
@@ -107,11 +198,16 @@ class Refusal(Exception):
     en: str
     kind: str = "invalid-input"
 
+    @classmethod
+    def of(cls, status: int, field: str, key: str, kind: str = "invalid-input", **values: object) -> "Refusal":
+        """A refusal in the words of catalog/messages.yaml's `key`."""
+        return cls(status, field, message(key, "zh", **values), message(key, "en", **values), kind)
+
     def response(self, lang: str) -> Response:
-        message = self.zh if lang == "zh" else self.en
-        errors = [{"path": self.field, "message": message}] if self.status == 422 else None
+        text = self.zh if lang == "zh" else self.en
+        errors = [{"path": self.field, "message": text}] if self.status == 422 else None
         headers = {"Retry-After": "60"} if self.status == 503 else None
-        return problem(self.status, lang, message, errors, kind=self.kind, headers=headers)  # type: ignore[arg-type]
+        return problem(self.status, lang, text, errors, kind=self.kind, headers=headers)  # type: ignore[arg-type]
 
 
 async def _save(upload: Upload, target: Path, digest: Any, limit: int | None = None) -> None:
@@ -120,8 +216,7 @@ async def _save(upload: Upload, target: Path, digest: Any, limit: int | None = N
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
             if limit is not None and size > limit:
-                raise Refusal(422, "reform", f"改革文件不能超过{limit // 1024} KB", f"a reform file is at most "
-                                                                                f"{limit // 1024} KB")
+                raise Refusal.of(422, "reform", "sim_reform_too_large", kb=limit // 1024)
             digest.update(chunk)
             out.write(chunk)
 
@@ -130,11 +225,21 @@ def _check_reform(path: Path, rulebase: RuleBase, as_of: date | None) -> None:
     checked = check_reform(path, rulebase)
     if checked.reform is None:
         text = "; ".join(f"{p.rule}: {p.reason}" for p in checked.problems[:20])[:2000]
-        raise Refusal(422, "reform", f"改革文件有问题：{text}", f"the reform has problems: {text}", "invalid-reform")
+        raise Refusal.of(422, "reform", "sim_reform_problems", "invalid-reform", problems=text)
     start = checked.reform.spec.in_force_from
     if as_of is not None and as_of < start:
-        raise Refusal(422, "as_of", f"改革自{start}起施行，测算日期不能早于该日",
-                      f"the reform applies from {start}; the date cannot be earlier")
+        raise Refusal.of(422, "as_of", "sim_as_of_before_reform", start=start.isoformat())
+
+
+def _webhook_target(url: str, hosts: tuple[str, ...] | list[str]) -> str:
+    """The webhook URL as it is stored, read by the parser the sender uses (advisor/batch/webhook.py)."""
+    try:
+        target = webhook.parse_target(url)
+    except webhook.WebhookUrlError as error:
+        raise Refusal(422, "webhook_url", error.zh, error.en) from None
+    if not webhook.allowed(target, hosts):
+        raise Refusal.of(422, "webhook_url", "sim_webhook_host")
+    return target.url
 
 
 async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: Upload, reform: Upload, lang: str,
@@ -143,21 +248,20 @@ async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: Upload,
     """Check and store the uploads, and queue a simulation job: (the job, whether it was made before with this
     Idempotency-Key). Raises Refusal naming the field."""
     settings: Settings = app.state.settings
-    try:
-        suffix = "." + file_format(Path(registry.filename or ""))
+    try:  # the one list of accepted types: advisor.batch.formats.SUFFIXES
+        input_format(Path(registry.filename or ""))
     except BatchInputError:
-        raise Refusal(415, "file", f"请上传以下类型的文件：{'、'.join(SUFFIXES)}",
-                      f"upload a file of one of these types: {', '.join(SUFFIXES)}", "unsupported-file") from None
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= 255 and idempotency_key.isprintable()):
-        raise Refusal(422, "Idempotency-Key", "应为1至255个可打印字符", "must be 1 to 255 printable characters")
-    if webhook_url is not None and (not webhook_url.startswith(("http://", "https://")) or len(webhook_url) > 2000
-                                    or not webhook.host_allowed(webhook_url, settings.webhook_hosts)):
-        raise Refusal(422, "webhook_url", "应为本服务允许的回调主机（ADVISOR_WEBHOOK_HOSTS）上的 http(s) 网址",
-                      "must be an http(s) URL on a webhook host this service allows (ADVISOR_WEBHOOK_HOSTS)")
+        zh, en = (message("sim_upload_types", which, types=message("list_sep", which).join(SUFFIXES))
+                  for which in ("zh", "en"))
+        raise Refusal(415, "file", zh, en, "unsupported-file") from None
+    suffix = Path(registry.filename or "").suffix.lower()
+    if idempotency_key is not None and not re.fullmatch(IDEMPOTENCY_KEY, idempotency_key):
+        raise Refusal.of(422, "Idempotency-Key", "sim_idempotency_key")
+    if webhook_url is not None:
+        webhook_url = _webhook_target(webhook_url, settings.webhook_hosts)
     if as_of is not None and as_of < PLAN_IN_FORCE:
-        raise Refusal(422, "as_of", f"本方案自{PLAN_IN_FORCE}起施行，测算日期不能早于该日",
-                      f"the plan is in force from {PLAN_IN_FORCE}; the date cannot be earlier")
-    engine = get_engine()
+        raise Refusal.of(422, "as_of", "as_of_before_plan", since=PLAN_IN_FORCE.isoformat())
+    engine = app.state.engine
     ident = jobs.new_job_id()
     folder = job_folder(settings, ident)
     folder.mkdir(parents=True)
@@ -178,14 +282,13 @@ async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: Upload,
         try:  # a wrong registry is answered at once rather than by a failed job
             await run_in_threadpool(_check_file, source, rulebase.questions)
         except BatchInputError as error:
-            reason = error.message(lang)[:2000]
-            raise Refusal(422, "file", reason, reason, "invalid-file") from None
+            raise Refusal(422, "file", error.message("zh")[:2000], error.message("en")[:2000],
+                          "invalid-file") from None
         write_options(folder, as_of)
         try:
             job = await run_in_threadpool(jobs.create_job, engine, ident, new, settings.batch_max_jobs)
         except jobs.SlotsFull:
-            raise Refusal(503, "file", "批量任务已满，请稍后再试", "too many batch jobs queued or running; retry later",
-                          "busy") from None
+            raise Refusal.of(503, "file", "sim_busy", "busy") from None
         except jobs.IdempotentReplay as replay:
             return _replayed(replay.job, new), True
     finally:
@@ -197,38 +300,35 @@ async def submit(app: FastAPI, rulebase: RuleBase, owner: str, registry: Upload,
 
 def _replayed(earlier: BatchJob, new: jobs.NewJob) -> BatchJob:
     if earlier.kind != "simulation" or earlier.request_hash != new.request_hash:
-        raise Refusal(422, "Idempotency-Key", "该键已用于另一个文件或选项", "was used with another file or options")
+        raise Refusal.of(422, "Idempotency-Key", "sim_idempotency_reused")
     return earlier
 
 
 @router.post("/simulations", status_code=202, response_model=SimulationAccepted,
              summary="Simulate a reform over an uploaded registry in the background",
-             responses={202: {"description": "Accepted: poll the status URL"},
-                        415: {"model": Problem, "description": "Not a .csv, .jsonl or .xlsx registry"},
+             responses={202: {"description": "Accepted: poll the status URL",
+                              "headers": declared("Location", "Idempotent-Replayed")},
+                        415: {"model": Problem, "description": f"Not a {', '.join(SUFFIXES)} registry"},
                         422: {"model": Problem, "description": "The registry or the reform cannot be used"},
-                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}})
-async def create_simulation(
-        request: Request, advisor: AdvisorDep,
-        file: Annotated[UploadFile, File(description="registry: .csv, .jsonl or .xlsx, one enterprise a row")],
-        reform: Annotated[UploadFile, File(description="the reform: YAML, as in examples/reforms/")],
-        lang: Annotated[str | None, Form(description="zh or en: language of the files and the report")] = None,
-        as_of: Annotated[date | None, Form(description="the day to compare on (default: the reform's "
-                                                       "in_force_from; not earlier)")] = None,
-        webhook_url: Annotated[str | None, Form(description="http(s) URL to POST to when the job ends, "
-                                                            "signed with X-Advisor-Signature")] = None,
-        idempotency_key: Annotated[str | None, Header(description="repeat a POST safely: the same key and "
-                                                                  "files answer with the same job")] = None,
-) -> Response:
+                        503: {"model": Problem, "description": "Every job slot is taken: retry later"}},
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"encoding": {
+                 "file": {"contentType": ", ".join(_MEDIA_TYPES.get(suffix, "application/octet-stream")
+                                                   for suffix in SUFFIXES)},
+                 "reform": {"contentType": "application/yaml"}}}}}})
+async def create_simulation(request: Request, advisor: AdvisorDep,
+                            upload: Annotated[SimulationUpload, Form(media_type="multipart/form-data")],
+                            idempotency_key: IdempotencyKey = None) -> Response:
     """The registry is read as for a batch (same columns, values, encodings and limits) and screened under the
     rule base and under the reform in one pass: per provision the enterprises that gain, lose, or change to
     or from undetermined, by size, sector and function zone, and a report with charts. Answers 202 with the
     job's status URL."""
-    answer_lang = request_lang(request, lang)
+    answer_lang = request_lang(request, upload.lang)
     owner = await _owner(request)
     try:
-        job, replayed = await submit(request.app, advisor.rulebase, owner, file, reform, answer_lang, as_of,
+        job, replayed = await submit(request.app, advisor.rulebase, owner, upload.file, upload.reform, answer_lang,
+                                     upload.as_of,
                                      lambda ident: str(request.url_for("get_simulation", simulation_id=ident)),
-                                     idempotency_key, webhook_url)
+                                     idempotency_key, upload.webhook_url)
     except Refusal as refusal:
         return refusal.response(answer_lang)
     body = SimulationAccepted(id=job.id, state=job.state, status_url=job.status_url,  # type: ignore[arg-type]
@@ -244,8 +344,8 @@ def simulation_status(app: FastAPI, job: BatchJob, url: Callable[[str], str]) ->
     if job.state == "done" and job.result_dir:
         path = job_folder(settings, job.id) / job.result_dir / FILES["result"]
         if path.is_file():
-            result = json.loads(path.read_text(encoding="utf-8"))
-        files = {name: url(name) for name in SIMULATION_FILES}
+            result = SimulationResult.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        files = SimulationFiles(**{name: url(name) for name in SIMULATION_FILES})
     expires = job.finished_at + timedelta(days=settings.batch_retention_days) if job.finished_at else None
     return SimulationStatus(id=job.id, state=job.state, filename=job.filename,  # type: ignore[arg-type]
                             created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
@@ -273,7 +373,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "descripti
 
 def _not_found(request: Request) -> Response:
     lang = request_lang(request)
-    return problem(404, lang, "没有这个测算任务" if lang == "zh" else "no such simulation", kind="not-found")
+    return problem(404, lang, message("sim_not_found", lang), kind="not-found")
 
 
 @router.get("/simulations/{simulation_id}", response_model=SimulationStatus, responses=_PROBLEMS,
@@ -289,9 +389,11 @@ async def get_simulation(request: Request, simulation_id: str) -> Any:
 
 
 @router.get("/simulations/{simulation_id}/files/{name}", summary="Download a file of a finished simulation",
-            response_class=FileResponse, responses={200: {"content": {"text/csv": {}, "text/html": {}}},
-                                                    **_PROBLEMS})
-async def get_simulation_file(request: Request, simulation_id: str, name: FileName) -> Any:
+            response_class=FileResponse, responses={
+                200: {"content": {media.split(";")[0]: {"schema": {"type": "string"}}
+                                  for _, media in SIMULATION_FILES.values()},
+                      "headers": declared("Content-Disposition")}, **_PROBLEMS})
+async def get_simulation_file(request: Request, simulation_id: str, name: SimulationFileName) -> Any:
     """report_html / report_md (the report), changes (one row per enterprise and changed provision), summary
     (per provision), breakdown (by size, sector and zone), base (the base's results, as a batch's), errors
     (bad rows), chart_provisions / chart_size (SVG), result (the counts as JSON)."""

@@ -14,7 +14,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from advisor.storage import get_engine, jobs
+from advisor.batch.formats import SUFFIXES
+from advisor.messages import message_both
+from advisor.storage import jobs
 
 from ..api.simulations import SIMULATION_FILES, Refusal, load_simulation, result_file, simulation_status, submit
 from ..pages.render import page_lang
@@ -29,8 +31,9 @@ def _owner(admin_id: int | None) -> str:
 
 
 def _page(request: Request, admin: AdminDep, error: str | None = None, status: int = 200) -> Response:
-    recent = jobs.list_jobs(get_engine(), _owner(admin.id), "simulation")
-    return render(request, "admin_simulations.html", {"recent": recent, "error": error}, status=status, user=admin)
+    recent = jobs.list_jobs(request.app.state.engine, _owner(admin.id), "simulation")
+    return render(request, "admin_simulations.html", {"recent": recent, "error": error, "accept": ",".join(SUFFIXES)},
+                  status=status, user=admin)
 
 
 @router.get(_PAGE, include_in_schema=False)
@@ -46,19 +49,19 @@ async def simulations_submit(request: Request, form: FormDep, admin: AdminDep) -
     as_of_text = str(form.get("as_of") or "").strip()
     try:
         if not isinstance(registry, UploadFile) or not registry.filename:
-            raise Refusal(422, "file", "请选择企业登记册文件", "choose a registry file")
+            raise Refusal.of(422, "file", "sim_choose_registry")
         if not isinstance(reform, UploadFile) or not reform.filename:
-            raise Refusal(422, "reform", "请选择改革文件", "choose a reform file")
+            raise Refusal.of(422, "reform", "sim_choose_reform")
         try:
             as_of = date.fromisoformat(as_of_text) if as_of_text else None
         except ValueError:
-            raise Refusal(422, "as_of", "日期格式应为 YYYY-MM-DD", "a date is written YYYY-MM-DD") from None
+            raise Refusal.of(422, "as_of", "date_format") from None
         job, _ = await submit(request.app, request.app.state.advisor.rulebase, _owner(admin.id), registry, reform,
                               report_lang, as_of, lambda ident: str(request.url_for("get_simulation",
                                                                                     simulation_id=ident)))
     except Refusal as refusal:
-        message = refusal.zh if lang == "zh" else refusal.en
-        return await run_in_threadpool(_page, request, admin, message, refusal.status)
+        return await run_in_threadpool(_page, request, admin, refusal.zh if lang == "zh" else refusal.en,
+                                       refusal.status)
     finally:  # the form was parsed by the CSRF check: its uploads are closed here
         for upload in (registry, reform):
             if isinstance(upload, UploadFile):
@@ -77,7 +80,7 @@ def _report(text: str) -> str:
 def simulation_page(request: Request, simulation_id: str, admin: AdminDep) -> Response:
     job = load_simulation(request.app, simulation_id, _owner(admin.id))
     if job is None:
-        raise HTTPException(404, "没有这个测算任务 / no such simulation")
+        raise HTTPException(404, message_both("sim_not_found"))
     suffix = "?lang=en" if page_lang(request) == "en" else ""
     status = simulation_status(request.app, job, lambda name: f"{_PAGE}/{job.id}/files/{name}{suffix}")
     found = result_file(request.app, job, "report_html")
@@ -91,7 +94,7 @@ def simulation_file(request: Request, simulation_id: str, name: str, admin: Admi
     job = load_simulation(request.app, simulation_id, _owner(admin.id))
     found = result_file(request.app, job, name) if job is not None else None
     if found is None:
-        raise HTTPException(404, "没有这个文件 / no such file")
+        raise HTTPException(404, message_both("sim_no_file"))
     path, media = found
     response = FileResponse(path, media_type=media, filename=f"simulation-{simulation_id}-{path.name}")
     response.headers["Cache-Control"] = "no-store"
