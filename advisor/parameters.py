@@ -203,7 +203,8 @@ def _reference_problems(spec: ParameterSpec, catalog: Catalog) -> list[str]:
     if not spec.article or not spec.words:
         return ["a parameter of the plan names its `article` and quotes its `words`"]
     if spec.article not in catalog.articles:
-        return [f"unknown article {spec.article!r} (write it as the plan does: a Chinese numeral in full-width parentheses)"]
+        return [f"unknown article {spec.article!r} (write it as the plan does: a Chinese numeral in full-width "
+                "parentheses)"]
     if squash(spec.words) not in squash(catalog.articles[spec.article].text):
         return [f"words are not verbatim in article {spec.article} (white space aside)"]
     if spec.stated_as is not None:
