@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,12 +25,13 @@ from typing import Any, Protocol
 
 from .. import clock
 from ..assess import check_as_of
+from ..questions import QuestionCatalog
 from ..rulebase import load_rulebase
-from .columns import ColumnMap
+from .columns import ColumnMap, Layout
 from .errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
 from .formats import file_format, open_reader
 from .outputs import OutputSet
-from .rows import Block
+from .rows import Block, RowReader
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
 
 logger = logging.getLogger(__name__)
@@ -181,14 +183,9 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     workers = os.cpu_count() or 1 if workers is None else workers
     result = BatchSummary(output, errors or default_errors, summary or default_summary, workers, long)
     rulebase = load_rulebase()
-    columns = ColumnMap(rulebase.questions, mapping)
-    reader = open_reader(source, encoding, columns.names_a_field)
-    result.encoding, result.header_line, result.title_lines = reader.encoding, reader.header_line, reader.title_lines
-    started = time.monotonic()
+    reader, layout = open_registry(source, rulebase.questions, result, encoding, mapping)
     outputs = OutputSet(bom)
-    try:
-        layout = columns.layout(reader.columns)
-        result.unknown_columns = layout.carried
+    with guarded(result, reader, outputs, observers):
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
         same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
         options = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, include_undetermined,
@@ -223,23 +220,53 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
                                    result.eligible.get(rule.id, 0), result.undetermined.get(rule.id, 0)]
                                   for rule in rulebase.rules.values()])
         outputs.commit()
+    return result
+
+
+def open_registry(source: Path, questions: QuestionCatalog, summary: Any, encoding: str | None = None,
+                  mapping: dict[str, str] | None = None) -> tuple[RowReader, Layout]:
+    """A registry opened as every run reads it (a batch's, a simulation's): its encoding found, its header
+    searched for below a title, its columns mapped to profile fields (totals rows are skipped as its blocks
+    are read). `summary` (a BatchSummary or a SimulationSummary) notes how: encoding, header row, title
+    rows, columns that are not profile fields. Raises BatchInputError for a file that cannot be read."""
+    columns = ColumnMap(questions, mapping)
+    reader = open_reader(source, encoding, columns.names_a_field)
+    summary.encoding, summary.header_line, summary.title_lines = reader.encoding, reader.header_line, reader.title_lines
+    try:
+        layout = columns.layout(reader.columns)
+    except BaseException:
+        reader.close()
+        raise
+    summary.unknown_columns = layout.carried
+    return reader, layout
+
+
+@contextmanager
+def guarded(summary: Any, reader: RowReader, outputs: OutputSet,
+            observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
+    """A run's body (a batch's, a simulation's), yielding its seconds-so-far clock. Ctrl-C or a crash discards
+    every output (no half file) and marks the summary interrupted, with the crash in `error`; a file refused
+    while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, the time kept in
+    `seconds`, and the observers told when the run completed."""
+    started = time.monotonic()
+    try:
+        yield lambda: time.monotonic() - started
     except KeyboardInterrupt:
         outputs.discard()
-        result.interrupted = True
+        summary.interrupted = True
     except BatchInputError:
         outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
         raise
     except Exception as error:  # a crash: no half file; say how far the run got
         outputs.discard()
-        result.interrupted = True
-        result.error = f"{type(error).__name__}: {str(error)[:300]}"
+        summary.interrupted = True
+        summary.error = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
         reader.close()
-    result.seconds = time.monotonic() - started
-    if not result.interrupted:
+        summary.seconds = time.monotonic() - started
+    if not summary.interrupted:
         for observer in observers:
-            observer.finish(result)
-    return result
+            observer.finish(summary)
 
 
 def _write(outputs: OutputSet, outcome: ChunkOutcome, long: bool) -> None:

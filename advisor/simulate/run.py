@@ -18,21 +18,16 @@ Files in the output folder:
 
 import json
 import os
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..assess import check_as_of
-from ..batch.columns import ColumnMap
-from ..batch.errors import BatchInputError
-from ..batch.formats import open_reader
 from ..batch.outputs import OutputSet
-from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, pooled, reading_of
+from ..batch.run import CHUNK_ROWS, BlockEngine, Observer, guarded, open_registry, pooled, reading_of
 from ..batch.screen import ScreenOptions, table_headers
 from ..messages import message, message_text
 from ..profile import FieldIssue, ProfileError
@@ -158,13 +153,9 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
     day = simulation_day(reform, as_of)
     workers = os.cpu_count() or 1 if workers is None else workers
     summary = SimulationSummary(out_dir, reform, day, workers, lang)
-    columns = ColumnMap(base.questions, mapping)
-    reader = open_reader(source, encoding, columns.names_a_field)
-    summary.encoding, summary.header_line, summary.title_lines = reader.encoding, reader.header_line, reader.title_lines
+    reader, layout = open_registry(source, base.questions, summary, encoding, mapping)
     outputs = OutputSet(bom)
-    with _guarded(summary, reader, outputs, observers) as elapsed:
-        layout = columns.layout(reader.columns)
-        summary.unknown_columns = layout.carried
+    with guarded(summary, reader, outputs, observers) as elapsed:
         screen = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, False, "csv", False, day)
         options = SimOptions(screen, raw, reform_file.name)
         headers = table_headers(screen, layout)
@@ -197,34 +188,6 @@ def run_simulation(source: Path, out_dir: Path, reform_file: Path, *, workers: i
         for name, text in reports.items():
             _replace(out_dir / name, text)
     return summary
-
-
-@contextmanager
-def _guarded(summary: SimulationSummary, reader: Any, outputs: OutputSet,
-             observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
-    """The run's body, as run_batch guards its own, yielding the seconds-so-far clock. Ctrl-C or a crash discards
-    every output (no half file) and marks the summary interrupted, with the crash in `error`; a file refused
-    while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, the time kept, and the
-    observers told when the run completed."""
-    started = time.monotonic()
-    try:
-        yield lambda: time.monotonic() - started
-    except KeyboardInterrupt:
-        outputs.discard()
-        summary.interrupted = True
-    except BatchInputError:
-        outputs.discard()
-        raise
-    except Exception as error:  # a crash: say how far the run got
-        outputs.discard()
-        summary.interrupted = True
-        summary.error = f"{type(error).__name__}: {str(error)[:300]}"
-    finally:
-        reader.close()
-        summary.seconds = time.monotonic() - started
-    if not summary.interrupted:
-        for observer in observers:
-            observer.finish(summary)
 
 
 def _replace(path: Path, text: str) -> None:

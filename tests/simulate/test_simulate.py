@@ -24,11 +24,15 @@ from advisor.reform import ReformError, check_reform
 from advisor.rulebase import RuleBase
 from advisor.simulate import run_simulation
 from advisor.simulate.screen import transition
+from tests.batch import officefiles
+from tests.batch.officefiles import HEADER_LINE, SUBTOTAL_LINE, TOTAL_LINE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reforms"
 DAY = date(2027, 1, 1)
 JOINT = "joint-acceptance-small-industrial"
 AREA = "construction.joint_acceptance.max_floor_area_m2"
+OFFICE_FILES = {"title.xlsx": officefiles.write_xlsx, "unicode.txt": officefiles.write_unicode_text,
+                "excel.csv": officefiles.write_gb18030_csv}
 
 
 def _reform(path: Path, **body: object) -> Path:
@@ -227,3 +231,25 @@ def test_simulate_on_the_command_line(registry: Path, tmp_path: Path, capsys: py
     assert main(["simulate", str(registry), "--reform", str(EXAMPLES / "water-dn80.yaml"), "--out",
                  str(tmp_path / "x"), "--as-of", "2026-01-01", "--lang", "en"]) == 2
     assert "the reform applies from 2027-01-01; the date cannot be earlier" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["title.xlsx", "unicode.txt", "excel.csv"])
+def test_an_office_file_is_read_as_advisor_batch_reads_it(name: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A title above the header, 小计 and 合计 rows, UTF-16 or GB18030 text: the simulation reads the registry
+    with the batch's reader, screens the same 30 enterprises, and says how it read the file as a batch does."""
+    source = OFFICE_FILES[name](tmp_path / name)
+    batch = run_batch(source, tmp_path / "batch.csv", workers=0, as_of=DAY, lang="en")
+    out = tmp_path / "sim"
+    summary = run_simulation(source, out, EXAMPLES / "joint-acceptance-2000.yaml", workers=0, lang="en")
+    assert (summary.rows, summary.failed) == (batch.rows, batch.failed) == (30, 0)
+    assert (out / "base.csv").read_bytes() == (tmp_path / "batch.csv").read_bytes()
+    assert summary.reading() == batch.reading()
+    assert (summary.header_line, summary.skipped) == (HEADER_LINE, [(SUBTOTAL_LINE, "小计"), (TOTAL_LINE, "合计")])
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert result["reading"]["skipped_total"] == 2 and result["reading"]["header_line"] == HEADER_LINE
+    assert "2 totals row(s) skipped" in (out / "report.md").read_text(encoding="utf-8")
+    assert main(["simulate", str(source), "--reform", str(EXAMPLES / "joint-acceptance-2000.yaml"), "--out",
+                 str(tmp_path / "cli"), "--workers", "0", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert f"line {SUBTOTAL_LINE} (小计)" in err and "30 rows: 30 screened, 0 failed" in err
