@@ -1,13 +1,17 @@
 """Reforms: checked like the base, applied to copies, and never changing what the base advises."""
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from advisor.assess import Advisor
 from advisor.cli import main
+from advisor.present import Presenter
 from advisor.reform import affected_rules, check_reform
 from advisor.rulebase import RuleBase, load_rulebase
 
@@ -127,3 +131,66 @@ def test_rules_check_reform_on_the_command_line(tmp_path: Path, capsys: pytest.C
     assert main(["rules", "check", "--reform", str(bad)]) == 1
     assert "bad.yaml: no-such-rule: switch_off names no rule of the base" in capsys.readouterr().out
     assert main(["rules", "check", "--reform", str(tmp_path / "missing.yaml")]) == 4
+
+
+# --- the plan and a reform side by side: no engine, evaluator, memo or rendering shared wrongly ------------
+
+JOINT = "joint-acceptance-small-industrial"
+BEFORE_THE_REFORM = date(2026, 12, 31)
+
+
+def _warehouse(area: int) -> dict[str, object]:
+    return {"project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
+                        "low_risk": True, "floor_area_m2": area}}
+
+
+@pytest.fixture(scope="module")
+def side_by_side(rulebase: RuleBase) -> tuple[Advisor, Advisor, Presenter]:
+    """Warm advisors of the plan and of the 2,000 m² reform (their memos big enough to keep every answer), and
+    the one presenter a server renders both with."""
+    reform = check_reform(EXAMPLES / "joint-acceptance-2000.yaml", rulebase).reform
+    assert reform is not None
+    return Advisor(rulebase, memo_size=100_000), Advisor(reform.rulebase, memo_size=100_000), Presenter(rulebase)
+
+
+def _joint(advisor: Advisor, presenter: Presenter, area: int, day: date) -> tuple[str, object]:
+    """The joint-acceptance status of a warehouse of `area` m², and the limit its failing test names (rendered)."""
+    assessment = advisor.assess_data(_warehouse(area), day)
+    finding = next(f for f in assessment.findings if f.rule.id == JOINT)
+    rendered = next(f for f in presenter.assessment_dict(assessment, "en")["findings"] if f["id"] == JOINT)
+    assert rendered["status"] == finding.status
+    limits = {item.get("required") for item in rendered["failing"] if item.get("field") == "project.floor_area_m2"}
+    return finding.status, limits.pop() if limits else None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(areas=st.lists(st.sampled_from([1200, 1500, 1501, 1800, 2000, 2001, 2400]) | st.integers(0, 3000),
+                      min_size=1, max_size=8))
+def test_the_plan_and_a_reform_interleaved_each_keep_their_own_threshold(
+        side_by_side: tuple[Advisor, Advisor, Presenter], areas: list[int]) -> None:
+    """The same warehouse assessed by the plan, the reform, the plan again and the reform before its day, in any
+    order and again and again: eligible up to 1,500 m² under the plan (and under the reform before 2027), up to
+    2,000 m² under the reform; a failing area names the limit of whichever advised (memo, compiled explainer,
+    engine and rendering kept apart)."""
+    plan, reformed, presenter = side_by_side
+    for area in areas:
+        for advisor, day, limit in ((plan, DAY, 1500), (reformed, DAY, 2000), (plan, DAY, 1500),
+                                    (reformed, BEFORE_THE_REFORM, 1500), (reformed, DAY, 2000)):
+            status, named = _joint(advisor, presenter, area, day)
+            assert (status, named) == (("eligible", None) if area <= limit else ("not_eligible", limit)), \
+                (area, advisor.rulebase.version, day)
+
+
+def test_concurrent_assessments_of_the_plan_and_a_reform_are_decided_apart(
+        side_by_side: tuple[Advisor, Advisor, Presenter]) -> None:
+    """Concurrent callers (an event loop, whose profiles durable-rules decides in groups) asking the plan and the
+    reform about the same 1,800 m² warehouse each get their own rule base's answer."""
+    plan, reformed, _ = side_by_side
+
+    async def ask() -> list[str]:
+        calls = [advisor.assess_data_async(_warehouse(1800), DAY) for _ in range(6) for advisor in (plan, reformed)]
+        return [next(f.status for f in found.findings if f.rule.id == JOINT) for found in await asyncio.gather(*calls)]
+
+    assert asyncio.run(ask()) == ["not_eligible", "eligible"] * 6
+    assert plan.dated(DAY) is plan and reformed.dated(DAY) is reformed
+    assert reformed.dated(BEFORE_THE_REFORM) is not reformed and reformed.dated(BEFORE_THE_REFORM).memo is not plan.memo
