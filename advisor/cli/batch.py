@@ -22,25 +22,37 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         mapping = load_mapping(args.columns) if args.columns else None
         with ExitStack() as stack:
-            engine = None
-            if args.engine == "dask":
-                from ..batch.dask_engine import dask_engine
-
-                engine = stack.enter_context(dask_engine(args.scheduler, args.workers))
             summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
                                 tuple(observers), long=args.long, encoding=args.encoding, mapping=mapping,
-                                include_undetermined="undetermined" in args.include, bom=args.bom, engine=engine)
+                                include_undetermined="undetermined" in args.include, bom=args.bom,
+                                engine=block_engine(args, stack))
     except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
-        if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
-            message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
-        else:
-            message = error.message(lang) if isinstance(error, BatchInputError) else str(error)
-        print(f"advisor batch: {message}", file=sys.stderr)
+        print(f"advisor batch: {refusal_text(error, lang)}", file=sys.stderr)
         return 2
     print(_report(summary, lang), file=sys.stderr)
     if summary.interrupted:
         return 2 if summary.error else 130
     return 1 if summary.failed else 0
+
+
+def block_engine(args: argparse.Namespace, stack: ExitStack) -> Any:
+    """The engine `--engine` asks for (a Dask cluster, kept open by `stack`), or None for local workers."""
+    if args.engine != "dask":
+        return None
+    from ..batch.dask_engine import dask_engine
+
+    return stack.enter_context(dask_engine(args.scheduler, args.workers))
+
+
+def refusal_text(error: Exception, lang: Lang) -> str:
+    """Why a run could not start, for the terminal: each bad field of a ProfileError (e.g. --as-of before the
+    plan applies), a BatchInputError's message, or the error itself."""
+    from ..batch.errors import BatchInputError
+    from ..profile import ProfileError
+
+    if isinstance(error, ProfileError):
+        return "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
+    return error.message(lang) if isinstance(error, BatchInputError) else str(error)
 
 
 def _cmd_batch_worker(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import message
-from .batch import _positive, reading_report
+from .batch import _positive, block_engine, reading_report, refusal_text
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -26,14 +26,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     try:
         mapping = load_mapping(args.columns) if args.columns else None
         with ExitStack() as stack:
-            engine = None
-            if args.engine == "dask":
-                from ..batch.dask_engine import dask_engine
-
-                engine = stack.enter_context(dask_engine(args.scheduler, args.workers))
             summary = run_simulation(args.input, args.out, args.reform, workers=args.workers, as_of=args.as_of,
                                      lang=args.lang, observers=tuple(observers), encoding=args.encoding,
-                                     mapping=mapping, bom=args.bom, engine=engine)
+                                     mapping=mapping, bom=args.bom, engine=block_engine(args, stack))
     except ReformError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -41,11 +36,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
               "see `advisor rules check --reform FILE`", file=sys.stderr)
         return 3
     except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
-        if isinstance(error, ProfileError):
-            reason = "; ".join(f"{i.path}: {i.message.get(args.lang)}" for i in error.issues)
-        else:
-            reason = error.message(args.lang) if isinstance(error, BatchInputError) else str(error)
-        print(f"advisor simulate: {reason}", file=sys.stderr)
+        print(f"advisor simulate: {refusal_text(error, args.lang)}", file=sys.stderr)
         return 2
     print(_report(summary), file=sys.stderr)
     if summary.interrupted:
