@@ -54,6 +54,21 @@ class Advisor:
         self._inferring = [(c.id, c.spec.infers) for c in self.rulebase.concepts.values() if c.spec.infers]
         self.memo = FindingMemo(self.rulebase, memo_size)
         self._rule_index = {rule_id: index for index, rule_id in enumerate(self.memo.rule_ids)}
+        self._memo_size = memo_size
+        # Advisors of the rule base with other parameter values (a number changed on a date), by version:
+        # each with its own engine (and groups), evaluator and memo, built when a date first needs it.
+        self._dated: dict[str, Advisor] = {self.rulebase.version: self}
+
+    def dated(self, as_of: date) -> "Advisor":
+        """The advisor for the parameter values in force on `as_of`: self while they are this rule base's."""
+        rulebase = self.rulebase.at(as_of)
+        if rulebase is self.rulebase:
+            return self
+        advisor = self._dated.get(rulebase.version)
+        if advisor is None:
+            advisor = self._dated[rulebase.version] = Advisor(rulebase, self._memo_size)
+            advisor._dated = self._dated
+        return advisor
 
     def assess_data(self, data: Any, as_of: date | None = None) -> Assessment:
         """Validate raw profile data and assess it; raises ProfileError naming each bad field."""
@@ -63,6 +78,9 @@ class Advisor:
         """Assess a validated profile for the date `as_of` (today by default)."""
         as_of = as_of or clock.today()
         check_as_of(as_of)
+        advisor = self.dated(as_of)
+        if advisor is not self:
+            return advisor.assess(profile, as_of)
         facts = answers(profile)
         return self._assessment(profile, facts, self.engine.evaluate(facts), as_of)
 
@@ -75,6 +93,9 @@ class Advisor:
         those of other tasks that reach it meanwhile (groups.py); the answer is the same."""
         as_of = as_of or clock.today()
         check_as_of(as_of)
+        advisor = self.dated(as_of)
+        if advisor is not self:
+            return await advisor.assess_async(profile, as_of)
         facts = answers(profile)
         return self._assessment(profile, facts, await self.groups.evaluate(facts), as_of)
 

@@ -2,6 +2,8 @@
 
 A condition is one of:
     {field: project.floor_area_m2, lte: 1500}     a test on one profile field
+    {field: ..., lte: {param: NAME}}               the same against a parameter (catalog/parameters.yaml):
+                                                   resolved to its value in force, its name kept
     {concept: sme}  /  {concept: sme, is: false}   a shared derived fact
     {all: [...]}  /  {any: [...]}                  conjunction / disjunction
 Field operators: eq, neq, lt, lte, gt, gte, in; and `answered: true|false`, whether the question was
@@ -10,7 +12,8 @@ answers imply. There is no free-form negation: `negate`
 pushes a negation down to the tests (De Morgan), so the engine never needs one.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .questions import Question
@@ -27,11 +30,12 @@ ANSWERED = "answered"  # the operator whose test is known for an unanswered fiel
 
 @dataclass(frozen=True, slots=True)
 class FieldTest:
-    """A test of one profile field against a constant."""
+    """A test of one profile field against a constant (a parameter's value when `param` names it)."""
 
     path: str
     op: Op
     value: Value | tuple[Value, ...]
+    param: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +67,10 @@ class ConditionError(ValueError):
     """A condition in the rule base is malformed or names something that does not exist."""
 
 
-def parse(raw: Any, questions: dict[str, Question], concepts: set[str]) -> Condition:
-    """Parse a YAML condition, checking fields, operators, values and concepts exist."""
+def parse(raw: Any, questions: dict[str, Question], concepts: set[str],
+          parameters: Mapping[str, float] | None = None) -> Condition:
+    """Parse a YAML condition, checking fields, operators, values and concepts exist; `{param: NAME}`
+    takes the value of NAME in `parameters` (the values in force)."""
     if not isinstance(raw, dict):
         raise ConditionError(f"a condition must be a mapping, got {raw!r}")
     keys = set(raw)
@@ -73,7 +79,7 @@ def parse(raw: Any, questions: dict[str, Question], concepts: set[str]) -> Condi
         items = raw[key]
         if not isinstance(items, list) or not items:
             raise ConditionError(f"'{key}' needs a non-empty list")
-        parsed = tuple(parse(item, questions, concepts) for item in items)
+        parsed = tuple(parse(item, questions, concepts, parameters) for item in items)
         return AllOf(parsed) if key == "all" else AnyOf(parsed)
     if "concept" in keys:
         if not keys <= {"concept", "is"}:
@@ -86,11 +92,12 @@ def parse(raw: Any, questions: dict[str, Question], concepts: set[str]) -> Condi
             raise ConditionError(f"concept '{name}': 'is' must be true or false")
         return ConceptTest(name, expected)
     if "field" in keys:
-        return _parse_field_test(raw, questions)
+        return _parse_field_test(raw, questions, parameters or {})
     raise ConditionError(f"a condition needs one of field / concept / all / any, got keys {sorted(keys)}")
 
 
-def _parse_field_test(raw: dict[str, Any], questions: dict[str, Question]) -> FieldTest:
+def _parse_field_test(raw: dict[str, Any], questions: dict[str, Question], parameters: Mapping[str, float]
+                      ) -> FieldTest:
     path = raw["field"]
     question = questions.get(path)
     if question is None:
@@ -112,8 +119,45 @@ def _parse_field_test(raw: dict[str, Any], questions: dict[str, Question]) -> Fi
         return FieldTest(path, op, value)
     if op in _ORDER_OPS and question.type not in ("integer", "number"):
         raise ConditionError(f"field '{path}': '{op}' needs a numeric field, this one is {question.type}")
+    param = None
+    if isinstance(value, dict):
+        if set(value) != {"param"} or question.type not in ("integer", "number"):
+            raise ConditionError(f"field '{path}': a value {{param: NAME}} needs a numeric field")
+        param = value["param"]
+        if param not in parameters:
+            raise ConditionError(f"field '{path}': unknown parameter {param!r} (catalog/parameters.yaml)")
+        value = plain_number(parameters[param])
     _check_value(question, value)
-    return FieldTest(path, op, value)
+    return FieldTest(path, op, value, param)
+
+
+def plain_number(value: float) -> int | float:
+    """A parameter's value as the rules wrote numbers: 1500.0 -> 1500 (the same in JSON and in the engine)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def with_values(condition: Condition, values: Mapping[str, float]) -> Condition:
+    """The condition with each parameter's test comparing with its value in `values` (others unchanged)."""
+    if isinstance(condition, FieldTest):
+        if condition.param is None or condition.param not in values:
+            return condition
+        value = plain_number(values[condition.param])
+        return condition if value == condition.value else replace(condition, value=value)
+    if isinstance(condition, ConceptTest):
+        return condition
+    items = tuple(with_values(item, values) for item in condition.items)
+    if all(new is old for new, old in zip(items, condition.items, strict=True)):
+        return condition
+    return AllOf(items) if isinstance(condition, AllOf) else AnyOf(items)
+
+
+def parameters_of(condition: Condition) -> set[str]:
+    """Every parameter a condition compares with directly (not through concepts)."""
+    if isinstance(condition, FieldTest):
+        return {condition.param} if condition.param else set()
+    if isinstance(condition, ConceptTest):
+        return set()
+    return set().union(*(parameters_of(item) for item in condition.items))
 
 
 def _check_value(question: Question, value: Any) -> None:
@@ -140,7 +184,7 @@ def negate(condition: Condition, questions: dict[str, Question]) -> Condition:
         return AllOf(tuple(FieldTest(condition.path, "neq", value) for value in condition.value))
     if condition.op in ("eq", "answered") and isinstance(condition.value, bool):
         return FieldTest(condition.path, condition.op, not condition.value)
-    return FieldTest(condition.path, _COMPLEMENT[condition.op], condition.value)
+    return FieldTest(condition.path, _COMPLEMENT[condition.op], condition.value, condition.param)
 
 
 def fields_of(condition: Condition) -> set[str]:

@@ -60,10 +60,10 @@ class Presenter:
         self.questions = rulebase.questions.by_path
         # The parts of a finding that do not depend on the profile, and condition texts, are
         # rendered once per language: an assessment then only renders what the profile changed.
-        self._static: dict[tuple[str, Lang], dict[str, Any]] = {}
+        self._static: dict[tuple[str, Lang, Any], dict[str, Any]] = {}
         self._texts: dict[tuple[int, Lang], str] = {}
         self._refs: dict[tuple[str, Lang], dict[str, Any]] = {}
-        self._static_json: dict[tuple[str, Lang], bytes] = {}
+        self._static_json: dict[tuple[str, Lang, Any], bytes] = {}
         # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
         self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
 
@@ -228,7 +228,7 @@ class Presenter:
 
     def _rule_static_json(self, finding: Finding, lang: Lang) -> bytes:
         """The static part of a finding encoded once: '{"id":...,"notes":[...]' without the closing brace."""
-        key = (finding.rule.id, lang)
+        key = (finding.rule.id, lang, finding.rule.spec.time_limit)
         cached = self._static_json.get(key)
         if cached is None:
             cached = self._static_json[key] = orjson.dumps(self.rule_dict(finding.rule, lang))[:-1]
@@ -236,8 +236,9 @@ class Presenter:
 
     def rule_dict(self, rule: Rule, lang: Lang) -> dict[str, Any]:
         """What a rule gives, where it stands in the plan and how to apply: the same for every profile
-        (rendered once per language; do not modify the returned dict)."""
-        key = (rule.id, lang)
+        (rendered once per language and time limit, which a parameter may change on a date; do not modify
+        the returned dict)."""
+        key = (rule.id, lang, rule.spec.time_limit)
         cached = self._static.get(key)
         if cached is not None:
             return cached

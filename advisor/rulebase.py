@@ -3,9 +3,14 @@ shared concepts they use, loaded, parsed and cross-checked against the plan and 
 
 `load_rulebase` fails on a broken rule base; `collect` gathers every problem with its file, rule id
 and reason (`advisor.rulecheck` adds the engine and the examples for `advisor rules check`).
+
+Numbers live in catalog/parameters.yaml (advisor/parameters.py): a rule names a parameter, and the rule
+base is resolved with the values the plan sets; `RuleBase.at(day)` is the rule base with the values in
+force on that day (the same object while they are the plan's).
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -15,8 +20,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from .catalog import Catalog, load_catalog, squash
-from .conditions import AllOf, AnyOf, Condition, ConditionError, FieldTest, concepts_of, fields_of, parse
+from .conditions import (
+    AllOf,
+    AnyOf,
+    ConceptTest,
+    Condition,
+    ConditionError,
+    FieldTest,
+    concepts_of,
+    fields_of,
+    parse,
+    plain_number,
+    with_values,
+)
 from .datafile import DataFileError, read_yaml
+from .parameters import FIELD_UNITS, PARAMETERS_FILE, TIME_UNITS, ParameterTable, Values, check_table, load_table
 from .paths import RULES_DIR
 from .questions import QuestionCatalog, load_questions
 from .text import Text
@@ -194,11 +212,14 @@ class Rule:
     theme: str
     file: str
     id: str  # spec.id, kept as a plain attribute: it is read on every evaluation
+    # the parameters of its time limit: (time_limit.committed | time_limit.before, parameter name)
+    time_params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class RuleBase:
-    """Every concept and rule, in file order, with a version derived from their content."""
+    """Every concept and rule, in file order, with a version derived from their content, resolved with
+    one set of parameter values (`values`: the plan's, or those in force on a day: `at`)."""
 
     concepts: dict[str, Concept]
     rules: dict[str, Rule]
@@ -206,10 +227,30 @@ class RuleBase:
     version: str
     questions: QuestionCatalog = field(repr=False)
     catalog: Catalog = field(repr=False)
+    parameters: ParameterTable = field(default_factory=lambda: ParameterTable({}), repr=False)
+    values: dict[str, float] = field(default_factory=dict, repr=False)
+    # rule bases with other values, by those values; shared by every variant of one rule base
+    _variants: dict[tuple[tuple[str, float], ...], "RuleBase"] = field(default_factory=dict, repr=False,
+                                                                       compare=False)
 
     def rules_of(self, theme: str) -> list[Rule]:
         """The rules of one theme."""
         return [rule for rule in self.rules.values() if rule.theme == theme]
+
+    def at(self, day: date) -> "RuleBase":
+        """This rule base with the parameter values in force on `day` (self when they are these)."""
+        return self.with_values(self.parameters.values_at(day))
+
+    def with_values(self, values: Values) -> "RuleBase":
+        """This rule base with every parameter at `values` (one object per distinct set of values, kept)."""
+        if values == self.values:
+            return self
+        self._variants.setdefault(tuple(sorted(self.values.items())), self)
+        key = tuple(sorted(values.items()))
+        variant = self._variants.get(key)
+        if variant is None:
+            variant = self._variants[key] = resolved(self, dict(values))
+        return variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,13 +316,18 @@ def _read(path: Path, problems: list[Problem]) -> Any:
         return None
 
 
-def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]]:
+def collect(rules_dir: Path = RULES_DIR, parameters_file: Path = PARAMETERS_FILE
+            ) -> tuple[RuleBase | None, list[Problem]]:
     """Load the rule base, gathering every problem instead of stopping at the first."""
     problems: list[Problem] = []
     catalog = load_catalog()
     questions = load_questions()
     by_path = questions.by_path
     digest = hashlib.sha256()
+    table, shape = load_table(parameters_file)
+    problems += [Problem(parameters_file.name, name, reason) for name, reason in shape + check_table(table, catalog)]
+    values = table.plan_values
+    digest.update(parameters_file.read_bytes() if parameters_file.exists() else b"")
 
     concept_specs: list[ConceptSpec] = []
     concept_file = rules_dir / CONCEPTS_FILE
@@ -305,9 +351,13 @@ def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]
         if spec.infers is not None and spec.infers not in by_path:
             problems.append(Problem(CONCEPTS_FILE, spec.id, f"infers unknown field {spec.infers!r}"))
         try:
-            parsed_concepts[spec.id] = parse(spec.when, by_path, concept_ids - {spec.id})
+            parsed_concepts[spec.id] = parse(spec.when, by_path, concept_ids - {spec.id}, values)
         except ConditionError as error:
             problems.append(Problem(CONCEPTS_FILE, spec.id, f"when: {error}"))
+            continue
+        if not spec.source:  # a public source's numbers are the source's (shown, never deciding), not the plan's
+            problems += [Problem(CONCEPTS_FILE, spec.id, reason)
+                         for reason in number_problems(parsed_concepts[spec.id], questions, table)]
     layers = _layer_concepts(concept_specs, parsed_concepts, CONCEPTS_FILE, problems)
     concepts = {
         spec.id: Concept(spec, parsed_concepts[spec.id], layers[spec.id])
@@ -327,11 +377,7 @@ def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]
             problems.append(Problem(path.name, "(file)", f"theme {doc.theme!r} is used by another file"))
         themes[doc.theme] = doc.title
         for raw in doc.rules:
-            rule_id = str(raw.get("id", "?"))
-            spec = _validate(RuleSpec, raw, path.name, rule_id, problems)
-            if spec is None:
-                continue
-            rule = _check_rule(spec, path.name, doc.theme, catalog, by_path, concepts, problems)
+            rule = read_rule(raw, path.name, doc.theme, catalog, questions, concepts, table, values, problems)
             if rule is None:
                 continue
             if rule.id in rules or rule.id in concepts:
@@ -341,11 +387,138 @@ def collect(rules_dir: Path = RULES_DIR) -> tuple[RuleBase | None, list[Problem]
     if problems:
         return None, problems
     version = f"2020-55.{digest.hexdigest()[:10]}"
-    return RuleBase(concepts, rules, themes, version, questions, catalog), problems
+    rulebase = RuleBase(concepts, rules, themes, version, questions, catalog, table, values)
+    unused = [name for name, uses in parameter_uses(rulebase).items() if not uses]
+    problems += [Problem(parameters_file.name, name, "no rule or concept uses this parameter") for name in unused]
+    return (None, problems) if problems else (rulebase, problems)
+
+
+def read_rule(raw: Any, file: str, theme: str, catalog: Catalog, questions: QuestionCatalog,
+              concepts: dict[str, Concept], table: ParameterTable, values: Values,
+              problems: list[Problem]) -> Rule | None:
+    """One rule from its YAML, resolved with `values`; None (and its problems added) when it is broken."""
+    rule_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+    resolved, time_params, reasons = _resolve_time_limit(raw, table, values)
+    problems += [Problem(file, rule_id, reason) for reason in reasons]
+    spec = _validate(RuleSpec, resolved, file, rule_id, problems)
+    if spec is None or reasons:
+        return None
+    rule = _check_rule(spec, file, theme, catalog, questions.by_path, concepts, problems, values)
+    if rule is None:
+        return None
+    number = number_problems(rule.condition, questions, table)
+    problems += [Problem(file, rule.id, reason) for reason in number]
+    return None if number else Rule(rule.spec, rule.condition, theme, file, rule.id, time_params)
+
+
+_TIME_KEYS = ("committed", "before")
+
+
+def _resolve_time_limit(raw: Any, table: ParameterTable, values: Values
+                        ) -> tuple[Any, tuple[tuple[str, str], ...], list[str]]:
+    """The rule's YAML with its time limit's {param: NAME} replaced by values; the names; the problems."""
+    limit = raw.get("time_limit") if isinstance(raw, dict) else None
+    if not isinstance(limit, dict):
+        return raw, (), []
+    limit = dict(limit)
+    names: list[tuple[str, str]] = []
+    reasons: list[str] = []
+    for key in _TIME_KEYS:
+        value = limit.get(key)
+        if value is None:
+            continue
+        if not (isinstance(value, dict) and set(value) == {"param"}):
+            reasons.append(f"time_limit.{key} is the bare number {value!r}: name its parameter, "
+                           f"{{param: NAME}} (catalog/parameters.yaml)")
+            continue
+        name = value["param"]
+        parameter = table.parameters.get(name)
+        if parameter is None or name not in values:
+            reasons.append(f"time_limit.{key}: unknown parameter {name!r} (catalog/parameters.yaml)")
+            continue
+        if parameter.spec.unit != limit.get("unit"):
+            reasons.append(f"time_limit.{key}: parameter {name} is in {parameter.spec.unit}, the time limit in "
+                           f"{limit.get('unit')}")
+            continue
+        limit[key] = plain_number(values[name])
+        names.append((f"time_limit.{key}", name))
+    return {**raw, "time_limit": limit}, tuple(names), reasons
+
+
+def _is_count_of_any(test: FieldTest, questions: QuestionCatalog) -> bool:
+    """`gte: 1` / `gt: 0` on a count: "has at least one", the reading of a noun, not a number of the plan."""
+    question = questions.by_path[test.path]
+    return question.type == "integer" and (test.op, test.value) in (("gte", 1), ("gt", 0))
+
+
+def number_problems(condition: Condition, questions: QuestionCatalog, table: ParameterTable) -> list[str]:
+    """A bare number where a parameter belongs, and a parameter in another unit than its field."""
+    reasons = []
+    for test in _field_tests(condition):
+        question = questions.by_path[test.path]
+        if question.type not in ("integer", "number") or isinstance(test.value, bool) or test.op == "answered":
+            continue
+        if test.param is None:
+            if not _is_count_of_any(test, questions):
+                reasons.append(f"{test.path} is compared with the bare number {test.value!r}: name its parameter, "
+                               f"{{param: NAME}} (catalog/parameters.yaml)")
+            continue
+        unit = table.parameters[test.param].spec.unit
+        if unit in TIME_UNITS or FIELD_UNITS.get(unit) != (question.unit.en if question.unit else None):
+            shown = question.unit.en if question.unit else "no unit"
+            reasons.append(f"{test.path} ({shown}) is compared with {test.param}, which is in {unit}")
+    return reasons
+
+
+def _field_tests(condition: Condition) -> list[FieldTest]:
+    if isinstance(condition, FieldTest):
+        return [condition]
+    if isinstance(condition, ConceptTest):
+        return []
+    return [test for item in condition.items for test in _field_tests(item)]
+
+
+def resolved(rulebase: RuleBase, values: dict[str, float]) -> RuleBase:
+    """`rulebase` with every parameter at `values`: conditions and time limits, and a version saying so
+    (RuleBase.with_values keeps one per distinct set of values: use that)."""
+    concepts = {cid: Concept(c.spec, with_values(c.condition, values), c.layer) for cid, c in rulebase.concepts.items()}
+    rules = {}
+    for rule_id, rule in rulebase.rules.items():
+        spec = rule.spec
+        if rule.time_params:
+            assert spec.time_limit is not None
+            limit = spec.time_limit.model_copy(update={key.removeprefix("time_limit."): plain_number(values[name])
+                                                       for key, name in rule.time_params})
+            spec = spec.model_copy(update={"time_limit": limit})
+        rules[rule_id] = Rule(spec, with_values(rule.condition, values), rule.theme, rule.file, rule.id,
+                              rule.time_params)
+    base = re.sub(r"\+p[0-9a-f]{6}$", "", rulebase.version)
+    changed = sorted((name, value) for name, value in values.items() if rulebase.parameters.plan_values.get(name)
+                     != value)
+    digest = hashlib.sha256(repr(changed).encode()).hexdigest()[:6]
+    version = base if not changed else f"{base}+p{digest}"
+    return RuleBase(concepts, rules, rulebase.themes, version, rulebase.questions, rulebase.catalog,
+                    rulebase.parameters, values, rulebase._variants)
+
+
+def parameter_uses(rulebase: RuleBase) -> dict[str, list[tuple[str, str, str]]]:
+    """For each parameter, where the rule base uses it: (concept | rule, id, field or time-limit key)."""
+    uses: dict[str, list[tuple[str, str, str]]] = {name: [] for name in rulebase.parameters.parameters}
+    for concept in rulebase.concepts.values():
+        for test in _field_tests(concept.condition):
+            if test.param:
+                uses[test.param].append(("concept", concept.id, test.path))
+    for rule in rulebase.rules.values():
+        for test in _field_tests(rule.condition):
+            if test.param:
+                uses[test.param].append(("rule", rule.id, test.path))
+        for key, name in rule.time_params:
+            uses[name].append(("rule", rule.id, key))
+    return uses
 
 
 def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path: dict[str, Any],
-                concepts: dict[str, Concept], problems: list[Problem]) -> Rule | None:
+                concepts: dict[str, Concept], problems: list[Problem], values: Values) -> Rule | None:
     before = len(problems)
     _check_quote(spec.quote, catalog, spec.article, file, spec.id, problems)
     for office in spec.handled_by + spec.channels:
@@ -365,7 +538,7 @@ def _check_rule(spec: RuleSpec, file: str, theme: str, catalog: Catalog, by_path
     if missing:
         problems.append(Problem(file, spec.id, f"examples lack a profile that is {', '.join(sorted(missing))}"))
     try:
-        plan_condition = parse(spec.when, by_path, set(concepts)) if spec.when is not None else None
+        plan_condition = parse(spec.when, by_path, set(concepts), values) if spec.when is not None else None
         condition = scoped(spec, plan_condition)
     except ConditionError as error:
         problems.append(Problem(file, spec.id, f"when: {error}"))

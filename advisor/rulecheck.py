@@ -7,13 +7,14 @@ from pathlib import Path
 
 from .compiler import CompileError, compile_rulebase
 from .examples import example_problems
+from .parameters import PARAMETERS_FILE
 from .paths import RULES_DIR
 from .rulebase import Problem, collect
 
 
-def check_rulebase(rules_dir: Path = RULES_DIR) -> list[Problem]:
+def check_rulebase(rules_dir: Path = RULES_DIR, parameters_file: Path = PARAMETERS_FILE) -> list[Problem]:
     """Every problem in the rule base (empty when clean), examples included."""
-    rulebase, problems = collect(rules_dir)
+    rulebase, problems = collect(rules_dir, parameters_file)
     if rulebase is None:
         return problems
     try:

@@ -21,7 +21,9 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-UPLOAD_PATH = "/api/v1/batches"
+# Paths that take registry uploads (up to ADVISOR_MAX_UPLOAD_BYTES): batches, simulations and the staff page
+# that submits simulations.
+UPLOAD_PATH = ("/api/v1/batches", "/api/v1/simulations", "/staff/admin/simulations")
 PREFIX = "ADVISOR_"
 # ADVISOR_* names that are not settings of the service but are read elsewhere (the browser tests).
 OTHER_VARIABLES = frozenset({"ADVISOR_SCREENSHOTS"})

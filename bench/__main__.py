@@ -3,7 +3,8 @@
 Environment: BENCH_N (profiles for (a) and (b), default 10,000), BENCH_BATCH_N (rows for (c),
 default 1,000,000), BENCH_DASK_N (rows for the Dask figure, default 40,000), BENCH_HTTP_SECONDS (per load and
 round, default 10), BENCH_HTTP_ROUNDS (default 3), BENCH_HTTP_PROFILES (synthetic enterprises a wrk run,
-default 20,000), BENCH_SKIP (comma-separated: batch, dask, http).
+default 20,000), BENCH_SIM_N / BENCH_SIM_RUN_N (rows for the simulation's CPU and wall-clock figures, default
+20,000 / 200,000), BENCH_SKIP (comma-separated: batch, dask, http, simulate).
 """
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from advisor import clock
 
-from . import batch, http, timing
+from . import batch, http, simulate, timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -68,6 +69,26 @@ def _http_rows(runs: list[http.HttpRun]) -> list[list[str]]:
     return rows
 
 
+SIMULATION_GOAL = 1.5  # a reform costs at most 1.5 batches of the same rows (issue 21)
+
+
+def _simulation_rows(costs: list[simulate.SimulationCost]) -> list[list[str]]:
+    rows = []
+    for cost in costs:
+        rows.append([f"(e) simulation {cost.reform}", f"rows per CPU second over {cost.rows:,} rows, base and "
+                     f"reform ({cost.affected} provisions screened again)", f"{cost.simulation_cpu_rate:,.0f}", "",
+                     f"{cost.batch_cpu_rate:,.0f} (one batch)", f"{cost.cpu_ratio:.2f}× a batch",
+                     f"≤ {SIMULATION_GOAL}× a batch", _met(cost.cpu_ratio <= SIMULATION_GOAL)])
+        if cost.wall_ratio is not None:
+            rows.append([f"(e) advisor simulate {cost.reform}, {cost.workers} workers",
+                         f"seconds over {cost.run_rows:,} rows; peak RSS MB", f"{cost.simulation_seconds:,.1f} s",
+                         "", f"{cost.batch_seconds:,.1f} s (advisor batch)", f"{cost.wall_ratio:.2f}× a batch",
+                         f"≤ {SIMULATION_GOAL}× a batch, flat memory",
+                         _met(cost.wall_ratio <= SIMULATION_GOAL) + f" (peak {cost.peak_rss_mb:,.0f} MB; at "
+                         "25/50/75 %: " + " / ".join(f"{v:,.0f}" for v in cost.rss_mb_at) + ")"])
+    return rows
+
+
 def main() -> int:
     count = int(os.environ.get("BENCH_N", "10000"))
     batch_rows = int(os.environ.get("BENCH_BATCH_N", "1000000"))
@@ -78,6 +99,7 @@ def main() -> int:
     batch_run = None if "batch" in skip else batch.run(batch_rows, cores)
     dask_run = None if "dask" in skip else batch.dask_vs_local(int(os.environ.get("BENCH_DASK_N", "40000")), cores)
     http_runs = [] if "http" in skip else http.run(batch.WORK_DIR)
+    simulations = [] if "simulate" in skip else simulate.run(cores)
 
     header = ["measurement", "figure", "median / rate", "p99", "plain Python", "ratio", "goal", "met"]
     rows: list[list[str]] = []
@@ -109,6 +131,7 @@ def main() -> int:
                      _met(dask_run.ratio >= 0.75 and dask_run.identical)
                      + f" (cluster start {dask_run.cluster_start_seconds:.1f} s)"])
     rows += _http_rows(http_runs)
+    rows += _simulation_rows(simulations)
 
     when = clock.local(clock.now())
     machine = f"{cores} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
@@ -126,7 +149,9 @@ def main() -> int:
                 "batch": None if batch_run is None else dict(vars(batch_run), rate=batch_run.rate),
                 "dask": None if dask_run is None else dict(vars(dask_run), ratio=dask_run.ratio),
                 "http": {run.name: dict(vars(run), share_of_floor=share)
-                         for run, share in ((run, _shares(http_runs).get(run.name)) for run in http_runs)}}
+                         for run, share in ((run, _shares(http_runs).get(run.name)) for run in http_runs)},
+                "simulations": [dict(vars(cost), cpu_ratio=cost.cpu_ratio, wall_ratio=cost.wall_ratio)
+                                for cost in simulations]}
     markdown = (f"# Benchmark {when:%Y-%m-%d %H:%M %Z}\n\n{machine}. Reference: plain-Python closures over the same "
                 f"rules, verified equal to the engine on {verified:,} profiles. wrk runs on the same cores as the "
                 f"server.\n\n| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"

@@ -26,6 +26,7 @@ ALLOWED = {
     # The API's documentation (clients helper): examples carry the plan's real Chinese values.
     "web/api/models.py": "OpenAPI examples and descriptions (clients helper)",
     "web/api/questions.py": "OpenAPI examples (clients helper)", "web/api/provisions.py": "OpenAPI examples",
+    "web/api/parameters.py": "the OpenAPI example: a parameter as the plan words it",
     "web/api/batches.py": "the registry screening's HTTP routes: refusals move with the files helper's work",
     "web/openapi.py": "the API's Chinese name (x-name-zh) and the plan's number", "web/app.py": "the API description",
     "web/docs.py": "the docs page's title",

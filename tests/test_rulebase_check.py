@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from advisor.catalog import load_catalog, squash
+from advisor.parameters import PARAMETERS_FILE
 from advisor.paths import RULES_DIR
 from advisor.rulebase import RuleBase, collect, unreviewed
 from advisor.rulecheck import check_rulebase
@@ -98,10 +99,17 @@ def test_a_broken_yaml_file_names_the_file(rules_copy: Path) -> None:
     assert problems and problems[0].startswith("construction.yaml: (file): ")
 
 
-def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path) -> None:
+def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path, tmp_path: Path) -> None:
+    parameters = yaml.safe_load(PARAMETERS_FILE.read_text(encoding="utf-8"))
+    for index in range(1, 71):  # 70 thresholds of the plan's 1500 m² article, each its own number
+        parameters["parameters"][f"wide.rule{index}.min_floor_area_m2"] = {
+            "description": {"zh": "宽", "en": "wide"}, "unit": "m2", "article": "（四）", "stated_as": "1500",
+            "words": "1500 平方米以下", "reading": {"zh": "试验", "en": "a test"}, "values": {"2020-11-23": index}}
+    parameters_file = tmp_path / "parameters.yaml"
+    parameters_file.write_text(yaml.safe_dump(parameters, allow_unicode=True), encoding="utf-8")
     rules = [{"id": f"wide-{index}", "article": "（四）", "title": {"zh": "宽", "en": "wide"}, "kind": "service",
-              "nature": "service", "scope": "any",
-              "quote": "完善工程建设项目网上审批服务", "when": {"field": "project.floor_area_m2", "gte": index},
+              "nature": "service", "scope": "any", "quote": "完善工程建设项目网上审批服务",
+              "when": {"field": "project.floor_area_m2", "gte": {"param": f"wide.rule{index}.min_floor_area_m2"}},
               "benefit": {"zh": "无", "en": "none"}, "handled_by": ["service-centre"],
               "examples": [{"name": "e", "profile": {}, "expect": "undetermined"},
                            {"name": "y", "profile": {"project": {"floor_area_m2": 100}}, "expect": "eligible"},
@@ -109,7 +117,7 @@ def test_a_theme_too_wide_for_the_engine_is_reported(rules_copy: Path) -> None:
              for index in range(1, 71)]
     (rules_copy / "wide.yaml").write_text(yaml.safe_dump({"theme": "wide", "title": {"zh": "宽", "en": "wide"},
                                                           "rules": rules}, allow_unicode=True), encoding="utf-8")
-    [problem] = check_rulebase(rules_copy)
+    [problem] = check_rulebase(rules_copy, parameters_file)
     assert problem.rule == "(engine)" and "split it" in problem.reason
 
 
@@ -123,7 +131,8 @@ def test_a_rule_without_nature_is_reported(rules_copy: Path) -> None:
 
 def test_a_commitment_badge_on_a_target_is_reported(rules_copy: Path) -> None:
     # 力争 is an aim: the plan commits to no time limit there
-    _edit_rule(rules_copy, "zero-cost-small-warehousing", time_limit={"committed": 20, "unit": "working_days"})
+    _edit_rule(rules_copy, "zero-cost-small-warehousing", time_limit={
+        "committed": {"param": "construction.simple_low_risk.committed_working_days"}, "unit": "working_days"})
     assert _problems(rules_copy) == [
         "construction.yaml: zero-cost-small-warehousing: time_limit is a commitment badge, but the rule's nature is "
         "target: state the plan's figure in the benefit instead"]

@@ -13,8 +13,8 @@ class BodySizeLimit:
     """ASGI middleware: a declared or streamed body over `max_bytes` gets 413 problem+json; one whose next
     part does not come within `timeout_seconds` gets 408 (a slow upload holds a worker's connection)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_path: str = "", max_upload_bytes: int = 0,
-                 timeout_seconds: float | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_path: str | tuple[str, ...] = "",
+                 max_upload_bytes: int = 0, timeout_seconds: float | None = None) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
         self.upload_path = upload_path

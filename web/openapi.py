@@ -40,7 +40,7 @@ _PROBLEM_EXAMPLE = {"type": "/problems/invalid-input", "title": "Invalid input",
                     "errors": [{"path": "project.floor_area_m2", "message": "must be a number"}]}
 
 # Operations that answer 503 besides the default set (queue full, database unreachable).
-_BUSY_OPERATIONS = {"createBatch", "readyz"}
+_BUSY_OPERATIONS = {"createBatch", "createSimulation", "readyz"}
 # API answers made before the request is counted against its rate limit: a body that is not JSON or too
 # large; and a 500, which the security-headers middleware makes outside the API's own. A missing or wrong
 # key (401) is counted against its address's anonymous limit before it is refused (web/staff/apikeys.py).

@@ -44,7 +44,7 @@ HEADERS: dict[str, dict[str, Any]] = {
                             "true when this answer repeats the job an earlier request with the same "
                             "Idempotency-Key and file created."},
     "Content-Disposition": {"required": True, "schema": _STRING, "description":
-                            'attachment; filename="batch-ID-FILE.csv"'},
+                            'attachment; filename="batch-ID-FILE.csv" (simulation-ID-FILE for a simulation)'},
 }
 
 RATE_LIMIT = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")

@@ -12,7 +12,7 @@ Without a scheduler address a LocalCluster on this machine's cores is started (a
 
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,13 +50,15 @@ class DaskEngine:
         """Worker threads in the cluster now (at least one, so blocks are always submitted)."""
         return max(sum(self.client.nthreads().values()), 1)
 
-    def __call__(self, blocks: Iterator[tuple[Block, float | None]], initargs: tuple[Any, ...]) -> Results:
+    def __call__(self, blocks: Iterator[tuple[Block, float | None]], initargs: tuple[Any, ...],
+                 work: Callable[[tuple[Any, ...], Block], Any] = screen_on_worker) -> Results:
+        """Outcomes of `work(initargs, block)` per block, in order (a batch's screening by default)."""
         in_flight = self.workers() * IN_FLIGHT_PER_WORKER
         pending: deque[tuple[Any, float | None]] = deque()
         try:
             for block, fraction in blocks:
                 # pure=False: two equal blocks (two identical files) are still two tasks
-                pending.append((self.client.submit(screen_on_worker, initargs, block, pure=False), fraction))
+                pending.append((self.client.submit(work, initargs, block, pure=False), fraction))
                 if len(pending) >= in_flight:
                     task, done = pending.popleft()
                     yield task.result(), done

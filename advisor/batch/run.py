@@ -17,18 +17,21 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from .. import clock
 from ..assess import check_as_of
+from ..questions import QuestionCatalog
 from ..rulebase import load_rulebase
-from .columns import ColumnMap
+from .columns import ColumnMap, Layout
 from .errors import ECHO_CHARS, ECHO_ITEMS, BatchInputError
 from .formats import file_format, open_reader
 from .outputs import OutputSet
-from .rows import Block
+from .rows import Block, RowReader
 from .screen import BlockScreener, ChunkOutcome, ScreenOptions, init_worker, screen_block, table_headers
 
 logger = logging.getLogger(__name__)
@@ -84,19 +87,25 @@ class BatchSummary:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def reading(self) -> dict[str, Any]:
-        """How the file was read, as JSON (a web job's status): header row, title rows above it, totals
-        rows skipped, blank lines, encoding, unknown columns; lists capped as errors.py echoes."""
-        unknown = [name[:ECHO_CHARS] for name in self.unknown_columns[:ECHO_ITEMS]]
-        return {"header_line": self.header_line, "title_lines": list(self.title_lines[:ECHO_ITEMS]),
-                "skipped": [{"line": line, "label": label} for line, label in self.skipped[:ECHO_ITEMS]],
-                "skipped_total": len(self.skipped), "blank": self.blank, "encoding": self.encoding,
-                "unknown_columns": unknown, "unknown_columns_total": len(self.unknown_columns)}
+        """How the file was read, as JSON (a web job's status): see reading_of."""
+        return reading_of(self)
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON: the counts, how the file was read (`reading`), speed and files."""
         return {"rows": self.rows, "screened": self.screened, "failed": self.failed, **self.reading(),
                 "seconds": round(self.seconds, 2), "rate_per_s": round(self.rate, 1), "workers": self.workers,
                 "output": str(self.output), "errors": str(self.errors), "summary": str(self.summary)}
+
+
+def reading_of(summary: Any) -> dict[str, Any]:
+    """How a run read its file, as JSON (a web job's status; a simulation's summary has the same fields): header
+    row, title rows above it, totals rows skipped, blank lines, encoding, unknown columns; lists capped as
+    errors.py echoes."""
+    unknown = [name[:ECHO_CHARS] for name in summary.unknown_columns[:ECHO_ITEMS]]
+    return {"header_line": summary.header_line, "title_lines": list(summary.title_lines[:ECHO_ITEMS]),
+            "skipped": [{"line": line, "label": label} for line, label in summary.skipped[:ECHO_ITEMS]],
+            "skipped_total": len(summary.skipped), "blank": summary.blank, "encoding": summary.encoding,
+            "unknown_columns": unknown, "unknown_columns_total": len(summary.unknown_columns)}
 
 
 def default_paths(output: Path) -> tuple[Path, Path]:
@@ -118,14 +127,17 @@ def _in_process(blocks: Iterator[tuple[Block, float | None]], screen: BlockScree
         yield screen(block), fraction
 
 
-def _pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: ScreenOptions) -> Results:
-    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued."""
+def pooled(blocks: Iterator[tuple[Block, float | None]], workers: int, options: Any,
+           initializer: Callable[[Any], None] = init_worker, work: Callable[[Block], Any] = screen_block) -> Results:
+    """Like Pool.imap (ordered), but never more than IN_FLIGHT_PER_WORKER blocks per worker queued. Each worker
+    runs `initializer(options)` once, then `work(block)` per block (a batch's screening by default; a
+    simulation, advisor/simulate, passes its own)."""
     # fork: workers start in milliseconds; each builds its own Advisor (and engine) in init_worker.
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(options,))
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=initializer, initargs=(options,))
     try:
         pending: deque[tuple[Any, float | None]] = deque()
         for block, fraction in blocks:
-            pending.append((pool.apply_async(screen_block, (block,)), fraction))
+            pending.append((pool.apply_async(work, (block,)), fraction))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 task, done = pending.popleft()
                 yield task.get(), done
@@ -163,26 +175,21 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
     KeyboardInterrupt or a crash leaves no output file and returns a summary with interrupted=True
     (and the crash in `error`).
     """
-    if as_of is not None:
-        check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
+    as_of = as_of or clock.today()
+    check_as_of(as_of)  # a date before the plan applies would fail every row: refuse it once
     default_errors, default_summary = default_paths(output)
     if long is None and output.suffix.lower() == ".xlsx":
         long = output
     workers = os.cpu_count() or 1 if workers is None else workers
     result = BatchSummary(output, errors or default_errors, summary or default_summary, workers, long)
     rulebase = load_rulebase()
-    columns = ColumnMap(rulebase.questions, mapping)
-    reader = open_reader(source, encoding, columns.names_a_field)
-    result.encoding, result.header_line, result.title_lines = reader.encoding, reader.header_line, reader.title_lines
-    started = time.monotonic()
+    reader, layout = open_registry(source, rulebase.questions, result, encoding, mapping)
     outputs = OutputSet(bom)
-    try:
-        layout = columns.layout(reader.columns)
-        result.unknown_columns = layout.carried
+    with guarded(result, reader, outputs, observers):
         out_kind = file_format(output)  # workers render text when every rendered table has this kind
         same = out_kind != "xlsx" and (long is None or file_format(long) == out_kind)
         options = ScreenOptions(tuple(reader.columns), tuple((mapping or {}).items()), lang, include_undetermined,
-                                out_kind if same else "rows", long is not None)
+                                out_kind if same else "rows", long is not None, as_of)
         headers = table_headers(options, layout)
         sheets = _SHEETS["zh" if lang == "zh" else "en"]
         outputs.add("results", output, headers["results"], sheets["results"])
@@ -193,7 +200,7 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
         if engine is not None:
             results = engine(blocks, (options,))
         elif workers > 0:
-            results = _pooled(blocks, workers, options)
+            results = pooled(blocks, workers, options)
         else:
             results = _in_process(blocks, BlockScreener(options))
         for outcome, fraction in results:
@@ -213,23 +220,53 @@ def run_batch(source: Path, output: Path, errors: Path | None = None, summary: P
                                    result.eligible.get(rule.id, 0), result.undetermined.get(rule.id, 0)]
                                   for rule in rulebase.rules.values()])
         outputs.commit()
+    return result
+
+
+def open_registry(source: Path, questions: QuestionCatalog, summary: Any, encoding: str | None = None,
+                  mapping: dict[str, str] | None = None) -> tuple[RowReader, Layout]:
+    """A registry opened as every run reads it (a batch's, a simulation's): its encoding found, its header
+    searched for below a title, its columns mapped to profile fields (totals rows are skipped as its blocks
+    are read). `summary` (a BatchSummary or a SimulationSummary) notes how: encoding, header row, title
+    rows, columns that are not profile fields. Raises BatchInputError for a file that cannot be read."""
+    columns = ColumnMap(questions, mapping)
+    reader = open_reader(source, encoding, columns.names_a_field)
+    summary.encoding, summary.header_line, summary.title_lines = reader.encoding, reader.header_line, reader.title_lines
+    try:
+        layout = columns.layout(reader.columns)
+    except BaseException:
+        reader.close()
+        raise
+    summary.unknown_columns = layout.carried
+    return reader, layout
+
+
+@contextmanager
+def guarded(summary: Any, reader: RowReader, outputs: OutputSet,
+            observers: tuple[Observer, ...]) -> Iterator[Callable[[], float]]:
+    """A run's body (a batch's, a simulation's), yielding its seconds-so-far clock. Ctrl-C or a crash discards
+    every output (no half file) and marks the summary interrupted, with the crash in `error`; a file refused
+    while reading (BatchInputError, e.g. a limit met) is raised; the reader is closed, the time kept in
+    `seconds`, and the observers told when the run completed."""
+    started = time.monotonic()
+    try:
+        yield lambda: time.monotonic() - started
     except KeyboardInterrupt:
         outputs.discard()
-        result.interrupted = True
+        summary.interrupted = True
     except BatchInputError:
         outputs.discard()  # a limit met while reading (e.g. XLSX rows): the file is refused
         raise
     except Exception as error:  # a crash: no half file; say how far the run got
         outputs.discard()
-        result.interrupted = True
-        result.error = f"{type(error).__name__}: {str(error)[:300]}"
+        summary.interrupted = True
+        summary.error = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
         reader.close()
-    result.seconds = time.monotonic() - started
-    if not result.interrupted:
+        summary.seconds = time.monotonic() - started
+    if not summary.interrupted:
         for observer in observers:
-            observer.finish(result)
-    return result
+            observer.finish(summary)
 
 
 def _write(outputs: OutputSet, outcome: ChunkOutcome, long: bool) -> None:

@@ -22,7 +22,9 @@ columns carried through from the input; undetermined provisions and the question
 settle them only with include_undetermined. The as-of date is checked once by run_batch.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,7 +33,7 @@ from ..assess import Advisor
 from ..profile import ProfileError, parse_profile
 from ..rulebase import RuleBase
 from .columns import NAME_HEADERS, ColumnMap, Layout, header_key, totals_label
-from .lean import LeanScreen
+from .lean import LeanScreen, Verdict
 from .outputs import csv_text, jsonl_text
 from .push import PushMessages
 from .rows import Block, Row, parse_block
@@ -45,6 +47,9 @@ _LABELS = {  # table column -> (zh, en)
     "field": ("字段", "field"), "problem": ("问题", "message"),
 }
 _STATUS = {"eligible": ("可享受", "eligible"), "undetermined": ("待确认", "undetermined")}
+Valid = tuple[int, str | None, tuple[Any, ...], BaseModel]  # line, id, carried cells, profile
+# Told each block's valid rows and their verdicts (advisor/simulate compares them with a reform's).
+VerdictHook = Callable[[list[Valid], list[Verdict | Exception]], None]
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class ScreenOptions:
     header: the file's columns (tuple rows are aligned with it); mapping: --columns pairs;
     lang: zh or en headers, titles and errors; include_undetermined: add undetermined provisions
     and the questions; out_kind: 'rows' (lists), 'csv' or 'jsonl' (text rendered in the worker);
-    long: build the long table (one row per enterprise x provision)."""
+    long: build the long table (one row per enterprise x provision); as_of: the day whose parameter
+    values the rules use (None: the plan's own)."""
 
     header: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
@@ -62,6 +68,7 @@ class ScreenOptions:
     include_undetermined: bool = False
     out_kind: str = "rows"
     long: bool = True
+    as_of: date | None = None
 
 
 def _columns(keys: list[str], lang: str) -> list[str]:
@@ -102,6 +109,9 @@ class BlockScreener:
     def __init__(self, options: ScreenOptions, advisor: Advisor | None = None) -> None:
         self.options = options
         self.advisor = advisor or Advisor()
+        if options.as_of is not None:
+            self.advisor = self.advisor.dated(options.as_of)
+        self.on_verdicts: VerdictHook | None = None
         rulebase: RuleBase = self.advisor.rulebase
         self.lean = LeanScreen(rulebase, self.advisor.engine, questions=options.include_undetermined)
         self.columns = ColumnMap(rulebase.questions, dict(options.mapping))
@@ -157,6 +167,8 @@ class BlockScreener:
         eligible_count: dict[str, int] = {}
         undetermined_count: dict[str, int] = {}
         verdicts = self.lean.screen_many([profile for *_, profile in valid])
+        if self.on_verdicts is not None:  # a simulation screens the same profiles under a reform too
+            self.on_verdicts(valid, verdicts)
         include = self.options.include_undetermined
         for (line, ident, carried, _), verdict in zip(valid, verdicts, strict=True):
             if isinstance(verdict, Exception):

@@ -138,10 +138,11 @@ class JobRunner:
                     from .dask_engine import dask_engine
 
                     engine = stack.enter_context(dask_engine(self.settings.batch_scheduler))
+                run = _simulation().run_job if job.kind == "simulation" else run_batch  # a reform over a registry
                 # the API's files are read by programs: every status, no BOM (as the web upload always had)
-                summary = run_batch(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
-                                    work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
-                                    observers=(progress,), include_undetermined=True, bom=False, engine=engine)
+                summary = run(folder / job.input_name, work / FILES["results"], work / FILES["errors"],
+                              work / FILES["summary"], workers=self.settings.batch_workers, lang=job.lang,
+                              observers=(progress,), include_undetermined=True, bom=False, engine=engine)
             if summary.interrupted:  # run_batch reports a crash (or the observer's stop) instead of raising
                 raise JobStopped(progress.stop_reason or _broke_off(summary.error or "interrupted", job.lang))
             (work / READING).write_text(json.dumps(summary.reading(), ensure_ascii=False), encoding="utf-8")
@@ -163,7 +164,8 @@ class JobRunner:
             for other in folder.glob("work-*"):  # earlier attempts' partial files
                 if other != work:
                     shutil.rmtree(other, ignore_errors=True)
-            (folder / job.input_name).unlink(missing_ok=True)  # the upload is not needed any more
+            for upload in _uploads(folder, job):  # the upload is not needed any more
+                upload.unlink(missing_ok=True)
             seconds = time.monotonic() - started
             log.info("batch job done", extra={"job_id": job.id, "state": "done", "rows": summary.rows,
                                               "screened": summary.screened, "failed": summary.failed,
@@ -209,6 +211,18 @@ class JobRunner:
                             extra={"job_id": job.id})
 
 
+def _simulation() -> Any:
+    """advisor.simulate.job, which runs a simulation job as run_batch runs a batch (imported when needed)."""
+    from ..simulate import job
+
+    return job
+
+
+def _uploads(folder: Path, job: BatchJob) -> list[Path]:
+    """The files a job was submitted with (a simulation has its reform and options beside the registry)."""
+    return _simulation().inputs(folder, job.input_name) if job.kind == "simulation" else [folder / job.input_name]
+
+
 def webhook_payload(job: BatchJob) -> dict[str, Any]:
     """What the completion webhook says about a job."""
     return {"id": job.id, "state": job.state, "rows": job.rows, "screened": job.rows - job.failed,
@@ -240,7 +254,8 @@ def reap(settings: Settings, engine: Engine) -> list[jobs.Reaped]:
             folder = job_folder(settings, item.job.id)
             for work in folder.glob("work-*"):
                 shutil.rmtree(work, ignore_errors=True)
-            (folder / item.job.input_name).unlink(missing_ok=True)
+            for upload in _uploads(folder, item.job):
+                upload.unlink(missing_ok=True)
     return reaped
 
 

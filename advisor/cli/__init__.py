@@ -17,7 +17,7 @@ DISTRIBUTION = "qingyang-advisor"
 # Modules that add their own subcommands through register(subparsers), in the order `--help` lists them.
 _COMMAND_MODULES: tuple[str, ...] = (
     "advisor.cli.assess", "advisor.cli.rules", "advisor.cli.serve", "advisor.cli.db", "advisor.cli.apikey",
-    "advisor.cli.batch",
+    "advisor.cli.batch", "advisor.cli.simulate",
 )
 
 

@@ -22,25 +22,37 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         mapping = load_mapping(args.columns) if args.columns else None
         with ExitStack() as stack:
-            engine = None
-            if args.engine == "dask":
-                from ..batch.dask_engine import dask_engine
-
-                engine = stack.enter_context(dask_engine(args.scheduler, args.workers))
             summary = run_batch(args.input, args.out, args.errors, args.summary, args.workers, args.as_of, lang,
                                 tuple(observers), long=args.long, encoding=args.encoding, mapping=mapping,
-                                include_undetermined="undetermined" in args.include, bom=args.bom, engine=engine)
+                                include_undetermined="undetermined" in args.include, bom=args.bom,
+                                engine=block_engine(args, stack))
     except (BatchInputError, ProfileError, OSError, RuntimeError) as error:
-        if isinstance(error, ProfileError):  # e.g. --as-of before the plan applies
-            message = "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
-        else:
-            message = error.message(lang) if isinstance(error, BatchInputError) else str(error)
-        print(f"advisor batch: {message}", file=sys.stderr)
+        print(f"advisor batch: {refusal_text(error, lang)}", file=sys.stderr)
         return 2
     print(_report(summary, lang), file=sys.stderr)
     if summary.interrupted:
         return 2 if summary.error else 130
     return 1 if summary.failed else 0
+
+
+def block_engine(args: argparse.Namespace, stack: ExitStack) -> Any:
+    """The engine `--engine` asks for (a Dask cluster, kept open by `stack`), or None for local workers."""
+    if args.engine != "dask":
+        return None
+    from ..batch.dask_engine import dask_engine
+
+    return stack.enter_context(dask_engine(args.scheduler, args.workers))
+
+
+def refusal_text(error: Exception, lang: Lang) -> str:
+    """Why a run could not start, for the terminal: each bad field of a ProfileError (e.g. --as-of before the
+    plan applies), a BatchInputError's message, or the error itself."""
+    from ..batch.errors import BatchInputError
+    from ..profile import ProfileError
+
+    if isinstance(error, ProfileError):
+        return "; ".join(f"{i.path}: {i.message.get(lang)}" for i in error.issues)
+    return error.message(lang) if isinstance(error, BatchInputError) else str(error)
 
 
 def _cmd_batch_worker(args: argparse.Namespace) -> int:
@@ -82,8 +94,6 @@ def _cmd_batch_worker(args: argparse.Namespace) -> int:
 
 def _report(summary: Any, lang: str) -> str:
     """What the run did, for the terminal: counts, speed, files, unknown columns."""
-    from ..batch.errors import ECHO_ITEMS, echo_list
-
     zh = lang == "zh"
     lines = []
     if summary.error:
@@ -92,6 +102,29 @@ def _report(summary: Any, lang: str) -> str:
         lines.append(f"已中断：读取{summary.rows:,}行后停止，未写入任何结果文件（{summary.output} 不存在或保持原样）"
                      if zh else f"interrupted after {summary.rows:,} rows: no output file was written "
                                 f"({summary.output} is absent or unchanged)")
+    lines += reading_report(summary, lang)
+    if zh:
+        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行，空行{summary.blank:,}行；"
+                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程，"
+                     f"编码 {summary.encoding or 'xlsx'}）")
+    else:
+        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed, "
+                     f"{summary.blank:,} blank lines skipped; {summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, "
+                     f"{summary.workers} workers, encoding {summary.encoding or 'xlsx'})")
+    if not summary.interrupted:
+        files = [summary.output, summary.long, summary.summary, summary.errors]
+        shown = list(dict.fromkeys(str(path) for path in files if path))
+        lines.append(("结果：" if zh else "results: ") + "，".join(shown) if zh else "results: " + ", ".join(shown))
+    return "\n".join(lines)
+
+
+def reading_report(summary: Any, lang: str) -> list[str]:
+    """How the file was read, for the terminal (a batch's or a simulation's summary): the header row and the
+    title above it, totals rows skipped, columns that are not profile fields."""
+    from ..batch.errors import ECHO_ITEMS, echo_list
+
+    zh = lang == "zh"
+    lines = []
     if summary.header_line is not None:
         lines.append(_header_report(summary, zh))
     if summary.skipped:
@@ -106,19 +139,7 @@ def _report(summary: Any, lang: str) -> str:
         names = echo_list(summary.unknown_columns, lang)
         lines.append(f"未识别为档案字段的列（原样保留在结果中）：{names}" if zh
                      else f"columns that are not profile fields (carried through to the results): {names}")
-    if zh:
-        lines.append(f"共{summary.rows:,}行：完成{summary.screened:,}行，失败{summary.failed:,}行，空行{summary.blank:,}行；"
-                     f"用时{summary.seconds:.1f}秒（{summary.rate:,.0f}行/秒，{summary.workers}个进程，"
-                     f"编码 {summary.encoding or 'xlsx'}）")
-    else:
-        lines.append(f"{summary.rows:,} rows: {summary.screened:,} screened, {summary.failed:,} failed, "
-                     f"{summary.blank:,} blank lines skipped; {summary.seconds:.1f} s ({summary.rate:,.0f} rows/s, "
-                     f"{summary.workers} workers, encoding {summary.encoding or 'xlsx'})")
-    if not summary.interrupted:
-        files = [summary.output, summary.long, summary.summary, summary.errors]
-        shown = list(dict.fromkeys(str(path) for path in files if path))
-        lines.append(("结果：" if zh else "results: ") + "，".join(shown) if zh else "results: " + ", ".join(shown))
-    return "\n".join(lines)
+    return lines
 
 
 def _header_report(summary: Any, zh: bool) -> str:

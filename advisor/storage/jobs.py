@@ -51,6 +51,7 @@ class NewJob:
     idempotency_key: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    kind: str = "batch"  # or "simulation"
 
 
 def new_job_id() -> str:
@@ -62,6 +63,13 @@ def get_job(engine: Engine, job_id: str) -> BatchJob | None:
     """The job, or None."""
     with Session(engine, expire_on_commit=False) as session:
         return session.get(BatchJob, job_id)
+
+
+def list_jobs(engine: Engine, owner: str, kind: str, limit: int = 20) -> list[BatchJob]:
+    """The owner's newest jobs of one kind (batch or simulation), newest first."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(select(BatchJob).where(BatchJob.owner == owner, BatchJob.kind == kind)
+                                 .order_by(col(BatchJob.created_at).desc()).limit(limit)))
 
 
 def find_idempotent(engine: Engine, owner: str, key: str) -> BatchJob | None:
@@ -81,7 +89,7 @@ def create_job(engine: Engine, job_id: str, new: NewJob, max_jobs: int) -> Batch
         if not free:
             raise SlotsFull
         for slot in free:
-            job = BatchJob(id=job_id, owner=new.owner, idempotency_key=new.idempotency_key,
+            job = BatchJob(id=job_id, kind=new.kind, owner=new.owner, idempotency_key=new.idempotency_key,
                            request_hash=new.request_hash, slot=slot, state="queued", filename=new.filename[:255],
                            input_name=new.input_name, lang=new.lang, status_url=new.status_url,
                            created_at=now(), webhook_url=new.webhook_url, webhook_secret=new.webhook_secret)

@@ -164,6 +164,8 @@ class BatchJob(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("owner", "idempotency_key", name="uq_batch_job_owner_idempotency_key"),)
 
     id: str = Field(primary_key=True, max_length=32)
+    # batch (a registry screening, web/api/batches.py) or simulation (a reform over a registry, simulations.py)
+    kind: str = Field(default="batch", max_length=12, index=True, sa_column_kwargs={"server_default": "batch"})
     owner: str = Field(max_length=40, index=True)  # key:ID, staff:ID or anonymous
     idempotency_key: str | None = Field(default=None, max_length=255)
     request_hash: str = Field(max_length=64)  # SHA-256 of the upload and options: a replay must match

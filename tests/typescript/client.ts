@@ -113,6 +113,53 @@ const results = await api.GET("/api/v1/batches/{batch_id}/files/{name}", {
 });
 note("getBatchFile", results.response);
 
+// A reform simulated over the same registry and an 1,800 m² warehouse: uploaded, polled, its changes downloaded.
+const reform = "reform: joint-acceptance-2000\n" +
+  "title: {zh: 验收登记同步办理的面积上限提高到2000平方米, en: Joint acceptance up to 2000 m2}\n" +
+  "in_force_from: 2027-01-01\nparameters:\n  construction.joint_acceptance.max_floor_area_m2: 2000\n";
+const simulationUpload: Schemas["SimulationUpload"] = {
+  file: new Blob([registry + "W-1800,是,是,enterprise,warehouse,是,1800\n"], { type: "text/csv" }),
+  reform: new Blob([reform], { type: "application/yaml" }),
+  lang: "en",
+};
+const simulationAccepted = await api.POST("/api/v1/simulations", {
+  body: simulationUpload,
+  bodySerializer(body) {
+    const form = new FormData();
+    form.append("file", body.file, "registry.csv");
+    form.append("reform", body.reform, "reform.yaml");
+    if (body.lang) form.append("lang", body.lang);
+    return form;
+  },
+});
+note("createSimulation", simulationAccepted.response);
+const simulationJob: Schemas["SimulationAccepted"] = present(simulationAccepted.data, "createSimulation");
+let simulationState: Schemas["SimulationStatus"] | undefined;
+for (let tries = 0; tries < 900 && simulationState?.state !== "done" && simulationState?.state !== "failed";
+  tries += 1) {
+  if (simulationState) await new Promise((resolve) => setTimeout(resolve, 200));
+  const polled = await api.GET("/api/v1/simulations/{simulation_id}", {
+    params: { path: { simulation_id: simulationJob.id } },
+  });
+  note("getSimulation", polled.response);
+  simulationState = present(polled.data, "getSimulation");
+}
+const simulated = present(simulationState, "getSimulation");
+const simulationResult: Schemas["SimulationResult"] = present(simulated.result ?? undefined, "the result");
+const joint2000 = simulationResult.provisions.find((item) => item.id === "joint-acceptance-small-industrial");
+const changes = await api.GET("/api/v1/simulations/{simulation_id}/files/{name}", {
+  params: { path: { simulation_id: simulationJob.id, name: "changes" } },
+  parseAs: "text",
+});
+note("getSimulationFile", changes.response);
+
+// The plan's numbers with their history.
+const parameters = await api.GET("/api/v1/parameters");
+note("listParameters", parameters.response);
+const areaLimit = present(parameters.data, "listParameters").parameters
+  .find((parameter) => parameter.name === "construction.joint_acceptance.max_floor_area_m2");
+const unit: Schemas["ParameterUnit"] | undefined = areaLimit?.unit;
+
 console.log(JSON.stringify({
   called,
   rulebase_version: version,
@@ -131,4 +178,10 @@ console.log(JSON.stringify({
     location: accepted.response.headers.get("Location"), status_url: job.status_url,
   },
   results: present(results.data, "getBatchFile"),
+  simulation: {
+    state: simulated.state, rows: simulationResult.rows, as_of: simulationResult.as_of,
+    joint_gain: joint2000?.gain ?? null, losses: simulationResult.changes.loss,
+  },
+  changes: present(changes.data, "getSimulationFile"),
+  area_limit: { unit: unit ?? null, history: areaLimit?.history.map((value) => [value.from, value.value]) ?? [] },
 }));

@@ -3,8 +3,9 @@
 The server runs as a partner meets it (`advisor serve`, keys required, batch workers on); the client is
 generated from the document it serves, with the command README gives, and every call goes through the
 generated functions and models: an assessment, a 422, a 304 with the ETag, a 401, a registry upload, its
-status and a result file. One test calls every operation of the document, so an operation added without a
-client call fails it (tests/web/test_client_typescript.py does the same for the TypeScript types).
+status and a result file, a reform simulated over a registry, the dated parameters. One test calls every
+operation of the document, so an operation added without a client call fails it
+(tests/web/test_client_typescript.py does the same for the TypeScript types).
 """
 
 import csv
@@ -27,6 +28,7 @@ import pytest
 from advisor.assess import Advisor
 
 PACKAGE = "qingyang_client"
+REFORM = Path(__file__).resolve().parents[2] / "examples" / "reforms" / "joint-acceptance-2000.yaml"
 # A registry as an office keeps it: a header row of profile paths, one enterprise a row, blanks unknown.
 REGISTRY = ("id,project.in_qingyang,project.has_project,project.funding,project.type,project.low_risk,"
             "project.floor_area_m2,project.small_scale,enterprise.size\n"
@@ -137,6 +139,31 @@ def batch(generated: ModuleType, partner_server: tuple[str, str]) -> Batch:
             time.sleep(0.2)
 
 
+@pytest.fixture(scope="module")
+def simulation(generated: ModuleType, partner_server: tuple[str, str]) -> Batch:
+    """The joint-acceptance reform (1,500 m² → 2,000 m²) over a registry with an 1,800 m² warehouse, submitted
+    with createSimulation and polled with getSimulation until the job is done."""
+    from qingyang_client.types import File
+
+    models, calls = _models(), Calls()
+    registry = REGISTRY + "W-1800,是,是,enterprise,warehouse,是,1800,是,small\n"
+    upload = models.SimulationUpload(
+        file=File(payload=io.BytesIO(registry.encode()), file_name="registry.csv", mime_type="text/csv"),
+        reform=File(payload=io.BytesIO(REFORM.read_bytes()), file_name=REFORM.name, mime_type="application/yaml"),
+        lang=models.Lang.EN)
+    get_simulation = _operation("simulations.get_simulation")
+    with _partner(generated, partner_server, calls) as client:
+        accepted = _operation("simulations.create_simulation").sync_detailed(client=client, body=upload)
+        assert accepted.status_code == 202, accepted.content
+        deadline = time.monotonic() + 180
+        while True:
+            status = get_simulation.sync_detailed(client=client, simulation_id=accepted.parsed.id)
+            assert status.status_code == 200, status.content
+            if status.parsed.state in (models.BatchState.DONE, models.BatchState.FAILED) or time.monotonic() > deadline:
+                return Batch(accepted, status, calls)
+            time.sleep(0.2)
+
+
 def test_an_assessment_is_typed_from_request_to_counts(generated: ModuleType,
                                                        partner_server: tuple[str, str]) -> None:
     models = _models()
@@ -241,6 +268,42 @@ def test_a_registry_upload_its_status_and_its_result_files(generated: ModuleType
     assert elsewhere.status_code == 404 and isinstance(elsewhere.parsed, models.Problem)
 
 
+def test_a_simulation_its_typed_counts_and_its_files(generated: ModuleType, simulation: Batch,
+                                                     partner_server: tuple[str, str]) -> None:
+    models = _models()
+    accepted, status = simulation.accepted.parsed, simulation.status.parsed
+    assert isinstance(accepted, models.SimulationAccepted) and accepted.state == models.BatchState.QUEUED
+    assert isinstance(status, models.SimulationStatus) and status.state == models.BatchState.DONE, status
+    result = status.result
+    assert isinstance(result, models.SimulationResult) and isinstance(result.reading, models.BatchReading)
+    assert (result.rows, result.failed, result.as_of) == (4, 0, date(2027, 1, 1))
+    assert isinstance(result.changes, models.TransitionCounts) and result.changes.loss == 0
+    joint = next(p for p in result.provisions if p.id == "joint-acceptance-small-industrial")
+    assert isinstance(joint, models.ProvisionChanges) and joint.gain == 1  # the 1,800 m² warehouse only
+    assert isinstance(status.files, models.SimulationFiles)
+    with _partner(generated, partner_server) as client:
+        changes = _operation("simulations.get_simulation_file").sync_detailed(
+            client=client, simulation_id=status.id, name=models.SimulationFileName.CHANGES)
+    assert changes.status_code == 200 and changes.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(changes.content.decode())))
+    assert ("W-1800", "joint-acceptance-small-industrial", "gains") in [(r["id"], r["provision"], r["change"])
+                                                                        for r in rows]
+    assert {row["id"] for row in rows} == {"W-1800"}
+
+
+def test_the_parameters_are_typed_with_their_history(generated: ModuleType, partner_server: tuple[str, str]) -> None:
+    models = _models()
+    with _partner(generated, partner_server) as client:
+        first = _operation("parameters.list_parameters").sync_detailed(client=client)
+        again = _operation("parameters.list_parameters").sync_detailed(client=client,
+                                                                        if_none_match=first.headers["etag"])
+    assert first.status_code == 200 and isinstance(first.parsed, models.ParameterList)
+    area = next(p for p in first.parsed.parameters if p.name == "construction.joint_acceptance.max_floor_area_m2")
+    assert area.unit == models.ParameterUnit.M2 and [(v.from_, v.value) for v in area.history] == [
+        (date(2020, 11, 23), 1500)]
+    assert again.status_code == 304
+
+
 def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], str]:
     """(method, path pattern) → operationId for every operation of the document."""
     return {(method.upper(), "^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"): operation["operationId"]
@@ -254,10 +317,11 @@ def called(spec: dict[str, Any], sent: list[tuple[str, str]]) -> set[str]:
             if verb == method and re.match(pattern, path)}
 
 
-def test_the_client_calls_every_operation_of_the_document(generated: ModuleType, batch: Batch,
+def test_the_client_calls_every_operation_of_the_document(generated: ModuleType, batch: Batch, simulation: Batch,
                                                           partner_server: tuple[str, str]) -> None:
     models = _models()
-    calls = Calls(list(batch.calls.sent))  # createBatch and getBatch, polled until done
+    # createBatch and getBatch, createSimulation and getSimulation, polled until done
+    calls = Calls(list(batch.calls.sent) + list(simulation.calls.sent))
     with _partner(generated, partner_server, calls) as partner, \
             _anonymous(generated, partner_server, calls) as anonymous:
         answers = {
@@ -275,17 +339,22 @@ def test_the_client_calls_every_operation_of_the_document(generated: ModuleType,
             "getProfileSchema": _operation("schemas.get_profile_schema").sync(client=partner),
             "getBatchFile": _operation("batches.get_batch_file").sync(
                 client=partner, batch_id=batch.accepted.parsed.id, name=models.BatchFileName.SUMMARY),
+            "getSimulationFile": _operation("simulations.get_simulation_file").sync(
+                client=partner, simulation_id=simulation.accepted.parsed.id, name=models.SimulationFileName.SUMMARY),
+            "listParameters": _operation("parameters.list_parameters").sync(client=partner),
         }
     typed = {"healthz": models.Health, "readyz": models.Readiness, "createAssessment": models.AssessmentDocument,
              "listProvisions": models.ProvisionList, "getProvision": models.Provision,
              "listQuestions": models.QuestionCatalogDocument, "nextQuestions": models.NextQuestions,
-             "getProfileSchema": models.JsonSchema, "getBatchFile": str}
+             "getProfileSchema": models.JsonSchema, "getBatchFile": str, "getSimulationFile": str,
+             "listParameters": models.ParameterList}
     for name, answer in answers.items():
         assert isinstance(answer, typed[name]), (name, answer)
     assert answers["healthz"].rulebase_version == answers["listProvisions"].rulebase_version
     assert len(answers["nextQuestions"].questions) == 3
     assert "project" in answers["getProfileSchema"]["properties"]
     assert answers["getBatchFile"].startswith("provision,")
+    assert answers["getSimulationFile"].startswith("provision,")
 
     spec = httpx.get(f"{partner_server[0]}/openapi.json", timeout=30).json()
     assert called(spec, calls.sent) == set(_operations(spec).values())

@@ -111,6 +111,14 @@ def test_the_program_uploads_a_registry_and_reads_its_results(run: dict[str, Any
     assert "joint-acceptance-small-industrial" not in rows["W-2400"]  # over 1,500 m²
 
 
+def test_the_program_simulates_a_reform_and_reads_the_parameters(run: dict[str, Any]) -> None:
+    simulation = run["simulation"]
+    assert (simulation["state"], simulation["rows"], simulation["as_of"]) == ("done", 3, "2027-01-01")
+    assert simulation["joint_gain"] == 1 and simulation["losses"] == 0  # the 1,800 m² warehouse only
+    assert {row["id"] for row in csv.DictReader(io.StringIO(run["changes"]))} == {"W-1800"}
+    assert run["area_limit"] == {"unit": "m2", "history": [["2020-11-23", 1500]]}
+
+
 def test_the_program_calls_every_operation_of_the_document(run: dict[str, Any],
                                                            partner_server: tuple[str, str]) -> None:
     spec = httpx.get(f"{partner_server[0]}/openapi.json", timeout=30).json()
@@ -118,6 +126,7 @@ def test_the_program_calls_every_operation_of_the_document(run: dict[str, Any],
                                   for operation in methods.values()}
     statuses = {operation: sorted(set(codes)) for operation, codes in run["called"].items()}
     assert statuses["createAssessment"] == [200, 422] and statuses["listProvisions"] == [200, 304]
-    assert statuses["listQuestions"] == [200, 401] and statuses["createBatch"] == [202]
+    assert statuses["listQuestions"] == [200, 401] and statuses["createBatch"] == statuses["createSimulation"] == [202]
     assert all(codes == [200] for name, codes in statuses.items()
-               if name not in ("createAssessment", "listProvisions", "listQuestions", "createBatch"))
+               if name not in ("createAssessment", "listProvisions", "listQuestions", "createBatch",
+                               "createSimulation"))

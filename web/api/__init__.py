@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from web.staff.apikeys import require_api_key
 
-from . import assessments, batches, provisions, questions, schemas
+from . import assessments, batches, parameters, provisions, questions, schemas, simulations
 
 # Partner keys: enforced when API_KEYS_REQUIRED=true, counted whenever a key is sent.
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_api_key)])
@@ -13,3 +13,5 @@ router.include_router(provisions.router)
 router.include_router(questions.router)
 router.include_router(schemas.router)
 router.include_router(batches.router)
+router.include_router(parameters.router)
+router.include_router(simulations.router)

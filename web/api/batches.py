@@ -346,13 +346,14 @@ def _not_found(request: Request) -> JSONResponse:
     return problem(404, lang, "没有这个批量任务" if lang == "zh" else "no such batch job", kind="not-found")
 
 
-def _load(app: FastAPI, batch_id: str, owner: str) -> BatchJob | None:
-    """The owner's job, after giving up on it if its worker stopped beating (any host can tell)."""
+def _load(app: FastAPI, batch_id: str, owner: str, kind: str = "batch") -> BatchJob | None:
+    """The owner's job of this kind (a batch, or a simulation: simulations.py), after giving up on it if its
+    worker stopped beating (any host can tell)."""
     if len(batch_id) > 32 or not batch_id.isalnum():
         return None
     engine = app.state.engine
     job = jobs.get_job(engine, batch_id)
-    if job is None or job.owner != owner:
+    if job is None or job.owner != owner or job.kind != kind:
         return None
     pool = workers(app)
     if job.state == "running" and pool.is_stale(job.heartbeat_at):

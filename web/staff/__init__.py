@@ -5,10 +5,10 @@
 
 from fastapi import APIRouter
 
-from . import admin, auth, consultations, stats
+from . import admin, auth, consultations, simulations, stats
 
 router = APIRouter()
-for _module in (auth, consultations, stats, admin):
+for _module in (auth, consultations, stats, admin, simulations):
     router.include_router(_module.router)
 
 __all__ = ["router"]
