@@ -3,16 +3,16 @@
 Simulations are jobs like batches: they take the same slots, workers, heartbeats and retention; `kind`
 says which one a job runs and which API answers for it. Existing jobs are batches.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
