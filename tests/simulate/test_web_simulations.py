@@ -182,7 +182,7 @@ async def test_parameters_with_history_references_and_etag(client: httpx.AsyncCl
     assert area["article"] == "（四）" and area["words"].startswith("1500 平方米以下")
     assert {"kind": "concept", "id": "small_low_risk_industrial", "where": "project.floor_area_m2"} in area["used_by"]
     buildings = next(p for p in body["parameters"] if p["name"] == "construction.phased_acceptance.min_buildings")
-    assert buildings["stated_as"] == "多栋" and buildings["reading"]["en"].startswith("'多栋'")
+    assert buildings["stated_as"] == "多栋" and buildings["reading"]["en"].startswith("'Several buildings' (多栋)")
     assert len(body["parameters"]) == 17 and response.headers["content-language"] == "zh, en"
     cached = await client.get("/api/v1/parameters", headers={"If-None-Match": response.headers["etag"]})
     assert cached.status_code == 304

@@ -91,7 +91,7 @@ def parameters_document(rulebase: RuleBase) -> dict[str, Any]:
                                           "project for joint acceptance and registration"},
                     "unit": "m2", "article": "（四）",
                     "words": "1500 平方米以下的低风险社会投资小型仓库、厂房等工业类建设项目", "stated_as": None,
-                    "reading": {"zh": "“以下”含本数……", "en": "'以下' includes the number …"},
+                    "reading": {"zh": "“以下”含本数……", "en": "'Or less' (以下) includes the number …"},
                     "history": [{"from": "2020-11-23", "until": None, "value": 1500,
                                  "document": "青委办字〔2020〕55号", "words": None}],
                     "used_by": [{"kind": "concept", "id": "small_low_risk_industrial",
