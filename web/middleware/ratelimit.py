@@ -24,12 +24,12 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from advisor.messages import translator
 from advisor.settings import Settings
 
-from .i18n import request_lang
+from ..i18n import request_lang
 
 STATE_KEY = "rate_limit"
 log = logging.getLogger("web.ratelimit")
@@ -141,22 +141,7 @@ async def enforce_rate_limit(request: Request, key_id: int | None) -> None:
         request.state.rate_limit = quota
 
 
-class RateLimitHeaders:
-    """ASGI middleware: the quota a request was counted against goes out as RateLimit-* headers."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_quota(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                quota = scope.get("state", {}).get(STATE_KEY)
-                if isinstance(quota, Quota):
-                    message["headers"] = [*message.get("headers", []), *quota.headers()]
-            await send(message)
-
-        await self.app(scope, receive, send_with_quota)
+def quota_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The RateLimit-* headers of the quota this request was counted against; none when it was not."""
+    quota = scope.get("state", {}).get(STATE_KEY)
+    return quota.headers() if isinstance(quota, Quota) else []
