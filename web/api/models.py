@@ -147,11 +147,9 @@ WAREHOUSE = {
 }
 
 
-# Validated by the advisor (advisor.profile), which names each bad field by its profile path; documented
-# as the Profile component that web.openapi adds from the same model (and puts in place of this marker).
-ProfileData = Annotated[dict[str, Any], WithJsonSchema({"type": "object", "x-component": "Profile"})]
-# The same, validated with the request in one pass into the typed profile (the hot POST /api/v1/assessments);
-# web.problems names each of its bad fields as the advisor does.
+# The typed profile, validated with its request in one pass (strict: JSON as the Profile's schema says);
+# web.problems names each bad field by its profile path, as the advisor does. Documented as the Profile
+# component that web.openapi adds from the same model (and puts in place of this marker).
 TypedProfile = Annotated[strict_profile_model(), WithJsonSchema({"type": "object", "x-component": "Profile"})]
 PROFILE_DESCRIPTION = ("The enterprise profile (also at GET /api/v1/schemas/profile). Every field is optional; an "
                        "unanswered field is unknown, never no.")
@@ -182,7 +180,7 @@ class ProfileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"profile": WAREHOUSE, "lang": "zh"}]})
 
-    profile: ProfileData = Field(description=PROFILE_DESCRIPTION)
+    profile: TypedProfile = Field(description=PROFILE_DESCRIPTION)  # type: ignore[valid-type]
     lang: Lang | None = Field(None, description="Language of texts (default: ?lang=, Accept-Language, then zh)")
     as_of: AsOf | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; "
                                                  "not before 2020-11-23, the day the plan came into force)")
@@ -193,8 +191,6 @@ TopicId = Literal[tuple(topic.id for topic in load_questions().topics)]  # type:
 
 class AssessmentRequest(ProfileRequest):
     """A profile to assess; `view` chooses the self-contained document or the compact one."""
-
-    profile: TypedProfile = Field(description=PROFILE_DESCRIPTION)  # type: ignore[valid-type]
 
     topics: list[TopicId] | None = Field(  # type: ignore[valid-type]
         None, description="What the enterprise asked about (GET /api/v1/questions lists the topics): the "
