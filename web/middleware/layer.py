@@ -5,7 +5,8 @@ metrics. Each concern's logic is in its own module of this package; this one cal
 What an answer gets, in the order the separate middlewares gave it before:
 - every answer: Content-Security-Policy, X-Content-Type-Options, Referrer-Policy (security.py) and
   X-Request-ID (requestid.py), then a log line and the metrics (accesslog.py, metrics.py);
-- an answer under /api/: Rulebase-Version and Content-Language (apiheaders.py), before those;
+- an answer under /api/ other than a CORS preflight: Rulebase-Version and Content-Language (apiheaders.py),
+  before those;
 - an answer counted against a rate limit: its RateLimit-* headers (ratelimit.py), first;
 - a body over the limit or stalling (bodylimit.py): 413 or 408 problem+json in place of the app's answer,
   with the API, CORS and security headers and the request id (not the rate-limit headers);
@@ -55,7 +56,8 @@ class RequestLayer:
         ident = request_id(incoming)
         scope.setdefault("state", {})["request_id"] = ident
         id_header = (b"x-request-id", ident.encode())
-        api = scope["path"].startswith(PREFIX)
+        # A CORS preflight is answered by CORS itself, before the API: it gets no API headers.
+        api = scope["path"].startswith(PREFIX) and not (self.cors and _preflight(scope))
         hashed = scope["path"] in security.HASHED_PAGES
         guard = BodyGuard(receive, self.body_limit.max_bytes_for(scope["path"]), self.body_limit.timeout_seconds)
         status = 500
@@ -111,3 +113,11 @@ class RequestLayer:
                 await send({"type": "http.response.body", "body": body})
         finally:
             accesslog.record(scope, ident, status, time.perf_counter() - started_at)
+
+
+def _preflight(scope: Scope) -> bool:
+    """Whether the request is a CORS preflight (what CORSMiddleware answers without calling the app)."""
+    if scope["method"] != "OPTIONS":
+        return False
+    headers = dict(scope["headers"])
+    return b"origin" in headers and b"access-control-request-method" in headers
