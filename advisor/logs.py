@@ -54,7 +54,7 @@ def _safe_message(error: BaseException) -> str:
 def log_config(level: str = "info", access_log: bool = True) -> dict[str, Any]:
     """logging.config.dictConfig: every logger of the program as JSON lines on stderr.
 
-    uvicorn's own access log is off: web.logs.AccessLog writes a line with the request id and
+    uvicorn's own access log is off: web.middleware.layer.RequestLayer writes a line with the request id and
     without the query string; `access_log=False` (--no-access-log) turns that off too."""
     to_json = {"handlers": ["json"], "propagate": False, "level": level.upper()}
     return {

@@ -27,6 +27,14 @@ class ProfileBase(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
+class _StrictSection(_Section):
+    model_config = ConfigDict(strict=True)
+
+
+class _StrictProfileBase(ProfileBase):
+    model_config = ConfigDict(strict=True)
+
+
 MAX_TEXT = 64  # longer than any credit code; the value is never echoed back, only its length
 
 
@@ -85,8 +93,9 @@ def _field(question: Question) -> Any:
                                          **constraints))
 
 
-def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
-    """The Profile model: one optional sub-model per section, one optional field per question."""
+def build_profile_model(questions: QuestionCatalog, strict: bool = False) -> type[BaseModel]:
+    """The Profile model: one optional sub-model per section, one optional field per question; `strict`
+    always validates as parse_profile(strict=True) does."""
     sections: dict[str, Any] = {}
     for section in questions.sections:
         validators = {}
@@ -105,13 +114,13 @@ def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
                 )
         model = create_model(  # type: ignore[call-overload]
             f"{section.id.title()}Section",
-            __base__=_Section,
+            __base__=_StrictSection if strict else _Section,
             __validators__=validators,
             **{question.id: _field(question) for question in section.fields},
         )
         model.__doc__ = section.label.en
         sections[section.id] = (model | None, Field(default=None, title=section.label.en))
-    profile = create_model("Profile", __base__=ProfileBase, **sections)  # type: ignore[call-overload]
+    profile = create_model("Profile", __base__=_StrictProfileBase if strict else ProfileBase, **sections)  # type: ignore[call-overload]
     profile.__doc__ = "An enterprise profile; every field is optional and unanswered means unknown."
     return profile
 
@@ -120,6 +129,13 @@ def build_profile_model(questions: QuestionCatalog) -> type[BaseModel]:
 def profile_model() -> type[BaseModel]:
     """The Profile model for the shipped question catalog (cached)."""
     return build_profile_model(load_questions())
+
+
+@cache
+def strict_profile_model() -> type[BaseModel]:
+    """The Profile model that takes JSON as the Profile's JSON Schema describes it (parse_profile's
+    `strict`) in any validation: a field of a request model validated in one pass with the request."""
+    return build_profile_model(load_questions(), strict=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +175,8 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _issue(item: Any) -> FieldIssue:
+def field_issue(item: Any) -> FieldIssue:
+    """The issue of one pydantic error item whose `loc` is a path in the profile."""
     path = ".".join(str(part) for part in item["loc"]) or "(profile)"
     kind = item["type"]
     ctx = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
@@ -187,7 +204,7 @@ def parse_profile(data: Any, strict: bool = False) -> BaseModel:
     try:
         return profile_model().model_validate(data, strict=strict)
     except ValidationError as error:
-        raise ProfileError([_issue(item) for item in error.errors()]) from error
+        raise ProfileError([field_issue(item) for item in error.errors()]) from error
 
 
 def profile_warnings(profile: BaseModel) -> list[FieldIssue]:

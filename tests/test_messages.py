@@ -30,7 +30,7 @@ ALLOWED = {
     "web/api/batches.py": "the registry screening's HTTP routes: refusals move with the files helper's work",
     "web/openapi.py": "the API's Chinese name (x-name-zh) and the plan's number", "web/app.py": "the API description",
     "web/docs.py": "the docs page's title",
-    "web/limits.py": "body-size refusal, ops helper's module",
+    "web/middleware/bodylimit.py": "body-size refusal, ops helper's module",
 }
 # Registry screening: the files helper reworks advisor/batch/ now (headers, column aliases and values as
 # offices write them, and its messages); its strings move to the catalog after that lands.

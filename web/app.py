@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
@@ -23,16 +22,14 @@ from advisor.storage import engine_for
 from . import api, health, pages, staff
 from .api.models import WAREHOUSE
 from .caching import CatalogCache
-from .compression import IsalGZipMiddleware
 from .docs import install_docs
-from .headers import ApiHeaders
-from .limits import BodySizeLimit
-from .logs import AccessLog
 from .metrics import router as metrics_router
+from .middleware.bodylimit import BodyLimit
+from .middleware.compression import IsalGZipMiddleware
+from .middleware.layer import RequestLayer
+from .middleware.ratelimit import ApiRateLimiter
 from .openapi import TITLE, complete, operation_id
 from .problems import install_handlers
-from .ratelimit import ApiRateLimiter, RateLimitHeaders
-from .security_headers import SecurityHeaders
 from .staff.apikeys import flushing, install_key_registry
 from .staff.security import Signer, secret_key
 
@@ -84,19 +81,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(metrics_router)
 
-    app.add_middleware(RateLimitHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
-                       max_upload_bytes=settings.max_upload_bytes, timeout_seconds=settings.body_timeout_seconds)
-    app.add_middleware(ApiHeaders, rulebase_version=advisor.rulebase.version)  # outside: a 413 carries them too
     app.add_middleware(IsalGZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
-    if settings.cors_origins:  # added after the size limit, so outside it: a 413 still carries the CORS headers
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["*"],
-                           expose_headers=["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
-                                           "RateLimit-Reset", "Retry-After"])
-    # Inside the access log: security headers on every answer, an escaped error answered as a plain 500.
-    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
-    app.add_middleware(AccessLog)  # outermost: every answer gets a request id, a log line and metrics
+    # Outermost, one pass: request id, body limit, rate-limit, API and security headers, access line, metrics;
+    # CORS inside it, so a preflight is logged and a 413 carries the CORS headers too (web/middleware/layer.py).
+    cors = None
+    if settings.cors_origins:
+        cors = {"allow_origins": list(settings.cors_origins), "allow_methods": ["GET", "POST"],
+                "allow_headers": ["*"], "expose_headers": ["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
+                                                           "RateLimit-Reset", "Retry-After"]}
+    body_limit = BodyLimit(max_bytes=settings.max_body_bytes, upload_path=UPLOAD_PATH,
+                           max_upload_bytes=settings.max_upload_bytes, timeout_seconds=settings.body_timeout_seconds)
+    app.add_middleware(RequestLayer, rulebase_version=advisor.rulebase.version, body_limit=body_limit,
+                       frame_ancestors=settings.frame_ancestors, cors=cors)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

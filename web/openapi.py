@@ -123,13 +123,13 @@ def _declare_problems(operation: dict[str, Any], statuses: set[str]) -> None:
 def _declare_headers(operation: dict[str, Any], api: bool) -> None:
     """The headers the middleware adds, on each response that carries them (a route's own stay)."""
     for status, response in operation["responses"].items():
-        names = ["X-Request-ID"]  # web/logs.py: every answer
+        names = ["X-Request-ID"]  # web/middleware/layer.py: every answer
         if api and status != "500":
-            names += ["Rulebase-Version", "Content-Language"]  # web/headers.py
+            names += ["Rulebase-Version", "Content-Language"]  # web/middleware/apiheaders.py
         elif status[:1] in "45":
             names.append("Content-Language")  # every problem document (web/problems.py)
         if api and status not in _NOT_COUNTED:
-            names += RATE_LIMIT  # web/ratelimit.py
+            names += RATE_LIMIT  # web/middleware/ratelimit.py
         if status in ("429", "503"):
             names.append("Retry-After")
         if status == "401":

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
 from advisor.messages import load_messages, message, message_text
-from advisor.profile import FieldIssue, ProfileError
+from advisor.profile import FieldIssue, ProfileError, field_issue
 from advisor.text import Lang
 
 from .i18n import accept_language, request_lang
@@ -99,6 +99,12 @@ def server_error_content(path: str, accept: str, lang: Lang, request_id: str | N
     return PROBLEM_TYPE, json.dumps(body, ensure_ascii=False).encode()
 
 
+def _in_profile(item: dict[str, Any]) -> bool:
+    """An error inside a typed profile validated with its request (POST /api/v1/assessments)."""
+    loc = tuple(item.get("loc", ()))
+    return len(loc) > 2 and loc[:2] == ("body", "profile")
+
+
 def _not_json(request: Request, items: list[dict[str, Any]]) -> bool:
     """The whole body was refused because it was not sent as JSON (FastAPI then keeps it as bytes)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -119,7 +125,11 @@ def install_handlers(app: FastAPI) -> None:
         if any(item.get("type") == "json_invalid" for item in items):
             detail = message("request_body_invalid", lang)
             return problem(400, lang, detail, [{"path": "(body)", "message": detail}], kind="malformed-json")
-        return issues_problem([_validation_issue(item) for item in items], lang)
+        request_items = [item for item in items if not _in_profile(item)]
+        if request_items:  # the request's own faults first, as when the profile was read after it
+            return issues_problem([_validation_issue(item) for item in request_items], lang)
+        # Only the profile's fields: named by their profile path, as the advisor names them.
+        return issues_problem([field_issue({**item, "loc": tuple(item["loc"])[2:]}) for item in items], lang)
 
     async def on_profile(request: Request, error: ProfileError) -> Response:
         return issues_problem(error.issues, request_lang(request))

@@ -4,7 +4,7 @@ httptools keeps every header of a request in memory however many arrive, and uvi
 request's head as long as the client cares to dribble it. So a request whose line and headers pass
 ADVISOR_MAX_HEADER_BYTES is answered 431, and one whose head is not complete ADVISOR_HEADER_TIMEOUT_SECONDS
 after its first byte (or after the connection opened) is answered 408; either closes the connection.
-A slow body is the app's to time out (web/limits.py), idle keep-alive connections uvicorn's
+A slow body is the app's to time out (web/middleware/bodylimit.py), idle keep-alive connections uvicorn's
 (--timeout-keep-alive), and too many connections uvicorn's too (--limit-concurrency: 503).
 
 `advisor serve` passes this class by import string; the size comes from uvicorn's

@@ -12,23 +12,23 @@ _STRING = {"type": "string"}
 _SECONDS = {"type": "integer", "minimum": 0}
 
 HEADERS: dict[str, dict[str, Any]] = {
-    # web/logs.py (the access log), on every answer
+    # web/middleware/layer.py (request id), on every answer
     "X-Request-ID": {"required": True, "schema": _STRING, "description":
                      "The request's id: the X-Request-ID sent with the request when it is 1-64 letters, digits, "
                      "dots, dashes, underscores or colons, else a new one. Quote it when reporting a problem."},
-    # web/headers.py, on every /api/ answer
+    # web/middleware/apiheaders.py, on every /api/ answer
     "Rulebase-Version": {"required": True, "schema": _STRING, "description":
                          "The rule base that judged the request (also at /healthz); a new version means the "
                          "cached provisions and questions may have changed."},
     "Content-Language": {"required": True, "schema": _STRING, "description":
                          "zh or en: the language of the texts (the body's lang, else ?lang=, else Accept-Language, "
                          "else zh); `zh, en` for the bilingual question catalog and profile schema."},
-    # web/ratelimit.py, on /api/ answers counted against a key or a client address
+    # web/middleware/ratelimit.py, on /api/ answers counted against a key or a client address
     "RateLimit-Limit": {"schema": _SECONDS, "description":
                         "Requests allowed in the current window (sent while a rate limit is configured)."},
     "RateLimit-Remaining": {"schema": _SECONDS, "description": "Requests left in the current window."},
     "RateLimit-Reset": {"schema": _SECONDS, "description": "Seconds until the current window ends."},
-    # 429 (web/ratelimit.py), 503 (a full batch queue, an unreachable database)
+    # 429 (web/middleware/ratelimit.py), 503 (a full batch queue, an unreachable database)
     "Retry-After": {"required": True, "schema": _SECONDS, "description": "Seconds to wait before trying again."},
     # 401 (web/staff/apikeys.py)
     "WWW-Authenticate": {"required": True, "schema": _STRING, "description":

@@ -136,6 +136,18 @@ async def test_cors_only_for_configured_origins(client: httpx.AsyncClient) -> No
     assert "access-control-allow-origin" not in simple.headers
 
 
+async def test_a_preflight_is_logged_and_a_refusal_carries_the_cors_headers(client: httpx.AsyncClient) -> None:
+    origin = {"origin": "https://rongyixiang.example"}
+    preflight = await client.options("/api/v1/assessments", headers={**origin, "access-control-request-method": "POST"})
+    assert preflight.status_code == 200 and preflight.headers["x-request-id"]
+    assert preflight.headers["x-content-type-options"] == "nosniff"
+    assert "rulebase-version" not in preflight.headers  # CORS answers it, not the API
+    too_large = await client.post("/api/v1/assessments", json={"profile": {}, "pad": "x" * 30_000}, headers=origin)
+    assert too_large.status_code == 413
+    assert too_large.headers["access-control-allow-origin"] == "https://rongyixiang.example"
+    assert too_large.headers["rulebase-version"] and too_large.headers["x-request-id"]
+
+
 async def test_provisions_list_one_and_unknown(client: httpx.AsyncClient) -> None:
     listing = (await client.get("/api/v1/provisions", params={"article": "（四）", "lang": "en"})).json()
     ids = [p["id"] for p in listing["provisions"]]

@@ -6,11 +6,8 @@ from fastapi import APIRouter, Body
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advisor.profile import ProfileError, parse_profile
-
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
-from ..problems import issues_problem
 from ..responses import FastJSONResponse
 from .models import WAREHOUSE, AssessmentDocument, AssessmentRequest, CompactAssessmentDocument
 
@@ -35,10 +32,8 @@ async def create_assessment(request: Request, advisor: AdvisorDep, presenter: Pr
     that would settle it) or not eligible (with the failing condition and the smallest change), each
     with its article, verbatim quote, where to apply and materials; then one merged checklist."""
     lang = request_lang(request, body.lang)
-    try:
-        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
-    except ProfileError as error:
-        return issues_problem(error.issues, lang)
+    # The body was validated once, profile included (a bad field answers 422 as web.problems says).
+    assessment = await advisor.assess_async(body.profile, body.as_of)
     # The presenter's JSON directly: validating it against the model again costs time (tests check the models).
     encoded = (presenter.compact_json if body.view == "compact" else presenter.assessment_json)(
         assessment, lang, body.topics)

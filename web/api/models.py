@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, With
 from pydantic_core import PydanticCustomError
 
 from advisor import conditions
-from advisor.profile import integral
+from advisor.profile import integral, strict_profile_model
 from advisor.questions import load_questions
 
 
@@ -147,9 +147,12 @@ WAREHOUSE = {
 }
 
 
-# Validated by the advisor (advisor.profile), which names each bad field by its profile path; documented
-# as the Profile component that web.openapi adds from the same model (and puts in place of this marker).
-ProfileData = Annotated[dict[str, Any], WithJsonSchema({"type": "object", "x-component": "Profile"})]
+# The typed profile, validated with its request in one pass (strict: JSON as the Profile's schema says);
+# web.problems names each bad field by its profile path, as the advisor does. Documented as the Profile
+# component that web.openapi adds from the same model (and puts in place of this marker).
+TypedProfile = Annotated[strict_profile_model(), WithJsonSchema({"type": "object", "x-component": "Profile"})]
+PROFILE_DESCRIPTION = ("The enterprise profile (also at GET /api/v1/schemas/profile). Every field is optional; an "
+                       "unanswered field is unknown, never no.")
 
 # A full-date (RFC 3339) no earlier than the plan's first day, 2020-11-23: JSON Schema has no minimum for
 # dates, so the pattern says it (`format: date` checks the day). advisor.assess.check_as_of refuses the same.
@@ -177,8 +180,7 @@ class ProfileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"profile": WAREHOUSE, "lang": "zh"}]})
 
-    profile: ProfileData = Field(description="The enterprise profile (also at GET /api/v1/schemas/profile). "
-                                             "Every field is optional; an unanswered field is unknown, never no.")
+    profile: TypedProfile = Field(description=PROFILE_DESCRIPTION)  # type: ignore[valid-type]
     lang: Lang | None = Field(None, description="Language of texts (default: ?lang=, Accept-Language, then zh)")
     as_of: AsOf | None = Field(None, description="Assess for this date (default: today in Chengdu, Asia/Shanghai; "
                                                  "not before 2020-11-23, the day the plan came into force)")

@@ -7,14 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from advisor.next_questions import next_questions as rank_questions
-from advisor.profile import ProfileError, parse_profile
 from advisor.questions import Question
 from advisor.rulebase import fields_used
 
 from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import AdvisorDep, PresenterDep
 from ..i18n import request_lang
-from ..problems import issues_problem
 from .models import NextQuestions, NextQuestionsRequest, QuestionCatalogDocument
 
 router = APIRouter(tags=["questions"])
@@ -69,10 +67,7 @@ async def next_questions(request: Request, response: Response, advisor: AdvisorD
                          body: NextQuestionsRequest) -> Any:
     """With a partial profile, the unanswered questions that settle the most undetermined provisions first."""
     lang = request_lang(request, body.lang)
-    try:
-        assessment = await advisor.assess_async(parse_profile(body.profile, strict=True), body.as_of)
-    except ProfileError as error:
-        return issues_problem(error.issues, lang)
+    assessment = await advisor.assess_async(body.profile, body.as_of)  # validated once, with the body
     ranked = rank_questions(assessment, advisor.rulebase, body.limit)
     by_path = advisor.rulebase.questions.by_path
     response.headers["Content-Language"] = lang

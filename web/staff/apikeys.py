@@ -3,7 +3,7 @@
 The key goes in the X-API-Key header (or Authorization: Bearer). A missing, unknown or revoked key
 gets 401 problem+json, after it was counted against its client address's anonymous rate limit (so
 past that limit it gets 429). Every request with a valid key is counted against it, required or not,
-and against the key's rate limit (web/ratelimit.py).
+and against the key's rate limit (web/middleware/ratelimit.py).
 
 Keys are checked against each worker's copy of the active keys (hash → key), read again from the
 database every ADVISOR_API_KEY_CACHE_SECONDS (5 s), at once when this worker revokes a key, and on
@@ -34,7 +34,7 @@ from advisor.settings import Settings
 from advisor.storage.apikeys import ActiveKey, active_keys, add_usage, digest
 
 from ..background import every, running
-from ..ratelimit import enforce_rate_limit
+from ..middleware.ratelimit import enforce_rate_limit
 
 log = logging.getLogger("web.apikeys")
 # An unknown key reloads the cache at most this often: a flood of wrong keys costs one SELECT a second.

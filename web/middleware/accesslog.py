@@ -9,12 +9,10 @@ kind, SQLSTATE and statement only, since the database's own detail may quote val
 """
 
 import logging
-import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from . import metrics
-from .requestid import request_id
 
 ACCESS = logging.getLogger("advisor.access")
 
@@ -41,38 +39,12 @@ def route_template(scope: Scope) -> str:
     return "/".join(segments)
 
 
-class AccessLog:
-    """ASGI middleware: a request id for every request, then one access line and the request metrics."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        incoming = next((value for name, value in scope["headers"] if name == b"x-request-id"), None)
-        ident = request_id(incoming)
-        scope.setdefault("state", {})["request_id"] = ident
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", ident.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            duration = time.perf_counter() - started
-            route = route_template(scope)
-            metrics.observe_request(scope["method"], route, status, duration)
-            if ACCESS.isEnabledFor(logging.INFO):
-                ACCESS.info("%s %s %s", scope["method"], scope["path"], status, extra={
-                    "request_id": ident, "method": scope["method"], "path": scope["path"], "route": route,
-                    "status": status, "duration_ms": round(duration * 1000, 2),
-                    "api_client": scope.get("state", {}).get("api_client")})
-
+def record(scope: Scope, request_id: str, status: int, seconds: float) -> None:
+    """The request's metrics and its access line, once it is answered."""
+    route = route_template(scope)
+    metrics.observe_request(scope["method"], route, status, seconds)
+    if ACCESS.isEnabledFor(logging.INFO):
+        ACCESS.info("%s %s %s", scope["method"], scope["path"], status, extra={
+            "request_id": request_id, "method": scope["method"], "path": scope["path"], "route": route,
+            "status": status, "duration_ms": round(seconds * 1000, 2),
+            "api_client": scope.get("state", {}).get("api_client")})

@@ -1,12 +1,13 @@
 """Rate limits on /api/v1 per partner key, and per client address for requests without a key.
 
-The `limits` library counts hits in fixed windows (ADVISOR_RATE_LIMIT_KEYED, _ANONYMOUS, e.g.
-"600/minute"). Every API answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset
-(seconds until the window resets); over the limit the answer is 429 problem+json with Retry-After.
-With the default memory storage each worker process counts on its own (so N workers allow up to N
-times the limit); redis:// (ADVISOR_RATE_LIMIT_STORAGE, the [redis] extra: redis-py's asyncio client)
-counts for every worker and host. A request without a valid key (none, unknown or revoked) is counted
-against its client address before it is refused with 401, so a flood of wrong keys meets 429 too.
+Hits are counted in fixed windows (ADVISOR_RATE_LIMIT_KEYED, _ANONYMOUS, e.g. "600/minute"). Every API
+answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds until the window resets);
+over the limit the answer is 429 problem+json with Retry-After. With the default memory storage each worker
+process counts on its own (so N workers allow up to N times the limit), in a dictionary of its own
+(localwindows.py); with redis:// (ADVISOR_RATE_LIMIT_STORAGE, the [redis] extra: redis-py's asyncio client)
+the `limits` library counts for every worker and host. A request without a valid key (none, unknown or
+revoked) is counted against its client address before it is refused with 401, so a flood of wrong keys
+meets 429 too.
 
 When the Redis server does not answer, requests are let through unlimited for a few seconds and the
 outage is logged once: the advice stays available; the limits return with the server.
@@ -24,12 +25,13 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from advisor.messages import translator
 from advisor.settings import Settings
 
-from .i18n import request_lang
+from ..i18n import request_lang
+from .localwindows import LocalWindows
 
 STATE_KEY = "rate_limit"
 log = logging.getLogger("web.ratelimit")
@@ -64,6 +66,8 @@ class ApiRateLimiter:
     def __init__(self, settings: Settings) -> None:
         self.storage = rate_limit_storage(settings.rate_limit_storage)
         self._limiter = FixedWindowRateLimiter(self.storage)
+        # memory:// is counted in this process without the storage's round trips (the same windows)
+        self._local = LocalWindows() if settings.rate_limit_storage.startswith("memory") else None
         self._keyed = _items(settings.rate_limit_keyed)
         self._anonymous = _items(settings.rate_limit_anonymous)
         self._unlimited_until = -math.inf
@@ -101,9 +105,13 @@ class ApiRateLimiter:
         tightest: Quota | None = None
         refused: Quota | None = None
         for item in items:
-            allowed = await self._limiter.hit(item, identity)
-            stats = await self._limiter.get_window_stats(item, identity)
-            quota = Quota(item.amount, stats.remaining, max(0, math.ceil(stats.reset_time - time.time())))
+            if self._local is not None:
+                allowed, remaining, reset_time = self._local.hit(item, identity)
+            else:
+                allowed = await self._limiter.hit(item, identity)
+                stats = await self._limiter.get_window_stats(item, identity)
+                remaining, reset_time = stats.remaining, stats.reset_time
+            quota = Quota(item.amount, remaining, max(0, math.ceil(reset_time - time.time())))
             if not allowed and (refused is None or quota.reset_seconds > refused.reset_seconds):
                 refused = quota
             if tightest is None or quota.remaining < tightest.remaining:
@@ -141,22 +149,7 @@ async def enforce_rate_limit(request: Request, key_id: int | None) -> None:
         request.state.rate_limit = quota
 
 
-class RateLimitHeaders:
-    """ASGI middleware: the quota a request was counted against goes out as RateLimit-* headers."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_quota(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                quota = scope.get("state", {}).get(STATE_KEY)
-                if isinstance(quota, Quota):
-                    message["headers"] = [*message.get("headers", []), *quota.headers()]
-            await send(message)
-
-        await self.app(scope, receive, send_with_quota)
+def quota_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The RateLimit-* headers of the quota this request was counted against; none when it was not."""
+    quota = scope.get("state", {}).get(STATE_KEY)
+    return quota.headers() if isinstance(quota, Quota) else []
