@@ -44,6 +44,10 @@ class Check:
     actual: Any = None
     gap: Gap | None = None
     items: tuple["Check", ...] = field(default=())
+    # Which condition of the rule base this evaluates: an equal test, concept test or group has the same
+    # number wherever it appears (any rule or concept), so within one assessment a number names one result;
+    # the API's full document lists each evaluated condition once by it (present.py). -1: built by hand.
+    node: int = -1
 
 
 def _gap(test: FieldTest, actual: float, integer: bool) -> Gap | None:
@@ -79,6 +83,11 @@ class _Source:
         self.integer_fields = {path for path, q in rulebase.questions.by_path.items() if q.type == "integer"}
         self.namespace: dict[str, Any] = {"Check": Check, "_gap": _gap}
         self._names = count()
+        self.nodes: dict[str, int] = {}  # each distinct condition's number, by its repr (1500 and 1500.0 differ)
+
+    def node(self, condition: Condition) -> int:
+        """The number of a condition: the same for an equal condition anywhere in the rule base."""
+        return self.nodes.setdefault(repr(condition), len(self.nodes))
 
     def name(self, prefix: str, *value: Any) -> str:
         """A fresh name; with a value, the name of that constant in the generated code."""
@@ -149,35 +158,36 @@ class _Source:
         """Append statements building the condition's Check to `lines`; return the variable holding it."""
         check = self.name("k")
         if isinstance(condition, FieldTest):
-            path, op = condition.path, condition.op
+            path, op, node = condition.path, condition.op, self.node(condition)
             required = self.name("_r", condition.value)
             lines.append(f"_v = a.get({path!r})")
             if op == ANSWERED:
                 lines.append(f"{check} = Check('field', {self.answered(condition, '_v')}, {path!r}, {op!r}, "
-                             f"{required}, _v, None, ())")
+                             f"{required}, _v, None, (), {node})")
                 return check
             # Unanswered: one shared Check per test, immutable in practice (presenters key its JSON by it).
-            unknown = self.name("_u", Check("field", None, path, op, condition.value))
+            unknown = self.name("_u", Check("field", None, path, op, condition.value, node=node))
             if op in _THRESHOLDS:
                 test = self.name("_f", condition)
                 gap = f"_gap({test}, _v, {path in self.integer_fields!r})"
             else:
                 gap = "None"
             lines.append(f"{check} = {unknown} if _v is None else (Check('field', True, {path!r}, {op!r}, "
-                         f"{required}, _v, None, ()) if {self.compare(condition, '_v')} else Check('field', "
-                         f"False, {path!r}, {op!r}, {required}, _v, {gap}, ()))")
+                         f"{required}, _v, None, (), {node}) if {self.compare(condition, '_v')} else Check("
+                         f"'field', False, {path!r}, {op!r}, {required}, _v, {gap}, (), {node}))")
             return check
         if isinstance(condition, ConceptTest):
             lines.append(f"_i = c[{condition.name!r}]")
             lines.append(f"{check} = Check('concept', {self.concept(condition, '_i.result')}, "
-                         f"{condition.name!r}, 'eq', {condition.expected!r}, _i.result, None, (_i,))")
+                         f"{condition.name!r}, 'eq', {condition.expected!r}, _i.result, None, (_i,), "
+                         f"{self.node(condition)})")
             return check
         items = [self.explained(item, lines) for item in condition.items]
         results = self.name("_t")
         lines.append(f"{results} = ({', '.join(f'{item}.result' for item in items)},)")
         kind = "all" if isinstance(condition, AllOf) else "any"
         lines.append(f"{check} = Check({kind!r}, {self.combine(condition, results)}, '', '', None, None, None, "
-                     f"({', '.join(items)},))")
+                     f"({', '.join(items)},), {self.node(condition)})")
         return check
 
     def function(self, name: str, args: str, body: list[str]) -> Callable[..., Any]:

@@ -5,7 +5,7 @@ JSON shape is documented by the models in report.py.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -19,11 +19,14 @@ from .explainer import Check
 from .findings import Assessment, Finding, Inferred
 from .messages import message
 from .questions import Question
-from .rulebase import Rule, RuleBase
+from .rulebase import STATUSES, Rule, RuleBase
 from .text import Lang
 
 # A finding keeps its JSON for this many (view, language, date) at most: a date is nearly always today.
 MAX_RENDERINGS = 8
+# Where the provisions' texts the full document refers to are served (advisor/document.py).
+PROVISIONS_PATH = "/api/v1/provisions"
+QUESTIONS_PATH = "/api/v1/questions"
 
 
 
@@ -66,6 +69,7 @@ class Presenter:
         self._static_json: dict[tuple[str, Lang, Any], bytes] = {}
         # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
         self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
+        self._unknown_json: dict[tuple[int, Lang], tuple[Check, bytes]] = {}
 
     # --- conditions -------------------------------------------------------------------------
     def check_text(self, check: Check, lang: Lang) -> str:
@@ -121,6 +125,11 @@ class Presenter:
         return out
 
     def _check_dict(self, check: Check, lang: Lang, memo: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+        return self._node_dict(check, lang, lambda item: self.check_dict(item, lang, memo))
+
+    def _node_dict(self, check: Check, lang: Lang, item: Callable[[Check], Any]) -> dict[str, Any]:
+        """One condition as JSON, its items given by `item`: nested trees, or ids into the full document's
+        `checks`."""
         out: dict[str, Any] = {"kind": check.kind, "result": _result(check.result),
                                "text": self._text(check, lang)}
         if check.kind == "field":
@@ -133,12 +142,22 @@ class Presenter:
                               "strict": check.gap.strict, "text": gap}  # type: ignore[union-attr]
         elif check.kind == "concept":
             concept = self.rulebase.concepts[check.subject]
-            out.update(concept=check.subject, basis=concept.spec.basis.get(lang),
-                       items=[self.check_dict(check.items[0], lang, memo)])
+            out.update(concept=check.subject, basis=concept.spec.basis.get(lang), items=[item(check.items[0])])
             out["source"] = self.concept_source(check.subject, lang)
         else:
-            out["items"] = [self.check_dict(item, lang, memo) for item in check.items]
+            out["items"] = [item(each) for each in check.items]
         return out
+
+    def _node_json(self, check: Check, lang: Lang) -> bytes:
+        """One condition of the full document's `checks`, its items by id (an unanswered test's JSON,
+        a shared Check, is kept)."""
+        if check.kind == "field" and check.result is None:
+            key = (id(check), lang)
+            cached = self._unknown_json.get(key)
+            if cached is None or cached[0] is not check:
+                cached = self._unknown_json[key] = (check, orjson.dumps(self._node_dict(check, lang, _node_id)))
+            return cached[1]
+        return orjson.dumps(self._node_dict(check, lang, _node_id))
 
     def concept_source(self, concept_id: str, lang: Lang) -> dict[str, Any]:
         """Where a concept comes from: the plan's article and quote, or a public source."""
@@ -286,11 +305,14 @@ class Presenter:
         """A question as a finding refers to it: field path, label, help and the plan's term."""
         ref = self._refs.get((path, lang))
         if ref is None:
-            question = self.questions[path]
-            ref = self._refs[(path, lang)] = {"field": path, "label": question.label.get(lang),
-                                              "help": question.help.get(lang) if question.help else None,
-                                              "term": question.term}
+            ref = self._refs[(path, lang)] = {"field": path, **self.question_text(path, lang)}
         return ref
+
+    def question_text(self, path: str, lang: Lang) -> dict[str, Any]:
+        """A question's texts in one language: label, help, the plan's term."""
+        question = self.questions[path]
+        return {"label": question.label.get(lang), "help": question.help.get(lang) if question.help else None,
+                "term": question.term}
 
     def arrangement(self, assessment: Assessment, topics: Iterable[str] | None = None) -> Arrangement:
         """The findings arranged for the topics asked about (none: those whose questions were answered)."""
@@ -304,35 +326,92 @@ class Presenter:
 
     def assessment_dict(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None
                         ) -> dict[str, Any]:
-        """The whole assessment as the JSON document of the API and the CLI."""
+        """The whole assessment with every finding self-contained (its provision's texts, its condition tree,
+        its questions spelt out): what the pages, slips, records and `advisor assess --format json` read,
+        and the API's expanded view. The API's full document (assessment_json) resolves to it
+        (advisor.document.resolve; a test checks it on generated enterprises)."""
         memo: dict[int, dict[str, Any]] = {}
-        document = self._document_head(assessment, lang, topics)
+        document = self._document_head(assessment, lang, topics, "expanded")
         document["findings"] = [self.finding_dict(finding, lang, assessment.as_of, memo)
                                 for finding in assessment.findings]
         return document
 
-    def assessment_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
-        """assessment_dict() encoded as UTF-8 JSON, the same document once parsed (a test checks it).
+    def expanded_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
+        """assessment_dict() encoded as UTF-8 JSON (the API's expanded view), the same document once parsed.
 
-        The API's hot path: each finding's static part (texts, quote, offices, materials) is
-        encoded once per rule and language, so a request only encodes what the profile changed.
+        Each finding's static part (texts, quote, offices, materials) is encoded once per rule and
+        language, so a request only encodes what the profile changed.
         """
         memo: dict[int, dict[str, Any]] = {}
         as_of = assessment.as_of
-        findings = b",".join(self._rendered_finding(finding, lang, as_of, memo) for finding in assessment.findings)
-        return orjson.dumps(self._document_head(assessment, lang, topics))[:-1] + b',"findings":[' + findings + b"]}"
+        findings = b",".join(self._expanded_finding(finding, lang, as_of, memo) for finding in assessment.findings)
+        head = self._document_head(assessment, lang, topics, "expanded")
+        return orjson.dumps(head)[:-1] + b',"findings":[' + findings + b"]}"
 
-    def _rendered_finding(self, finding: Finding, lang: Lang, as_of: date,
+    def _expanded_finding(self, finding: Finding, lang: Lang, as_of: date,
                           memo: dict[int, dict[str, Any]]) -> bytes:
-        """One finding's JSON, rendered once for each language and date (findings are remembered and
-        met again: memo.py)."""
-        key = ("full", lang, as_of)
+        """One self-contained finding's JSON, rendered once for each language and date (findings are
+        remembered and met again: memo.py)."""
+        key = ("expanded", lang, as_of)
         rendered = finding.renderings.get(key)
         if rendered is None:
             rendered = (self._rule_static_json(finding, lang) + b","
                         + orjson.dumps(self._finding_dynamic(finding, lang, memo, as_of))[1:])
             _keep(finding, key, rendered)
-        return rendered
+        return rendered  # type: ignore[no-any-return]
+
+    # --- the API's full document: the profile's part, the provisions' texts by reference -------------
+    def assessment_json(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None = None) -> bytes:
+        """The API's full document as UTF-8 JSON (its shape: advisor/document.py). What depends on the
+        profile and the date, with its texts; each evaluated condition once in `checks`, referred to by
+        id; the catalog's texts (provisions at GET /api/v1/provisions, questions at GET /api/v1/questions)
+        referred to by id.
+
+        The API's hot path: a finding's JSON and its conditions' are rendered once for each language and
+        date (findings are remembered and met again: memo.py), so a request joins them and encodes the head.
+        """
+        as_of = assessment.as_of
+        findings: list[bytes] = []
+        checks: dict[int, bytes] = {}
+        for finding in assessment.findings:
+            rendered, nodes = self._referenced_finding(finding, lang, as_of)
+            findings.append(rendered)
+            checks.update(nodes)
+        head = self._document_head(assessment, lang, topics, "full")
+        head["texts"] = {"provisions": f"{PROVISIONS_PATH}?lang={lang}", "questions": QUESTIONS_PATH,
+                         "rulebase_version": assessment.rulebase_version}
+        head["status_texts"] = {status: message(f"status_label_{status}", lang) for status in STATUSES}
+        return (orjson.dumps(head)[:-1] + b',"findings":[' + b",".join(findings) + b'],"checks":{'
+                + b",".join(b'"%d":%b' % item for item in checks.items()) + b"}}")
+
+    def _referenced_finding(self, finding: Finding, lang: Lang, as_of: date) -> tuple[bytes, dict[int, bytes]]:
+        """One finding of the full document and the JSON of each condition under it, rendered once for
+        each language and date (kept like the expanded view's)."""
+        key = ("full", lang, as_of)
+        rendered = finding.renderings.get(key)
+        if rendered is None:
+            nodes: dict[int, bytes] = {}
+            stack = [finding.check]
+            while stack:
+                check = stack.pop()
+                if check.node not in nodes:
+                    nodes[check.node] = self._node_json(check, lang)
+                    stack.extend(check.items)
+            out: dict[str, Any] = {
+                "id": finding.rule.id,
+                "status": finding.status,
+                "nature_text": nature_text(finding.rule, as_of, lang),
+                "target_passed": target_passed(finding.rule, as_of),
+                "conditions": _node_id(finding.check),
+                "missing": finding.missing,
+                "failing": [_node_id(check) for check in finding.failing],
+            }
+            limit = self.time_limit_dict(finding.rule, lang)
+            if limit is not None:  # only commitments have one
+                out["time_limit"] = limit
+            rendered = (orjson.dumps(out), nodes)
+            _keep(finding, key, rendered)
+        return rendered  # type: ignore[no-any-return]
 
     def _compact_finding(self, finding: Finding, as_of: date) -> bytes:
         """One finding of the compact view as JSON (kept like _rendered_finding)."""
@@ -343,20 +422,25 @@ class Presenter:
             _keep(finding, key, rendered)
         return rendered
 
-    def _document_head(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None) -> dict[str, Any]:
-        """Everything of the document but the findings."""
+    def _document_head(self, assessment: Assessment, lang: Lang, topics: Iterable[str] | None,
+                       view: str) -> dict[str, Any]:
+        """Everything of the full or expanded document but the findings (the full one refers to the
+        questions to settle by field)."""
         counts = _counts(assessment)
         answer = self.arrangement(assessment, topics)
+        settle = assessment.questions_to_settle()
         return {
             "rulebase_version": assessment.rulebase_version,
             "plan": plan_dict(assessment.as_of),
             "as_of": assessment.as_of.isoformat(),
             "lang": lang,
+            "view": view,
             "counts": counts,
             "answer": self.answer_dict(answer, lang),
             "questions_to_settle": [
-                dict(self.question_ref(path, lang), settles=rules)
-                for path, rules in assessment.questions_to_settle()
+                dict(self.question_ref(path, lang), settles=rules) if view == "expanded"
+                else {"field": path, "settles": rules}
+                for path, rules in settle
             ],
             "checklist": [
                 dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
@@ -424,7 +508,7 @@ class Presenter:
 
 def _counts(assessment: Assessment) -> dict[str, int]:
     counted = Counter(finding.status for finding in assessment.findings)
-    return {status: counted[status] for status in ("eligible", "undetermined", "not_eligible")}
+    return {status: counted[status] for status in STATUSES}
 
 
 def _keep(finding: Finding, key: tuple[str, Lang | None, date], rendered: bytes) -> None:
@@ -453,6 +537,10 @@ def _failing_compact(check: Check) -> dict[str, Any]:
     if check.gap is not None:
         out["gap"] = {"direction": check.gap.direction, "amount": check.gap.amount, "strict": check.gap.strict}
     return out
+
+
+def _node_id(check: Check) -> str:
+    return str(check.node)
 
 
 def _result(value: bool | None) -> str:

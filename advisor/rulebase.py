@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -41,6 +41,7 @@ from .text import Text
 
 Kind = Literal["fast_track", "subsidy", "financing", "service"]
 Status = Literal["eligible", "undetermined", "not_eligible"]
+STATUSES: tuple[Status, ...] = get_args(Status)
 # What the plan's sentence binds the district to: a time limit it states as 控制在/压缩至/不超过 is a
 # commitment; 力争 or "2020年底前实现" a target; 试点/试行 a pilot; 探索 an exploration; else a service.
 Nature = Literal["commitment", "target", "pilot", "exploration", "service"]

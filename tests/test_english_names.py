@@ -91,7 +91,7 @@ async def test_an_english_assessment_names_every_product_in_english() -> None:
 
     profile = json.loads((ROOT / "examples" / "tech-ip-financing.json").read_text(encoding="utf-8"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()), base_url="http://test") as client:
-        response = await client.post("/api/v1/assessments", json={"profile": profile, "lang": "en"})
+        response = await client.post("/api/v1/assessments", json={"profile": profile, "lang": "en", "view": "expanded"})
     assert response.status_code == 200, response.text
     document = response.json()
     texts = []

@@ -32,11 +32,11 @@ def cold(rulebase: RuleBase) -> tuple[Advisor, Presenter]:
     return Advisor(rulebase, memo_size=1), Presenter(rulebase)
 
 
-def _documents(pair: tuple[Advisor, Presenter], profile: dict, lang: str = "zh") -> tuple[dict, dict]:
+def _documents(pair: tuple[Advisor, Presenter], profile: dict, lang: str = "zh") -> tuple[dict, ...]:
     advisor, presenter = pair
     assessment = advisor.assess_data(profile, AS_OF)
-    return (json.loads(presenter.assessment_json(assessment, lang)),  # type: ignore[arg-type]
-            json.loads(presenter.compact_json(assessment, lang)))  # type: ignore[arg-type]
+    return tuple(json.loads(render(assessment, lang))  # type: ignore[arg-type, operator]
+                 for render in (presenter.assessment_json, presenter.expanded_json, presenter.compact_json))
 
 
 def test_a_warm_advisor_advises_new_enterprises_as_a_fresh_one_does(warm: tuple[Advisor, Presenter],

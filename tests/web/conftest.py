@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from advisor.document import resolve
 from advisor.settings import Settings
 from tests.servers import advisor_serve, clean_env
 from web.app import create_app
@@ -41,3 +42,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+async def expand(client: httpx.AsyncClient, document: dict) -> dict:
+    """A full document joined with the texts it refers to, as a partner does: GET its `texts` links (same
+    rule base) and resolve them (advisor.document)."""
+    texts = document["texts"]
+    provisions = (await client.get(texts["provisions"])).json()
+    questions = (await client.get(texts["questions"])).json()
+    assert provisions["rulebase_version"] == texts["rulebase_version"] == document["rulebase_version"]
+    return resolve(document, provisions, questions)

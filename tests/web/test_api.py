@@ -6,9 +6,9 @@ import re
 import httpx
 import pytest
 
-from web.api.models import AssessmentDocument, CompactAssessmentDocument
+from web.api.models import AssessmentDocument, CompactAssessmentDocument, ExpandedAssessmentDocument
 
-from .conftest import WAREHOUSE
+from .conftest import WAREHOUSE, expand
 
 pytestmark = pytest.mark.anyio
 PROBLEM = "application/problem+json"
@@ -24,10 +24,26 @@ async def test_warehouse_gets_joint_acceptance_with_its_quote(client: httpx.Asyn
     document = response.json()
     AssessmentDocument.model_validate(document)  # the documented shape is the real one
     joint = _finding(document, "joint-acceptance-small-industrial")
-    assert joint["status"] == "eligible"
-    assert "1500 平方米以下" in joint["quote"]
+    assert joint["status"] == "eligible" and "quote" not in joint  # the quote is the catalog's, by id
+    assert "1500 平方米以下" in _finding(await expand(client, document), joint["id"])["quote"]
     assert document["as_of"] == "2024-03-01" and document["lang"] == "zh"
     assert sum(document["counts"].values()) == len(document["findings"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_full_document_is_the_expanded_one_by_reference_and_a_fifth_of_it(
+        client: httpx.AsyncClient, lang: str) -> None:
+    body = {"profile": WAREHOUSE, "lang": lang, "topics": ["project"]}
+    full = await client.post("/api/v1/assessments", json=body)
+    expanded = await client.post("/api/v1/assessments", json={**body, "view": "expanded"})
+    ExpandedAssessmentDocument.model_validate(expanded.json())
+    assert full.json()["view"] == "full" and expanded.json()["view"] == "expanded"
+    # the same information: what the links and ids name, joined in, is the self-contained document
+    assert await expand(client, full.json()) == expanded.json()
+    assert len(full.content) <= 100_000 and len(full.content) * 4.5 < len(expanded.content)
+    # a concept read by many provisions stands once
+    concepts = [node["concept"] for node in full.json()["checks"].values() if node["kind"] == "concept"]
+    assert len(concepts) == len(set(concepts))
 
 
 async def test_not_eligible_names_the_failing_value_and_the_smallest_change(client: httpx.AsyncClient) -> None:
@@ -35,13 +51,13 @@ async def test_not_eligible_names_the_failing_value_and_the_smallest_change(clie
     document = (await client.post("/api/v1/assessments", json={"profile": profile, "lang": "en"})).json()
     joint = _finding(document, "joint-acceptance-small-industrial")
     assert joint["status"] == "not_eligible"
-    texts = json.dumps(joint["failing"], ensure_ascii=False)
+    texts = json.dumps([document["checks"][ident] for ident in joint["failing"]], ensure_ascii=False)
     assert "1,800" in texts and "300" in texts
 
 
 async def test_compact_view_gives_the_same_statuses_without_texts(client: httpx.AsyncClient) -> None:
     profile = {"project": {**WAREHOUSE["project"], "floor_area_m2": 1800, "self_held": False}}
-    full = (await client.post("/api/v1/assessments", json={"profile": profile})).json()
+    full = (await client.post("/api/v1/assessments", json={"profile": profile, "view": "expanded"})).json()
     response = await client.post("/api/v1/assessments", json={"profile": profile, "view": "compact"})
     compact = response.json()
     CompactAssessmentDocument.model_validate(compact)

@@ -158,7 +158,7 @@ def _checker(spec: dict) -> Any:
 
 
 async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, client: httpx.AsyncClient) -> None:
-    """Real answers (a full and a compact assessment with eligible, undetermined and failed findings, the
+    """Real answers (a full, an expanded and a compact assessment with eligible, undetermined and failed findings, the
     catalog, the next questions) validate against the document with no member left undeclared."""
     check = _checker(spec)
     over = {"project": {"in_qingyang": True, "has_project": True, "funding": "enterprise", "type": "warehouse",
@@ -170,6 +170,8 @@ async def test_every_member_of_an_answer_is_declared_with_its_type(spec: dict, c
         assert {f["status"] for f in full["findings"]} == {"eligible", "undetermined", "not_eligible"}
         assert full["warnings"] and full["size_by_standard"] and any(f["failing"] for f in full["findings"])
         check(full, "AssessmentDocument")
+        check((await client.post("/api/v1/assessments", json={"profile": over, "view": "expanded",
+                                                               "lang": lang})).json(), "ExpandedAssessmentDocument")
         check((await client.post("/api/v1/assessments", json={"profile": over, "view": "compact",
                                                                "lang": lang})).json(), "CompactAssessmentDocument")
         check((await client.get("/api/v1/provisions", params={"lang": lang})).json(), "ProvisionList")
@@ -185,10 +187,11 @@ async def test_an_offices_sourced_contact_is_declared_with_its_page(spec: dict, 
     app.state.presenter = Presenter(with_contact(rulebase, "dept-housing-construction"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         for lang in ("zh", "en"):
-            answer = await client.post("/api/v1/assessments", json={"profile": WAREHOUSE, "lang": lang})
+            answer = await client.post("/api/v1/assessments",
+                                       json={"profile": WAREHOUSE, "lang": lang, "view": "expanded"})
             document = answer.json()
             contacts = [office["contact"] for finding in document["findings"]
                         for office in finding["handled_by"] + finding["channels"] if office.get("contact")]
             assert contacts and contacts[0]["phone"] == "028-00000000"
             assert contacts[0]["source"]["url"] == "https://example.gov.cn/office"
-            check(document, "AssessmentDocument")
+            check(document, "ExpandedAssessmentDocument")

@@ -6,6 +6,8 @@ import pytest
 from tests import scenarios
 from web.api.models import AssessmentDocument
 
+from .conftest import expand
+
 pytestmark = pytest.mark.anyio
 
 
@@ -13,7 +15,7 @@ async def findings(client: httpx.AsyncClient, profile: dict) -> dict[str, dict]:
     response = await client.post("/api/v1/assessments", json={"profile": profile, "as_of": "2021-06-01"})
     assert response.status_code == 200, response.text
     AssessmentDocument.model_validate(response.json())  # combined scopes fit the documented shape
-    return {finding["id"]: finding for finding in response.json()["findings"]}
+    return {finding["id"]: finding for finding in (await expand(client, response.json()))["findings"]}
 
 
 async def test_an_enterprise_moving_in_gets_the_move_by_commitment(client: httpx.AsyncClient) -> None:

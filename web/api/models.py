@@ -50,9 +50,11 @@ class ProvisionKind(StrEnum):
 
 
 class View(StrEnum):
-    """full: every text; compact: statuses, questions and failed tests only."""
+    """full: the profile's part with its texts, the catalog's texts by reference; expanded: every finding
+    self-contained; compact: statuses, questions and failed tests only."""
 
     full = "full"
+    expanded = "expanded"
     compact = "compact"
 
 
@@ -198,9 +200,12 @@ class AssessmentRequest(ProfileRequest):
                           "the profile answers")
 
     view: View = Field(
-        View.full, description="full: every finding with its texts, quote, offices and materials (what a page "
-                               "shows); compact: statuses, questions and failed tests only, for systems that cache "
-                               "GET /api/v1/provisions and GET /api/v1/questions")
+        View.full, description="full: each finding's status, conditions with the enterprise's values, questions "
+                               "and failed tests, each condition once; the provisions' and questions' texts by "
+                               "reference to GET /api/v1/provisions and GET /api/v1/questions (cacheable by ETag). "
+                               "expanded: every finding self-contained, its provision's texts, quote, offices and "
+                               "materials included (as `advisor assess --format json`; about five times larger). "
+                               "compact: statuses, questions and failed tests only, without texts")
 
 
 class NextQuestionsRequest(ProfileRequest):
@@ -369,8 +374,8 @@ class ProvisionText(BaseModel):
     notes: list[str]
 
 
-class Finding(ProvisionText):
-    """What one provision (rule) says about the profile, and why."""
+class ExpandedFinding(ProvisionText):
+    """What one provision (rule) says about the profile, and why, with the provision's texts."""
 
     status: Status
     status_text: str
@@ -483,22 +488,99 @@ class Answer(BaseModel):
     not_met: list[str] = Field(description="Provisions of the topics that do not apply, nearest misses first")
 
 
-class AssessmentDocument(BaseModel):
-    """The assessment: one finding per provision, questions to settle the open ones, one checklist."""
+class CompactSettling(BaseModel):
+    """A question that would settle open provisions, by field (its texts: GET /api/v1/questions)."""
+
+    field: str
+    settles: list[str]
+
+
+class ExpandedAssessmentDocument(BaseModel):
+    """The assessment with `view: expanded`: one self-contained finding per provision, questions to settle
+    the open ones, one checklist (as `advisor assess --format json`)."""
 
     rulebase_version: str
     plan: Plan
     as_of: date
     lang: Lang
+    view: View = Field(description="Always expanded")
     counts: Counts
     answer: Answer
-    findings: list[Finding]
     questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
     inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
     size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
     warnings: list[ProfileWarning]
     disclaimer: str
+    findings: list[ExpandedFinding]
+
+
+class CheckNode(BaseModel):
+    """One evaluated condition of the full document, by its id in `checks`: a field test carries the
+    enterprise's value, a concept its meaning and source, a group (all / any) the ids of its items."""
+
+    kind: CheckKind
+    result: CheckResult
+    text: str
+    field: str | None = Field(None, description="kind field: SECTION.FIELD")
+    op: Op | None = Field(None, description="kind field: the comparison")
+    required: Any = Field(None, description="kind field: the value compared with")
+    value: Any = Field(None, description="kind field: the enterprise's answer (null: unanswered)")
+    value_text: str | None = None
+    gap: Gap | None = None
+    concept: str | None = Field(None, description="kind concept: its id")
+    basis: str | None = Field(None, description="kind concept: what it means")
+    source: ConceptSource | None = Field(None, description="kind concept: where its meaning comes from")
+    items: list[str] | None = Field(None, description="kind all / any / concept: the ids of its items in `checks`")
+
+
+class Finding(BaseModel):
+    """What one provision says about the profile; its texts are at GET /api/v1/provisions (same `id`)."""
+
+    id: str = Field(description="The provision's id in GET /api/v1/provisions")
+    status: Status
+    nature_text: str = Field(description="The marker to show: 承诺 / 方案目标（2020年底前） / 试点 / 探索中… / "
+                                         "the target-passed notice")
+    target_passed: bool = Field(description="A dated target whose date lies before as_of: the handling "
+                                            "department says what applies now")
+    time_limit: TimeLimit | None = Field(None, description="Only on commitments: the time limit the plan commits "
+                                                           "to on as_of")
+    conditions: str = Field(description="The id of its condition in `checks`")
+    missing: list[str] = Field(description="Fields whose answers would settle an undetermined finding (their "
+                                           "texts: GET /api/v1/questions)")
+    failing: list[str] = Field(description="The ids in `checks` of the failed conditions of a not_eligible finding")
+
+
+class TextsRef(BaseModel):
+    """Where the texts the full document refers to are served: the same for every profile of a rule-base
+    version, cacheable by ETag."""
+
+    provisions: str = Field(description="GET this for the provisions' texts in the document's language")
+    questions: str = Field(description="GET this for the questions' texts (both languages)")
+    rulebase_version: str = Field(description="The rule base whose texts they must be")
+
+
+class AssessmentDocument(BaseModel):
+    """The assessment (`view: full`): one finding per provision, each evaluated condition once in `checks`,
+    questions to settle the open ones, one checklist; the provisions' and questions' texts by reference."""
+
+    rulebase_version: str
+    plan: Plan
+    as_of: date
+    lang: Lang
+    view: View = Field(description="Always full")
+    counts: Counts
+    answer: Answer
+    questions_to_settle: list[CompactSettling]
+    checklist: list[ChecklistItem]
+    inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
+    size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
+    warnings: list[ProfileWarning]
+    disclaimer: str
+    texts: TextsRef
+    status_texts: dict[Status, str] = Field(description="Each status as the user reads it")
+    findings: list[Finding]
+    checks: dict[str, CheckNode] = Field(description="Each evaluated condition once, by id")
 
 
 class CompactGap(BaseModel):
@@ -528,11 +610,6 @@ class CompactFinding(BaseModel):
     scope: Scope = Field(description=_SCOPE)
     missing: list[str] = Field(default_factory=list, description="fields whose answers would settle it")
     failing: list[CompactFailing] = Field(default_factory=list)
-
-
-class CompactSettling(BaseModel):
-    field: str
-    settles: list[str]
 
 
 class CompactChecklistItem(BaseModel):
