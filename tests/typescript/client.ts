@@ -45,15 +45,25 @@ const ready = await anonymous.GET("/readyz");
 note("readyz", ready.response);
 assert.equal(present(ready.data, "readyz").status, "ready");
 
-// An assessment: the full document, its counts a typed object.
+// An assessment: the full document, its counts a typed object, its conditions by id, its texts by reference.
 const assessed = await api.POST("/api/v1/assessments", { body: { profile: warehouse, lang: "en" } });
 note("createAssessment", assessed.response);
 const document = present(assessed.data, "createAssessment");
-assert.ok(!("view" in document), "the full view was asked for");
+assert.ok("checks" in document, "the full view was asked for");
 const counts: Schemas["Counts"] = document.counts;
-const joint = document.findings.find((finding) => finding.id === "joint-acceptance-small-industrial");
-const status: Schemas["Status"] | undefined = joint?.status;
+const joint = present(document.findings.find((finding) => finding.id === "joint-acceptance-small-industrial"), "joint");
+const status: Schemas["Status"] = joint.status;
+const condition: Schemas["CheckNode"] = present(document.checks[joint.conditions], "its condition");
+assert.equal(condition.result, "met");
 assert.equal(assessed.response.headers.get("Rulebase-Version"), version);
+const texts = await api.GET("/api/v1/provisions", { params: { query: { lang: document.lang } } });
+note("listProvisions", texts.response);
+const jointText = present(texts.data, "listProvisions").provisions.find((provision) => provision.id === joint.id);
+assert.ok(present(jointText, "the joint provision's texts").quote.startsWith("推行验收登记同步办理"));
+const expanded = await api.POST("/api/v1/assessments", { body: { profile: warehouse, lang: "en", view: "expanded" } });
+note("createAssessment", expanded.response);
+const whole = present(expanded.data, "the expanded view");
+assert.ok("findings" in whole && !("checks" in whole) && whole.view === "expanded");
 
 // A 422: the problem document names the field, in the request's language.
 const refused = await api.POST("/api/v1/assessments", {
@@ -164,7 +174,7 @@ console.log(JSON.stringify({
   called,
   rulebase_version: version,
   counts,
-  joint_status: status ?? null,
+  joint_status: status,
   problem: { status: problem.status, errors: problem.errors ?? [] },
   etag,
   revalidated: { status: revalidated.response.status, body: revalidated.data ?? null },

@@ -170,18 +170,29 @@ def test_an_assessment_is_typed_from_request_to_counts(generated: ModuleType,
     create = _operation("assessments.create_assessment")
     with _partner(generated, partner_server) as client:
         response = create.sync_detailed(client=client, body=_warehouse_request(models))
+        texts = _operation("provisions.list_provisions").sync(client=client, lang=models.Lang.EN)
+        expanded = create.sync(client=client, body=models.AssessmentRequest(
+            profile=models.Profile.from_dict(WAREHOUSE), view=models.View.EXPANDED, lang=models.Lang.EN))
         compact = create.sync(client=client, body=models.AssessmentRequest(
             profile=models.Profile.from_dict(WAREHOUSE), view=models.View.COMPACT, as_of=date(2026, 12, 1)))
     assert response.status_code == 200
     document = response.parsed
-    assert isinstance(document, models.AssessmentDocument)
+    assert isinstance(document, models.AssessmentDocument) and document.view == models.View.FULL
     assert document.lang == models.Lang.EN
     joint = next(f for f in document.findings if f.id == "joint-acceptance-small-industrial")
-    assert joint.status == models.Status.ELIGIBLE and isinstance(joint.nature, models.Nature)
-    assert joint.quote.startswith("推行验收登记同步办理")
-    assert isinstance(joint.conditions, models.Check) and joint.conditions.result == models.CheckResult.MET
-    assert all(isinstance(source.confidence, models.Confidence) for finding in document.findings
-               for source in finding.public_facts)
+    assert joint.status == models.Status.ELIGIBLE
+    condition = document.checks[joint.conditions]  # each condition once, by id
+    assert isinstance(condition, models.CheckNode) and condition.result == models.CheckResult.MET
+    # the provision's texts by reference: the catalog the document names, in its language
+    assert texts.rulebase_version == document.texts.rulebase_version == document.rulebase_version
+    provision = next(p for p in texts.provisions if p.id == joint.id)
+    assert provision.quote.startswith("推行验收登记同步办理") and isinstance(provision.nature, models.Nature)
+    assert all(isinstance(source.confidence, models.Confidence) for p in texts.provisions
+               for source in p.public_facts)
+    # the expanded view: each finding self-contained
+    assert isinstance(expanded, models.ExpandedAssessmentDocument) and expanded.view == models.View.EXPANDED
+    whole = next(f for f in expanded.findings if f.id == joint.id)
+    assert whole.quote == provision.quote and isinstance(whole.conditions, models.Check)
     counts = document.counts  # a model with three numbers, not a free dict
     assert isinstance(counts, models.Counts)
     assert counts.eligible == sum(f.status == models.Status.ELIGIBLE for f in document.findings) >= 1
