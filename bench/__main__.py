@@ -15,7 +15,7 @@ from pathlib import Path
 
 from advisor import clock
 
-from . import batch, http, simulate, timing
+from . import batch, documents, http, simulate, timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -130,6 +130,14 @@ def main() -> int:
                      f"{dask_run.ratio:.2f} of local", "≥ 0.75 of local, same output",
                      _met(dask_run.ratio >= 0.75 and dask_run.identical)
                      + f" (cluster start {dask_run.cluster_start_seconds:.1f} s)"])
+    sizes = {(size.view, size.lang): size for size in documents.measure()}
+    for view in ("full", "expanded", "compact"):
+        zh, en = sizes[(view, "zh")], sizes[(view, "en")]
+        largest = max(zh.size, en.size)
+        rows.append([f"(b+) warehouse document, {view} view", "KB zh / en (gzipped)",
+                     f"{zh.size / 1000:.0f} / {en.size / 1000:.0f} ({zh.gzipped / 1000:.0f} / {en.gzipped / 1000:.0f})",
+                     "", "", "", "≤ 100 KB" if view == "full" else "", _met(largest <= 100_000) if view == "full"
+                     else "—"])
     rows += _http_rows(http_runs)
     rows += _simulation_rows(simulations)
 

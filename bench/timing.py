@@ -73,6 +73,8 @@ def measure(count: int, seed: int = 1) -> tuple[list[Timing], int]:
     stages = {"(b) explained assessment": lambda raw: advisor.assess_data(raw),
               "(b+) … rendered as the full document": lambda raw: presenter.assessment_json(
                   advisor.assess_data(raw), "zh"),
+              "(b+) … rendered as the expanded document": lambda raw: presenter.expanded_json(
+                  advisor.assess_data(raw), "zh"),
               "(b+) … rendered as the compact document": lambda raw: presenter.compact_json(
                   advisor.assess_data(raw), "zh")}
     measured: dict[str, list[int]] = {name: [] for name in stages}
