@@ -18,6 +18,7 @@ and failed tests spelt out. A test checks that the two agree on generated enterp
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # A provision's texts as GET /api/v1/provisions serves them and an expanded finding starts with them.
@@ -25,6 +26,28 @@ PROVISION_KEYS = ("id", "article", "article_title", "title", "title_zh", "title_
                   "scope", "reviewed", "benefit", "time_limit", "quote", "handled_by", "channels", "materials",
                   "public_facts", "notes")
 _FAILING_KEYS = ("text", "field", "value", "value_text", "required", "gap")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogTexts:
+    """What full documents refer to, for one rule-base version: the bodies of GET /api/v1/provisions by
+    language and of GET /api/v1/questions."""
+
+    provisions: Mapping[str, Mapping[str, Any]]
+    questions: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A consultation's advice as it is kept: the full document in each language and the texts they refer
+    to; `expanded` is what the staff pages and slips show."""
+
+    documents: Mapping[str, Mapping[str, Any]]
+    texts: CatalogTexts
+
+    def expanded(self, lang: str) -> dict[str, Any]:
+        """The self-contained document in `lang`."""
+        return resolve(self.documents[lang], self.texts.provisions[lang], self.texts.questions)
 
 
 def resolve(document: Mapping[str, Any], provisions: Mapping[str, Any], questions: Mapping[str, Any]

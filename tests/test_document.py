@@ -8,21 +8,13 @@ import pytest
 from advisor.assess import Advisor
 from advisor.document import resolve
 from advisor.present import Presenter
-from advisor.rulebase import fields_used
 from advisor.synth import ProfileFactory
-from web.api.provisions import provision_dict
-from web.api.questions import question_dict
 
 
 def _bodies(presenter: Presenter) -> tuple[dict, dict]:
-    """GET /api/v1/provisions (both languages) and GET /api/v1/questions as the routes build them."""
-    rulebase = presenter.rulebase
-    used = fields_used(rulebase)
-    provisions = {lang: {"provisions": [provision_dict(presenter, rule, lang, []) for rule in rulebase.rules.values()]}
-                  for lang in ("zh", "en")}
-    questions = {"questions": [question_dict(q, used.get(q.path, set()))
-                               for section in rulebase.questions.sections for q in section.fields]}
-    return provisions, questions
+    """GET /api/v1/provisions (both languages) and GET /api/v1/questions as the routes serve them."""
+    texts = presenter.catalog_texts()
+    return dict(texts.provisions), dict(texts.questions)
 
 
 @pytest.mark.parametrize("as_of", [date(2020, 12, 1), date(2026, 11, 28)])

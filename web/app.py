@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
@@ -105,13 +106,26 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
                          separate_input_output_schemas=False)
     complete(schema, app.state.presenter.rulebase.questions, app.state.settings.api_keys_required)
-    document = app.state.presenter.assessment_dict(app.state.advisor.assess_data(WAREHOUSE), "en")
+    document = orjson.loads(app.state.presenter.assessment_json(app.state.advisor.assess_data(WAREHOUSE), "en"))
     keep = [f for f in document["findings"] if f["id"] == "joint-acceptance-small-industrial"]
     keep += [f for f in document["findings"] if f["status"] == "undetermined"][:1]
     document["findings"] = keep
+    document["checks"] = _reached(document["checks"], [finding["conditions"] for finding in keep])
     document["questions_to_settle"] = document["questions_to_settle"][:2]
     document["checklist"] = document["checklist"][:2]
     post = schema["paths"]["/api/v1/assessments"]["post"]
     post["responses"]["200"]["content"]["application/json"]["example"] = document
     app.openapi_schema = schema
     return schema
+
+
+def _reached(checks: dict[str, Any], roots: list[str]) -> dict[str, Any]:
+    """The conditions of `checks` reached from `roots`, in the document's order."""
+    reached: set[str] = set()
+    stack = list(roots)
+    while stack:
+        ident = stack.pop()
+        if ident not in reached:
+            reached.add(ident)
+            stack.extend(checks[ident].get("items", []))
+    return {ident: node for ident, node in checks.items() if ident in reached}

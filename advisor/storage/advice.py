@@ -1,9 +1,11 @@
 """Advice documents stored small: a record keeps its two documents (zh, en) as one zstd frame
-compressed with a *base* as dictionary — the documents of the first consultation advised with the
-same rule-base version, stored once in advice_base under the SHA-256 of their JSON. The base holds
-that version's static texts (quotes, benefits, materials, offices, questions), so a record takes a
-few kilobytes; a changed rule base gets a new base and never alters an old one, so an old record's
-documents come back byte for byte as they were advised.
+compressed with a *base* as dictionary, stored once per rule-base version in advice_base under the
+SHA-256 of its JSON. Since 2026-12-06 a record keeps the full documents (advisor.document: each
+condition once, the catalog's texts by reference) and the base holds the texts they refer to — the
+provisions' and questions' as that version served them — with the first consultation's documents,
+so a record takes a few kilobytes and comes back expanded exactly as it was advised. A changed rule
+base gets a new base and never alters an old one. Records stored before keep their expanded documents
+against a base of documents only, and come back as they were.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ import orjson
 import zstandard
 from sqlmodel import Session, select
 
+from ..document import Advice, CatalogTexts
 from .db import insert_ignoring_duplicates
 from .models import AdviceBase
 
@@ -53,26 +56,50 @@ def _decompressor(body: str) -> zstandard.ZstdDecompressor:
     return _per_thread("decompress", body, lambda: zstandard.ZstdDecompressor(dict_data=_dictionary(body)))
 
 
-def _base_for(session: Session, version: str, documents: dict[str, Any]) -> tuple[str, str]:
-    """(hash, body) of the base for rule-base `version`; these documents become it when there is none."""
+def _base_for(session: Session, version: str, referring: bool, body: Callable[[], str]) -> tuple[str, str]:
+    """(hash, body) of the base for rule-base `version` — one holding texts for `referring` (full documents),
+    one of documents only for expanded ones; `body()` becomes it when there is none."""
     found = session.exec(select(AdviceBase.hash, AdviceBase.body).where(AdviceBase.rulebase_version == version)
-                         .order_by(AdviceBase.hash).limit(1)).first()
-    if found:
-        return found[0], found[1]
-    body = _encode(documents).decode("utf-8")
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+                         .order_by(AdviceBase.hash)).all()
+    for digest, stored in found:
+        if (_texts(stored) is not None) == referring:
+            return digest, stored
+    made = body()
+    digest = hashlib.sha256(made.encode("utf-8")).hexdigest()
     # Two first records at once may each store a base: both are kept and each record names its own.
-    insert_ignoring_duplicates(session, AdviceBase, [{"hash": digest, "rulebase_version": version, "body": body}])
-    return digest, body
+    insert_ignoring_duplicates(session, AdviceBase, [{"hash": digest, "rulebase_version": version, "body": made}])
+    return digest, made
 
 
-def pack(session: Session, documents: dict[str, dict[str, Any]]) -> tuple[str, bytes]:
-    """(base hash, compressed advice) for the documents {"zh": ..., "en": ...} of one consultation."""
-    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), documents)
+@lru_cache(maxsize=8)
+def _texts(body: str) -> CatalogTexts | None:
+    """The texts a base holds (None: a base of expanded documents only)."""
+    texts = orjson.loads(body).get("texts")
+    return None if texts is None else CatalogTexts(provisions=texts["provisions"], questions=texts["questions"])
+
+
+def pack(session: Session, advice: Advice) -> tuple[str, bytes]:
+    """(base hash, compressed documents) for the advice of one consultation."""
+    documents = {"zh": advice.documents["zh"], "en": advice.documents["en"]}
+    texts = {"provisions": advice.texts.provisions, "questions": advice.texts.questions}
+    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), True,
+                             lambda: _encode({**documents, "texts": texts}).decode("utf-8"))
     return digest, _compressor(body).compress(_encode(documents))
 
 
-def unpack(session: Session, base: str, advice: bytes) -> dict[str, dict[str, Any]]:
-    """The documents {"zh": ..., "en": ...} exactly as they were packed."""
+def pack_expanded(session: Session, documents: dict[str, dict[str, Any]]) -> tuple[str, bytes]:
+    """(base hash, compressed documents) for expanded documents {"zh": ..., "en": ...}, as records were kept
+    before 2026-12-06 (migration 0002 converts the first records so)."""
+    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), False,
+                             lambda: _encode(documents).decode("utf-8"))
+    return digest, _compressor(body).compress(_encode(documents))
+
+
+def unpack(session: Session, base: str, advice: bytes, lang: str) -> dict[str, Any]:
+    """The document in `lang` as it was advised, expanded (each finding self-contained)."""
     body = session.exec(select(AdviceBase.body).where(AdviceBase.hash == base)).one()
-    return orjson.loads(_decompressor(body).decompress(advice))
+    documents: dict[str, dict[str, Any]] = orjson.loads(_decompressor(body).decompress(advice))
+    texts = _texts(body)
+    if texts is None:  # kept expanded
+        return documents[lang]
+    return Advice(documents, texts).expanded(lang)

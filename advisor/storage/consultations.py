@@ -1,7 +1,8 @@
 """Consultation records: write one with its advice, find them, export them, delete one.
 
-The advice is the Presenter's JSON document in Chinese and English, exactly as advised, stored
-compressed against its rule-base version's base (advice.py): the record keeps the answers, the
+The advice is the Presenter's full JSON document in Chinese and English with the texts it refers to
+(advisor.document.Advice), stored compressed against its rule-base version's base (advice.py) and read
+back expanded, exactly as advised: the record keeps the answers, the
 answer's counts (what its slip says: advisor.arrange), every eligible rule id and the packed
 documents. The findings and their gaps are copied into small rows (provision numbers) for the
 search and the statistics.
@@ -16,6 +17,7 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from ..clock import day_start, now, week_of
+from ..document import Advice
 from .advice import pack, unpack
 from .db import insert_ignoring_duplicates
 from .fields import text_problem
@@ -39,10 +41,10 @@ class Applicant:
 
 
 def record_consultation(session: Session, staff: StaffUser, profile: dict[str, Any],
-                        snapshots: dict[str, dict[str, Any]], lang: str,
+                        advice: Advice, lang: str,
                         applicant: Applicant | None = None, topics: Collection[str] = (),
                         asked: Collection[str] | None = None) -> Consultation:
-    """Store a consultation; `snapshots` maps "zh" and "en" to the assessment document. Caller commits.
+    """Store a consultation with its advice in both languages. Caller commits.
 
     `topics` are the topics the consultation ticked; `asked` the rule ids of those topics (and of the
     services every enterprise has): only their findings count in the statistics and only their gaps
@@ -50,7 +52,7 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
     applicant = applicant or Applicant()
     created = now()
     week = week_of(created)
-    main = snapshots["zh"]
+    main = advice.expanded("zh")
     # What the slip and the record say: "可以享受 (N)" counts the answer's cards for the topics asked about.
     counts = main.get("answer") or main["counts"]
     consultation = Consultation(
@@ -62,7 +64,7 @@ def record_consultation(session: Session, staff: StaffUser, profile: dict[str, A
         undetermined=counts["undetermined"], not_eligible=counts["not_eligible"],
         eligible_rules=" ".join(f["id"] for f in main["findings"] if f["status"] == "eligible"),
         profile=profile, advice_base="", advice=b"")
-    consultation.advice_base, consultation.advice = pack(session, {"zh": snapshots["zh"], "en": snapshots["en"]})
+    consultation.advice_base, consultation.advice = pack(session, advice)
     session.add(consultation)
     session.flush()
     assert consultation.id is not None
@@ -106,7 +108,7 @@ def provision_numbers(session: Session, rules: list[tuple[str, str]]) -> dict[st
 
 def advice_document(session: Session, consultation: Consultation, lang: str) -> dict[str, Any]:
     """The advice document of a consultation in `lang` ("en", else Chinese), exactly as advised."""
-    return unpack(session, consultation.advice_base, consultation.advice)["en" if lang == "en" else "zh"]
+    return unpack(session, consultation.advice_base, consultation.advice, "en" if lang == "en" else "zh")
 
 
 def consultation_topics(session: Session, consultation_id: int) -> list[str]:

@@ -9,6 +9,7 @@ import httpx
 from sqlmodel import Session, select
 
 from advisor.assess import Advisor
+from advisor.document import Advice, CatalogTexts
 from advisor.present import Presenter
 from advisor.rulebase import RuleBase
 from advisor.storage import AuditEvent, Consultation, StaffUser, get_engine
@@ -60,13 +61,12 @@ def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client, rul
     # rule-base version, and a new consultation is advised with it (into the same advice_text table).
     rule = rulebase.rules["joint-acceptance-small-industrial"]
     revised = {"zh": "修订后的办理方式（新版规则）", "en": "revised handling (new rules)"}
-    assessment = advisor.assess_data(WAREHOUSE)
-    docs = {lang: presenter.assessment_dict(assessment, lang) for lang in ("zh", "en")}
-    for lang, doc in docs.items():
-        doc["rulebase_version"] = "NEW-RULES-2"
-        for finding in doc["findings"]:
-            if finding["id"] == rule.id:
-                finding["title"] = revised[lang]  # the slip shows each provision by its title
+    advice = presenter.advice(advisor.assess_data(WAREHOUSE))
+    documents = {lang: dict(doc, rulebase_version="NEW-RULES-2") for lang, doc in advice.documents.items()}
+    provisions = {lang: {**body, "provisions": [dict(item, title=revised[lang]) if item["id"] == rule.id else item
+                                                for item in body["provisions"]]}
+                  for lang, body in advice.texts.provisions.items()}  # the slip shows each provision by its title
+    docs = Advice(documents, CatalogTexts(provisions, advice.texts.questions))
     with Session(get_engine(), expire_on_commit=False) as session:
         staff = session.exec(select(StaffUser).where(StaffUser.name == "wang")).one()
         newer = record_consultation(session, staff, WAREHOUSE, docs, "zh")

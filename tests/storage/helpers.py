@@ -3,6 +3,7 @@
 from typing import Any
 
 from advisor.assess import Advisor
+from advisor.document import Advice
 from advisor.present import Presenter
 
 WAREHOUSE: dict[str, Any] = {
@@ -12,7 +13,6 @@ WAREHOUSE: dict[str, Any] = {
 }
 
 
-def snapshots(advisor: Advisor, presenter: Presenter, profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The assessment document of `profile` in both languages."""
-    assessment = advisor.assess_data(profile)
-    return {lang: presenter.assessment_dict(assessment, lang) for lang in ("zh", "en")}
+def snapshots(advisor: Advisor, presenter: Presenter, profile: dict[str, Any]) -> Advice:
+    """The advice on `profile` as a consultation keeps it: full documents in both languages, and texts."""
+    return presenter.advice(advisor.assess_data(profile))

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from advisor.assess import Advisor
+from advisor.document import Advice
 from advisor.present import Presenter
 from advisor.storage import Consultation, StaffUser, make_engine, upgrade, write_with_retry
 from advisor.storage.consultations import Applicant, record_consultation
@@ -27,7 +28,7 @@ def test_2000_concurrent_saves_on_sqlite_all_succeed(tmp_path: Path, advisor: Ad
         session.commit()
     docs = snapshots(advisor, presenter, WAREHOUSE)
     # A few findings per document keep the test quick; the transactions are those of a real save.
-    docs = {lang: dict(doc, findings=doc["findings"][:4]) for lang, doc in docs.items()}
+    docs = Advice({lang: dict(doc, findings=doc["findings"][:4]) for lang, doc in docs.documents.items()}, docs.texts)
     errors: list[Exception] = []
     saved: list[int] = []
     barrier = threading.Barrier(WRITERS)

@@ -24,7 +24,9 @@ def test_sigkill_loses_no_acknowledged_consultation(db_url: str, tmp_path: Path,
     engine = make_engine(db_url)
     upgrade(engine)
     snapshot_file = tmp_path / "snapshot.json"
-    snapshot_file.write_text(json.dumps(snapshots(advisor, presenter, {})), encoding="utf-8")
+    advice = snapshots(advisor, presenter, {})
+    snapshot_file.write_text(json.dumps({"documents": advice.documents, "provisions": advice.texts.provisions,
+                                         "questions": advice.texts.questions}), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     writer = subprocess.Popen([sys.executable, str(WRITER), db_url, str(snapshot_file)], stdout=subprocess.PIPE,
                               text=True, env=env, cwd=ROOT)

@@ -106,7 +106,7 @@ def _search_and_count(engine: Engine, advisor: Advisor, presenter: Presenter) ->
                                     Applicant("成都某仓储有限公司", "91350100M000100Y43", "028-1234"))
         second = record_consultation(session, staff, {}, bare, "en", Applicant("Another Co"))
         session.commit()
-    eligible_rule = next(f["id"] for f in docs["zh"]["findings"] if f["status"] == "eligible")
+    eligible_rule = next(f["id"] for f in docs.documents["zh"]["findings"] if f["status"] == "eligible")
     with Session(engine) as session:
         assert [c.id for c in search_consultations(session, Search())] == [second.id, first.id]
         assert [c.id for c in search_consultations(session, Search(credit_code="91350100m"))] == [first.id]
@@ -118,14 +118,14 @@ def _search_and_count(engine: Engine, advisor: Advisor, presenter: Presenter) ->
         assert count_consultations(session, Search(date_to=today - timedelta(days=2))) == 0
         stored = session.get(Consultation, first.id)
         assert stored is not None and stored.profile == WAREHOUSE
-        assert advice_document(session, stored, "en") == docs["en"]
-        assert advice_document(session, stored, "zh") == docs["zh"]
+        assert advice_document(session, stored, "en") == docs.expanded("en")
+        assert advice_document(session, stored, "zh") == docs.expanded("zh")
 
         rows = {row.rule_id: row.counts for row in stats.provision_counts(session)}
         assert rows[eligible_rule]["eligible"] == 1
-        assert sum(sum(counts.values()) for counts in rows.values()) == 2 * len(docs["zh"]["findings"])
+        assert sum(sum(counts.values()) for counts in rows.values()) == 2 * len(docs.documents["zh"]["findings"])
         missing = dict((key, consultations) for key, _, consultations in stats.top_gaps(session, "missing", 100))
-        settle = docs["zh"]["questions_to_settle"][0]["field"]
+        settle = docs.documents["zh"]["questions_to_settle"][0]["field"]
         assert missing[settle] >= 1
         weeks = stats.weekly(session)
         assert len(weeks) == 1 and weeks[0].consultations == 2

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from advisor.document import Advice, CatalogTexts
 from advisor.storage import make_engine
 from advisor.storage.consultations import Applicant, record_consultation
 from advisor.storage.staff import create_staff
 
 
 def main(url: str, snapshot_file: str) -> None:
-    docs = json.loads(Path(snapshot_file).read_text(encoding="utf-8"))
+    kept = json.loads(Path(snapshot_file).read_text(encoding="utf-8"))
+    docs = Advice(kept["documents"], CatalogTexts(kept["provisions"], kept["questions"]))
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         staff = create_staff(session, "writer", "a long enough secret")

@@ -216,6 +216,8 @@ async def test_openapi_has_a_worked_example_and_docs_need_no_network(client: htt
     example = post["responses"]["200"]["content"]["application/json"]["example"]
     assert example["findings"][0]["id"] == "joint-acceptance-small-industrial"
     assert example["findings"][0]["status"] == "eligible"
+    AssessmentDocument.model_validate(example)  # the default view's shape, each condition it names included
+    assert all(finding["conditions"] in example["checks"] for finding in example["findings"])
     assert "warehouse" in post["requestBody"]["content"]["application/json"]["examples"]
     docs = (await client.get("/docs")).text
     assets = re.findall(r'(?:src|href)="([^"]+)"', docs)

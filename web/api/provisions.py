@@ -7,9 +7,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from advisor.messages import message
-from advisor.present import Presenter
-from advisor.rulebase import Rule, fields_used
-from advisor.text import Lang
 
 from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import PresenterDep
@@ -18,19 +15,6 @@ from . import models
 from .models import Provision, ProvisionList
 
 router = APIRouter(tags=["provisions"])
-
-
-def provision_dict(presenter: Presenter, rule: Rule, lang: Lang, fields: list[str]) -> dict[str, Any]:
-    """One rule as the catalog shows it: what it gives, where it stands in the plan, how to apply."""
-    return dict(presenter.rule_dict(rule, lang), theme=rule.theme, fields=fields)
-
-
-def _fields_by_rule(presenter: Presenter) -> dict[str, list[str]]:
-    by_rule: dict[str, list[str]] = {}
-    for path, rules in fields_used(presenter.rulebase).items():
-        for rule_id in rules:
-            by_rule.setdefault(rule_id, []).append(path)
-    return {rule_id: sorted(paths) for rule_id, paths in by_rule.items()}
 
 
 _EXAMPLE = {"id": "joint-acceptance-small-industrial", "article": "（四）", "article_title": "...",
@@ -53,11 +37,7 @@ async def list_provisions(request: Request, presenter: PresenterDep, article: st
     lang = request_lang(request, lang)
 
     def build() -> dict[str, Any]:
-        fields = _fields_by_rule(presenter)
-        rules = [rule for rule in presenter.rulebase.rules.values()
-                 if article is None or rule.spec.article == article]
-        return {"rulebase_version": presenter.rulebase.version,
-                "provisions": [provision_dict(presenter, rule, lang, fields.get(rule.id, [])) for rule in rules]}
+        return presenter.provisions_body(lang, article)
 
     articles = {rule.spec.article for rule in presenter.rulebase.rules.values()}
     # Every unknown article gives the same empty list: one cache entry for them all, however many are tried.
@@ -74,6 +54,5 @@ async def get_provision(request: Request, presenter: PresenterDep, provision_id:
     rule = presenter.rulebase.rules.get(provision_id)
     if rule is None:
         raise HTTPException(404, message("provision_unknown", lang, id=provision_id))
-    return cached_json(request, (lang,), lambda: provision_dict(
-        presenter, rule, lang, _fields_by_rule(presenter).get(rule.id, [])), languages=lang,
-        if_none_match=if_none_match)
+    return cached_json(request, (lang,), lambda: presenter.provision_dict(rule, lang), languages=lang,
+                       if_none_match=if_none_match)

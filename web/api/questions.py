@@ -7,8 +7,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from advisor.next_questions import next_questions as rank_questions
-from advisor.questions import Question
-from advisor.rulebase import fields_used
 
 from ..caching import IfNoneMatch, cached_json, catalog_responses
 from ..deps import AdvisorDep, PresenterDep
@@ -16,18 +14,6 @@ from ..i18n import request_lang
 from .models import NextQuestions, NextQuestionsRequest, QuestionCatalogDocument
 
 router = APIRouter(tags=["questions"])
-
-
-def question_dict(question: Question, affects: set[str]) -> dict[str, Any]:
-    """A profile field with everything a form needs, in both languages."""
-    return {
-        "field": question.path, "section": question.section, "type": question.type,
-        "label": question.label.model_dump(), "help": question.help.model_dump() if question.help else None,
-        "unit": question.unit.model_dump() if question.unit else None, "term": question.term,
-        "min": question.min, "max": question.max,
-        "options": [option.model_dump() for option in question.options],
-        "affects": sorted(affects),
-    }
 
 
 _QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "type": "number",
@@ -45,17 +31,7 @@ _QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "ty
 async def list_questions(request: Request, presenter: PresenterDep, if_none_match: IfNoneMatch = None) -> Response:
     """Every profile field: type, unit, zh/en label and help, allowed values, the provisions it affects;
     and the topics that select sections of a form."""
-    def build() -> dict[str, Any]:
-        catalog = presenter.rulebase.questions
-        used = fields_used(presenter.rulebase)
-        return {
-            "topics": [{"id": t.id, "label": t.label.model_dump(), "sections": list(t.sections)}
-                       for t in catalog.topics],
-            "sections": [{"id": s.id, "label": s.label.model_dump()} for s in catalog.sections],
-            "questions": [question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
-        }
-
-    return cached_json(request, (), build, languages="zh, en", if_none_match=if_none_match)
+    return cached_json(request, (), presenter.questions_body, languages="zh, en", if_none_match=if_none_match)
 
 
 @router.post("/questions/next", summary="The questions to ask next", response_model=NextQuestions,

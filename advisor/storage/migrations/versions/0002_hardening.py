@@ -32,7 +32,7 @@ _string = sqlmodel.sql.sqltypes.AutoString
 
 
 def _convert_advice() -> None:
-    from advisor.storage.advice import pack
+    from advisor.storage.advice import pack_expanded
 
     bind = op.get_bind()
     session = Session(bind=bind)
@@ -45,7 +45,7 @@ def _convert_advice() -> None:
         for number, zh, en in rows:
             documents = {"zh": json.loads(zh) if isinstance(zh, str) else zh,
                          "en": json.loads(en) if isinstance(en, str) else en}
-            base, advice = pack(session, documents)
+            base, advice = pack_expanded(session, documents)
             eligible = " ".join(f["id"] for f in documents["zh"]["findings"] if f["status"] == "eligible")
             bind.execute(_consultation.update().where(_consultation.c.id == number).values(
                 advice_base=base, advice=advice, eligible_rules=eligible))
