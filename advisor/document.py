@@ -17,9 +17,13 @@ Presenter.assessment_dict): each finding with its provision's texts, its conditi
 and failed tests spelt out. A test checks that the two agree on generated enterprises.
 """
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+
+import orjson
 
 # A provision's texts as GET /api/v1/provisions serves them and an expanded finding starts with them.
 PROVISION_KEYS = ("id", "article", "article_title", "title", "title_zh", "title_en", "kind", "nature", "target_by",
@@ -28,13 +32,19 @@ PROVISION_KEYS = ("id", "article", "article_title", "title", "title_zh", "title_
 _FAILING_KEYS = ("text", "field", "value", "value_text", "required", "gap")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CatalogTexts:
-    """What full documents refer to, for one rule-base version: the bodies of GET /api/v1/provisions by
-    language and of GET /api/v1/questions."""
+    """What full documents refer to: the bodies of GET /api/v1/provisions by language and of
+    GET /api/v1/questions."""
 
     provisions: Mapping[str, Mapping[str, Any]]
     questions: Mapping[str, Any]
+
+    @cached_property
+    def digest(self) -> str:
+        """The SHA-256 of the texts: the rule-base version does not cover the catalog's offices and
+        materials, so what was served is named by its content."""
+        return hashlib.sha256(orjson.dumps([self.provisions, self.questions], option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,13 +56,13 @@ def _decompressor(body: str) -> zstandard.ZstdDecompressor:
     return _per_thread("decompress", body, lambda: zstandard.ZstdDecompressor(dict_data=_dictionary(body)))
 
 
-def _base_for(session: Session, version: str, referring: bool, body: Callable[[], str]) -> tuple[str, str]:
-    """(hash, body) of the base for rule-base `version` — one holding texts for `referring` (full documents),
-    one of documents only for expanded ones; `body()` becomes it when there is none."""
+def _base_for(session: Session, version: str, texts: str | None, body: Callable[[], str]) -> tuple[str, str]:
+    """(hash, body) of the base for rule-base `version` holding the texts of digest `texts` (None: a base of
+    expanded documents only); `body()` becomes it when there is none."""
     found = session.exec(select(AdviceBase.hash, AdviceBase.body).where(AdviceBase.rulebase_version == version)
                          .order_by(AdviceBase.hash)).all()
     for digest, stored in found:
-        if (_texts(stored) is not None) == referring:
+        if _texts_digest(stored) == texts:
             return digest, stored
     made = body()
     digest = hashlib.sha256(made.encode("utf-8")).hexdigest()
@@ -72,25 +72,33 @@ def _base_for(session: Session, version: str, referring: bool, body: Callable[[]
 
 
 @lru_cache(maxsize=8)
-def _texts(body: str) -> CatalogTexts | None:
-    """The texts a base holds (None: a base of expanded documents only)."""
-    texts = orjson.loads(body).get("texts")
-    return None if texts is None else CatalogTexts(provisions=texts["provisions"], questions=texts["questions"])
+def _base(body: str) -> tuple[str | None, CatalogTexts | None]:
+    """The digest and the texts a base holds (None, None: a base of expanded documents only)."""
+    parsed = orjson.loads(body)
+    if "texts" not in parsed:
+        return None, None
+    texts = parsed["texts"]
+    return parsed["texts_digest"], CatalogTexts(provisions=texts["provisions"], questions=texts["questions"])
+
+
+def _texts_digest(body: str) -> str | None:
+    return _base(body)[0]
 
 
 def pack(session: Session, advice: Advice) -> tuple[str, bytes]:
     """(base hash, compressed documents) for the advice of one consultation."""
     documents = {"zh": advice.documents["zh"], "en": advice.documents["en"]}
-    texts = {"provisions": advice.texts.provisions, "questions": advice.texts.questions}
-    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), True,
-                             lambda: _encode({**documents, "texts": texts}).decode("utf-8"))
+    texts = advice.texts
+    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), texts.digest, lambda: _encode(
+        {**documents, "texts": {"provisions": texts.provisions, "questions": texts.questions},
+         "texts_digest": texts.digest}).decode("utf-8"))
     return digest, _compressor(body).compress(_encode(documents))
 
 
 def pack_expanded(session: Session, documents: dict[str, dict[str, Any]]) -> tuple[str, bytes]:
     """(base hash, compressed documents) for expanded documents {"zh": ..., "en": ...}, as records were kept
     before 2026-12-06 (migration 0002 converts the first records so)."""
-    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), False,
+    digest, body = _base_for(session, str(documents["zh"]["rulebase_version"]), None,
                              lambda: _encode(documents).decode("utf-8"))
     return digest, _compressor(body).compress(_encode(documents))
 
@@ -99,7 +107,7 @@ def unpack(session: Session, base: str, advice: bytes, lang: str) -> dict[str, A
     """The document in `lang` as it was advised, expanded (each finding self-contained)."""
     body = session.exec(select(AdviceBase.body).where(AdviceBase.hash == base)).one()
     documents: dict[str, dict[str, Any]] = orjson.loads(_decompressor(body).decompress(advice))
-    texts = _texts(body)
+    texts = _base(body)[1]
     if texts is None:  # kept expanded
         return documents[lang]
     return Advice(documents, texts).expanded(lang)

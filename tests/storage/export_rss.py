@@ -39,7 +39,7 @@ def fill(rows: int) -> None:
     assessment = advisor.assess_data({})
     with Session(get_engine()) as session:
         staff = create_staff(session, "chief", PASSWORD, "admin")
-        base, advice = pack(session, {lang: presenter.assessment_dict(assessment, lang) for lang in ("zh", "en")})
+        base, advice = pack(session, presenter.advice(assessment))
         moment = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         base = {"created_at": moment, "week": date(2026, 11, 2), "staff_id": staff.id, "staff_name": "chief",
                 "credit_code": "91350100M000100Y43", "contact": "028-12345678", "lang": "zh",
