@@ -313,9 +313,8 @@ class Gap(BaseModel):
     text: str = Field(description="The smallest change that would qualify")
 
 
-class Check(BaseModel):
-    """One condition with its result: a field test carries the enterprise's value, a concept its meaning and
-    source, a group (all / any) its items."""
+class _CheckFields(BaseModel):
+    """What an evaluated condition says, whatever its items are (nested, or ids)."""
 
     kind: CheckKind
     result: CheckResult
@@ -329,6 +328,12 @@ class Check(BaseModel):
     concept: str | None = Field(None, description="kind concept: its id")
     basis: str | None = Field(None, description="kind concept: what it means")
     source: ConceptSource | None = Field(None, description="kind concept: where its meaning comes from")
+
+
+class Check(_CheckFields):
+    """One condition with its result: a field test carries the enterprise's value, a concept its meaning and
+    source, a group (all / any) its items."""
+
     items: list["Check"] | None = None
 
 
@@ -495,42 +500,35 @@ class CompactSettling(BaseModel):
     settles: list[str]
 
 
-class ExpandedAssessmentDocument(BaseModel):
-    """The assessment with `view: expanded`: one self-contained finding per provision, questions to settle
-    the open ones, one checklist (as `advisor assess --format json`)."""
+class _AssessmentHead(BaseModel):
+    """What the full and the expanded document say alike, beside their findings."""
 
     rulebase_version: str
     plan: Plan
     as_of: date
     lang: Lang
-    view: View = Field(description="Always expanded")
+    view: View = Field(description="full or expanded, as asked")
     counts: Counts
     answer: Answer
-    questions_to_settle: list[SettlingQuestion]
     checklist: list[ChecklistItem]
     inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
     size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
     warnings: list[ProfileWarning]
     disclaimer: str
+
+
+class ExpandedAssessmentDocument(_AssessmentHead):
+    """The assessment with `view: expanded`: one self-contained finding per provision, questions to settle
+    the open ones, one checklist (as `advisor assess --format json`)."""
+
+    questions_to_settle: list[SettlingQuestion]
     findings: list[ExpandedFinding]
 
 
-class CheckNode(BaseModel):
+class CheckNode(_CheckFields):
     """One evaluated condition of the full document, by its id in `checks`: a field test carries the
     enterprise's value, a concept its meaning and source, a group (all / any) the ids of its items."""
 
-    kind: CheckKind
-    result: CheckResult
-    text: str
-    field: str | None = Field(None, description="kind field: SECTION.FIELD")
-    op: Op | None = Field(None, description="kind field: the comparison")
-    required: Any = Field(None, description="kind field: the value compared with")
-    value: Any = Field(None, description="kind field: the enterprise's answer (null: unanswered)")
-    value_text: str | None = None
-    gap: Gap | None = None
-    concept: str | None = Field(None, description="kind concept: its id")
-    basis: str | None = Field(None, description="kind concept: what it means")
-    source: ConceptSource | None = Field(None, description="kind concept: where its meaning comes from")
     items: list[str] | None = Field(None, description="kind all / any / concept: the ids of its items in `checks`")
 
 
@@ -560,23 +558,11 @@ class TextsRef(BaseModel):
     rulebase_version: str = Field(description="The rule base whose texts they must be")
 
 
-class AssessmentDocument(BaseModel):
+class AssessmentDocument(_AssessmentHead):
     """The assessment (`view: full`): one finding per provision, each evaluated condition once in `checks`,
     questions to settle the open ones, one checklist; the provisions' and questions' texts by reference."""
 
-    rulebase_version: str
-    plan: Plan
-    as_of: date
-    lang: Lang
-    view: View = Field(description="Always full")
-    counts: Counts
-    answer: Answer
     questions_to_settle: list[CompactSettling]
-    checklist: list[ChecklistItem]
-    inferred: list[InferredAnswer] = Field(description="Unanswered questions the other answers settle")
-    size_by_standard: SizeByStandard | None = Field(description="Size by 工信部联企业〔2011〕300号, never deciding")
-    warnings: list[ProfileWarning]
-    disclaimer: str
     texts: TextsRef
     status_texts: dict[Status, str] = Field(description="Each status as the user reads it")
     findings: list[Finding]
