@@ -25,6 +25,8 @@ from .text import LANGS, Lang
 
 # A finding keeps its JSON for this many (view, language, date) at most: a date is nearly always today.
 MAX_RENDERINGS = 8
+# The full document's conditions kept rendered by the presenter, at most (some 300 bytes each).
+MAX_NODES = 20_000
 # Where the provisions' texts the full document refers to are served (advisor/document.py).
 PROVISIONS_PATH = "/api/v1/provisions"
 QUESTIONS_PATH = "/api/v1/questions"
@@ -70,7 +72,7 @@ class Presenter:
         self._static_json: dict[tuple[str, Lang, Any], bytes] = {}
         # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
         self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
-        self._unknown_json: dict[tuple[int, Lang], tuple[Check, bytes]] = {}
+        self._nodes: dict[tuple[Any, ...], bytes] = {}
         self._catalog_texts: CatalogTexts | None = None
 
     # --- conditions -------------------------------------------------------------------------
@@ -151,15 +153,23 @@ class Presenter:
         return out
 
     def _node_json(self, check: Check, lang: Lang) -> bytes:
-        """One condition of the full document's `checks`, its items by id (an unanswered test's JSON,
-        a shared Check, is kept)."""
-        if check.kind == "field" and check.result is None:
-            key = (id(check), lang)
-            cached = self._unknown_json.get(key)
-            if cached is None or cached[0] is not check:
-                cached = self._unknown_json[key] = (check, orjson.dumps(self._node_dict(check, lang, _node_id)))
-            return cached[1]
-        return orjson.dumps(self._node_dict(check, lang, _node_id))
+        """One entry of the full document's `checks`, '"id":{...}' with its items by id. Kept by what it
+        depends on (its condition, result and, for a test, the enterprise's value), so a condition met
+        again under a finding the memo has not seen is not rendered again."""
+        actual = check.actual
+        key = ((check.node, check.result, lang, type(actual), actual) if check.kind == "field"
+               else (check.node, check.result, lang))
+        try:
+            cached = self._nodes.get(key)
+        except TypeError:  # a value that cannot be a key (none in this rule base): rendered, not kept
+            key, cached = None, None
+        if cached is None:
+            cached = b'"%d":%b' % (check.node, orjson.dumps(self._node_dict(check, lang, _node_id)))
+            if key is not None:
+                if len(self._nodes) >= MAX_NODES:  # new numbers keep coming: start again
+                    self._nodes.clear()
+                self._nodes[key] = cached
+        return cached
 
     def concept_source(self, concept_id: str, lang: Lang) -> dict[str, Any]:
         """Where a concept comes from: the plan's article and quote, or a public source."""
@@ -420,18 +430,18 @@ class Presenter:
         date (findings are remembered and met again: memo.py), so a request joins them and encodes the head.
         """
         as_of = assessment.as_of
-        findings: list[bytes] = []
+        key = ("full", lang, as_of)
+        rendered = [finding.renderings.get(key) or self._referenced_finding(finding, lang, as_of)
+                    for finding in assessment.findings]
         checks: dict[int, bytes] = {}
-        for finding in assessment.findings:
-            rendered, nodes = self._referenced_finding(finding, lang, as_of)
-            findings.append(rendered)
+        for _, nodes in rendered:
             checks.update(nodes)
         head = self._document_head(assessment, lang, topics, "full")
         head["texts"] = {"provisions": f"{PROVISIONS_PATH}?lang={lang}", "questions": QUESTIONS_PATH,
                          "rulebase_version": assessment.rulebase_version}
         head["status_texts"] = {status: message(f"status_label_{status}", lang) for status in STATUSES}
-        return (orjson.dumps(head)[:-1] + b',"findings":[' + b",".join(findings) + b'],"checks":{'
-                + b",".join(b'"%d":%b' % item for item in checks.items()) + b"}}")
+        return (orjson.dumps(head)[:-1] + b',"findings":[' + b",".join([finding for finding, _ in rendered])
+                + b'],"checks":{' + b",".join(checks.values()) + b"}}")
 
     def _referenced_finding(self, finding: Finding, lang: Lang, as_of: date) -> tuple[bytes, dict[int, bytes]]:
         """One finding of the full document and the JSON of each condition under it, rendered once for
