@@ -6,6 +6,7 @@ target whose date has passed is shown as such: the handling department says what
 """
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .catalog import PLAN_ID, PLAN_IN_FORCE
@@ -50,6 +51,11 @@ def nature_text(rule: Rule, as_of: date, lang: Lang) -> str:
 
 def plan_dict(as_of: date) -> dict[str, Any]:
     """The document's `plan` object: the plan's number, in force from, age and the currency notice."""
+    return dict(_plan(as_of))  # every document of a day has the same: rendered once a date
+
+
+@lru_cache(maxsize=16)
+def _plan(as_of: date) -> dict[str, Any]:
     age = age_years(as_of)
     in_force = PLAN_IN_FORCE.isoformat()
     return {

@@ -537,7 +537,9 @@ class Presenter:
         of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
         """
         as_of = assessment.as_of
-        findings = b",".join([self._compact_finding(finding, as_of) for finding in assessment.findings])
+        key = ("compact", None, as_of)
+        findings = b",".join([finding.renderings.get(key) or self._compact_finding(finding, as_of)
+                              for finding in assessment.findings])
         counts = _counts(assessment)
         answer = self.arrangement(assessment, topics)
         head = {
