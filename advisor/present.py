@@ -15,13 +15,12 @@ from .arrange import Arrangement, answer_heading, arranger, topics_in_play
 from .catalog import Basis, Catalog, Office
 from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
-from .document import Advice, CatalogTexts
 from .explainer import Check
 from .findings import Assessment, Finding, Inferred
 from .messages import message
 from .questions import Question
-from .rulebase import STATUSES, Rule, RuleBase, fields_used
-from .text import LANGS, Lang
+from .rulebase import STATUSES, Rule, RuleBase
+from .text import Lang
 
 # A finding keeps its JSON for this many (view, language, date) at most: a date is nearly always today.
 MAX_RENDERINGS = 8
@@ -73,7 +72,6 @@ class Presenter:
         # Unanswered field tests are shared Check objects (explainer.py): their JSON never changes.
         self._unknown: dict[tuple[int, Lang], tuple[Check, dict[str, Any]]] = {}
         self._nodes: dict[tuple[Any, ...], bytes] = {}
-        self._catalog_texts: CatalogTexts | None = None
 
     # --- conditions -------------------------------------------------------------------------
     def check_text(self, check: Check, lang: Lang) -> str:
@@ -298,53 +296,6 @@ class Presenter:
         }
         self._static[key] = out
         return out
-
-    def advice(self, assessment: Assessment, topics: Iterable[str] | None = None) -> Advice:
-        """The assessment's full documents in both languages with the texts they refer to, as a
-        consultation keeps them (advisor.storage)."""
-        return Advice({lang: orjson.loads(self.assessment_json(assessment, lang, topics)) for lang in LANGS},
-                      self.catalog_texts())
-
-    # --- the catalog's texts, as GET /api/v1/provisions and GET /api/v1/questions serve them -----------
-    def provisions_body(self, lang: Lang, article: str | None = None) -> dict[str, Any]:
-        """Every provision (or those of one article) with what it gives, where it stands in the plan, how
-        to apply, its theme and the profile fields its conditions read."""
-        fields = self._fields_by_rule()
-        return {"rulebase_version": self.rulebase.version,
-                "provisions": [self.provision_dict(rule, lang, fields.get(rule.id, []))
-                               for rule in self.rulebase.rules.values()
-                               if article is None or rule.spec.article == article]}
-
-    def provision_dict(self, rule: Rule, lang: Lang, fields: list[str] | None = None) -> dict[str, Any]:
-        """One provision as the catalog shows it (`fields`: those its conditions read; default: found)."""
-        if fields is None:
-            fields = self._fields_by_rule().get(rule.id, [])
-        return dict(self.rule_dict(rule, lang), theme=rule.theme, fields=fields)
-
-    def _fields_by_rule(self) -> dict[str, list[str]]:
-        by_rule: dict[str, list[str]] = {}
-        for path, rules in fields_used(self.rulebase).items():
-            for rule_id in rules:
-                by_rule.setdefault(rule_id, []).append(path)
-        return {rule_id: sorted(paths) for rule_id, paths in by_rule.items()}
-
-    def questions_body(self) -> dict[str, Any]:
-        """Every profile field with what a form needs in both languages, and the topics and sections."""
-        catalog = self.rulebase.questions
-        used = fields_used(self.rulebase)
-        return {
-            "topics": [{"id": t.id, "label": t.label.model_dump(), "sections": list(t.sections)}
-                       for t in catalog.topics],
-            "sections": [{"id": s.id, "label": s.label.model_dump()} for s in catalog.sections],
-            "questions": [_question_dict(q, used.get(q.path, set())) for s in catalog.sections for q in s.fields],
-        }
-
-    def catalog_texts(self) -> CatalogTexts:
-        """The texts a full document refers to, in both languages (built once)."""
-        if self._catalog_texts is None:
-            self._catalog_texts = CatalogTexts(provisions={lang: self.provisions_body(lang) for lang in LANGS},
-                                               questions=self.questions_body())
-        return self._catalog_texts
 
     def failing_dict(self, check: Check, lang: Lang) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self._text(check, lang)}
@@ -598,18 +549,6 @@ def _failing_compact(check: Check) -> dict[str, Any]:
     if check.gap is not None:
         out["gap"] = {"direction": check.gap.direction, "amount": check.gap.amount, "strict": check.gap.strict}
     return out
-
-
-def _question_dict(question: Question, affects: set[str]) -> dict[str, Any]:
-    """A profile field with everything a form needs, in both languages."""
-    return {
-        "field": question.path, "section": question.section, "type": question.type,
-        "label": question.label.model_dump(), "help": question.help.model_dump() if question.help else None,
-        "unit": question.unit.model_dump() if question.unit else None, "term": question.term,
-        "min": question.min, "max": question.max,
-        "options": [option.model_dump() for option in question.options],
-        "affects": sorted(affects),
-    }
 
 
 def _node_id(check: Check) -> str:

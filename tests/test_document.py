@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from advisor.assess import Advisor
+from advisor.catalog_texts import catalog_texts
 from advisor.document import resolve
 from advisor.present import Presenter
 from advisor.synth import ProfileFactory
@@ -13,7 +14,7 @@ from advisor.synth import ProfileFactory
 
 def _bodies(presenter: Presenter) -> tuple[dict, dict]:
     """GET /api/v1/provisions (both languages) and GET /api/v1/questions as the routes serve them."""
-    texts = presenter.catalog_texts()
+    texts = catalog_texts(presenter)
     return dict(texts.provisions), dict(texts.questions)
 
 

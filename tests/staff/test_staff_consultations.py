@@ -9,6 +9,7 @@ import httpx
 from sqlmodel import Session, select
 
 from advisor.assess import Advisor
+from advisor.catalog_texts import advice
 from advisor.document import Advice, CatalogTexts
 from advisor.present import Presenter
 from advisor.rulebase import RuleBase
@@ -61,12 +62,12 @@ def test_slip_prints_as_advised_after_the_rules_change(client: httpx.Client, rul
     # rule-base version, and a new consultation is advised with it (into the same advice_text table).
     rule = rulebase.rules["joint-acceptance-small-industrial"]
     revised = {"zh": "修订后的办理方式（新版规则）", "en": "revised handling (new rules)"}
-    advice = presenter.advice(advisor.assess_data(WAREHOUSE))
-    documents = {lang: dict(doc, rulebase_version="NEW-RULES-2") for lang, doc in advice.documents.items()}
+    given = advice(presenter, advisor.assess_data(WAREHOUSE))
+    documents = {lang: dict(doc, rulebase_version="NEW-RULES-2") for lang, doc in given.documents.items()}
     provisions = {lang: {**body, "provisions": [dict(item, title=revised[lang]) if item["id"] == rule.id else item
                                                 for item in body["provisions"]]}
-                  for lang, body in advice.texts.provisions.items()}  # the slip shows each provision by its title
-    docs = Advice(documents, CatalogTexts(provisions, advice.texts.questions))
+                  for lang, body in given.texts.provisions.items()}  # the slip shows each provision by its title
+    docs = Advice(documents, CatalogTexts(provisions, given.texts.questions))
     with Session(get_engine(), expire_on_commit=False) as session:
         staff = session.exec(select(StaffUser).where(StaffUser.name == "wang")).one()
         newer = record_consultation(session, staff, WAREHOUSE, docs, "zh")

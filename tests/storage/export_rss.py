@@ -28,6 +28,7 @@ def _rss_mb() -> float:
 
 def fill(rows: int) -> None:
     from advisor.assess import Advisor
+    from advisor.catalog_texts import advice
     from advisor.present import Presenter
     from advisor.storage import Consultation, get_engine, upgrade
     from advisor.storage.advice import pack
@@ -39,7 +40,7 @@ def fill(rows: int) -> None:
     assessment = advisor.assess_data({})
     with Session(get_engine()) as session:
         staff = create_staff(session, "chief", PASSWORD, "admin")
-        base, advice = pack(session, presenter.advice(assessment))
+        base, advice = pack(session, advice(presenter, assessment))
         moment = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         base = {"created_at": moment, "week": date(2026, 11, 2), "staff_id": staff.id, "staff_name": "chief",
                 "credit_code": "91350100M000100Y43", "contact": "028-12345678", "lang": "zh",

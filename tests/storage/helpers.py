@@ -3,6 +3,7 @@
 from typing import Any
 
 from advisor.assess import Advisor
+from advisor.catalog_texts import advice
 from advisor.document import Advice
 from advisor.present import Presenter
 
@@ -15,4 +16,4 @@ WAREHOUSE: dict[str, Any] = {
 
 def snapshots(advisor: Advisor, presenter: Presenter, profile: dict[str, Any]) -> Advice:
     """The advice on `profile` as a consultation keeps it: full documents in both languages, and texts."""
-    return presenter.advice(advisor.assess_data(profile))
+    return advice(presenter, advisor.assess_data(profile))

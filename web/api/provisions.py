@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.catalog_texts import provision_dict, provisions_body
 from advisor.messages import message
 
 from ..caching import IfNoneMatch, cached_json, catalog_responses
@@ -37,7 +38,7 @@ async def list_provisions(request: Request, presenter: PresenterDep, article: st
     lang = request_lang(request, lang)
 
     def build() -> dict[str, Any]:
-        return presenter.provisions_body(lang, article)
+        return provisions_body(presenter, lang, article)
 
     articles = {rule.spec.article for rule in presenter.rulebase.rules.values()}
     # Every unknown article gives the same empty list: one cache entry for them all, however many are tried.
@@ -54,5 +55,5 @@ async def get_provision(request: Request, presenter: PresenterDep, provision_id:
     rule = presenter.rulebase.rules.get(provision_id)
     if rule is None:
         raise HTTPException(404, message("provision_unknown", lang, id=provision_id))
-    return cached_json(request, (lang,), lambda: presenter.provision_dict(rule, lang), languages=lang,
+    return cached_json(request, (lang,), lambda: provision_dict(presenter, rule, lang), languages=lang,
                        if_none_match=if_none_match)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from advisor.catalog_texts import questions_body
 from advisor.next_questions import next_questions as rank_questions
 
 from ..caching import IfNoneMatch, cached_json, catalog_responses
@@ -31,7 +32,8 @@ _QUESTION_EXAMPLE = {"field": "project.floor_area_m2", "section": "project", "ty
 async def list_questions(request: Request, presenter: PresenterDep, if_none_match: IfNoneMatch = None) -> Response:
     """Every profile field: type, unit, zh/en label and help, allowed values, the provisions it affects;
     and the topics that select sections of a form."""
-    return cached_json(request, (), presenter.questions_body, languages="zh, en", if_none_match=if_none_match)
+    return cached_json(request, (), lambda: questions_body(presenter.rulebase), languages="zh, en",
+                       if_none_match=if_none_match)
 
 
 @router.post("/questions/next", summary="The questions to ask next", response_model=NextQuestions,

@@ -17,6 +17,7 @@ from advisor import creditcode
 from advisor.arrange import arranger
 from advisor.assess import Advisor
 from advisor.batch.outputs import safe_cell
+from advisor.catalog_texts import advice
 from advisor.clock import local, shown, today
 from advisor.messages import message_both, translator
 from advisor.present import Presenter
@@ -256,12 +257,12 @@ def create_consultation(request: Request, form: FormDep, db: DbDep, user: StaffD
     stored_profile = profile.model_dump(mode="json", exclude_none=True)
     stored_profile = {section: values for section, values in stored_profile.items() if values}
     code = (stored_profile.get("enterprise") or {}).get("credit_code")
-    advice = presenter.advice(assessment, topics or None)
+    kept = advice(presenter, assessment, topics or None)
     details = Applicant(applicant["applicant_name"], code, applicant["contact"], name_withheld=withheld)
-    in_play = advice.documents["zh"]["answer"]["topics"]  # the topics the answer was arranged for
+    in_play = kept.documents["zh"]["answer"]["topics"]  # the topics the answer was arranged for
     asked = asked_rules(advisor.rulebase, in_play)
     consultation = write_with_retry(db, lambda session: record_consultation(
-        session, user, stored_profile, advice, slip_lang, details, topics=in_play, asked=asked))
+        session, user, stored_profile, kept, slip_lang, details, topics=in_play, asked=asked))
     return RedirectResponse(f"/staff/consultations/{consultation.id}{'?lang=en' if page == 'en' else ''}",
                             status_code=303)
 
