@@ -1,7 +1,9 @@
-"""Presentation of an assessment: the JSON document (API, CLI --format json) and its texts.
+"""Presentation of an assessment in one language, from the rule base and catalog: three JSON views.
 
-Everything user-facing is rendered in one language here, from the rule base and catalog; the
-JSON shape is documented by the models in report.py.
+The full document (assessment_json: the profile's part, each condition once, the catalog's texts by
+reference; its shape in advisor/document.py), the expanded one (assessment_dict / expanded_json: every
+finding self-contained, what the pages, slips and CLI read) and the compact one (compact_json: statuses
+only). The API's models (web/api/models.py) document all three.
 """
 
 from collections import Counter
@@ -315,14 +317,11 @@ class Presenter:
         """A question as a finding refers to it: field path, label, help and the plan's term."""
         ref = self._refs.get((path, lang))
         if ref is None:
-            ref = self._refs[(path, lang)] = {"field": path, **self.question_text(path, lang)}
+            question = self.questions[path]
+            ref = self._refs[(path, lang)] = {"field": path, "label": question.label.get(lang),
+                                              "help": question.help.get(lang) if question.help else None,
+                                              "term": question.term}
         return ref
-
-    def question_text(self, path: str, lang: Lang) -> dict[str, Any]:
-        """A question's texts in one language: label, help, the plan's term."""
-        question = self.questions[path]
-        return {"label": question.label.get(lang), "help": question.help.get(lang) if question.help else None,
-                "term": question.term}
 
     def arrangement(self, assessment: Assessment, topics: Iterable[str] | None = None) -> Arrangement:
         """The findings arranged for the topics asked about (none: those whose questions were answered)."""
@@ -424,7 +423,7 @@ class Presenter:
         return rendered  # type: ignore[no-any-return]
 
     def _compact_finding(self, finding: Finding, as_of: date) -> bytes:
-        """One finding of the compact view as JSON (kept like _rendered_finding)."""
+        """One finding of the compact view as JSON (kept like _expanded_finding)."""
         key = ("compact", None, as_of)
         rendered = finding.renderings.get(key)
         if rendered is None:
