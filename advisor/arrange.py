@@ -20,7 +20,8 @@ consultations), through `Item`.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .conditions import Condition, concepts_of, fields_of
@@ -56,6 +57,9 @@ class Item:
     inferred: int  # met tests resting on a question left unanswered (inferred from other answers)
     gap: bool  # not eligible, with a smallest change that would qualify
     specificity: float = 0.0  # how particular the met answers are (Arranger.specificity)
+    # Set by the Arranger when it makes the item (Arranger.item): computed once, read per arrangement.
+    likely: bool = False  # undetermined only for want of a department's classification
+    ranks: tuple[tuple[Any, ...], tuple[Any, ...]] = ((), ())  # the sort key without / with "finance" ticked
 
     @property
     def strength(self) -> int:
@@ -212,16 +216,23 @@ class Arranger:
                 met: set[str] = set()
                 inferred = _met_of_check(finding.check, met) if finding.status != "not_eligible" else 0
                 limit = spec.time_limit
-                item = finding.renderings[key] = self._specific(Item(
+                item = finding.renderings[key] = self.item(
                     finding.rule.id, finding.status, spec.kind, spec.nature,
                     limit is not None and not limit.district_average, target_passed(finding.rule, assessment.as_of),
                     spec.benefit.zh, finding.missing, frozenset(met), inferred,
-                    any(check.gap is not None for check in finding.failing)))
+                    any(check.gap is not None for check in finding.failing))
             out.append(item)
         return out
 
-    def _specific(self, item: Item) -> Item:
-        return replace(item, specificity=self.specificity(item))
+    def item(self, rule_id: str, status: str, kind: str, nature: str, own_limit: bool, passed: bool, benefit: str,
+             missing: tuple[str, ...], met: frozenset[str], inferred: int, gap: bool) -> Item:
+        """An item with what arranging reads of it computed once: its specificity, whether it is likely,
+        and its sort keys."""
+        fields = (rule_id, status, kind, nature, own_limit, passed, benefit, missing, met, inferred, gap)
+        item = Item(*fields, specificity=self.specificity(met))
+        likely = self.likely(item)
+        return Item(*fields, specificity=item.specificity, likely=likely,
+                    ranks=(self.rank(item, (), likely), self.rank(item, ("finance",), likely)))
 
     def items_of_document(self, document: dict[str, Any]) -> list[Item]:
         """The findings of an assessment document (the API's JSON, a stored consultation) as items."""
@@ -230,11 +241,11 @@ class Arranger:
             met: set[str] = set()
             inferred = _met_of_dict(finding["conditions"], met) if finding["status"] != "not_eligible" else 0
             limit = finding.get("time_limit")
-            out.append(self._specific(Item(
+            out.append(self.item(
                 finding["id"], finding["status"], finding["kind"], finding["nature"],
                 bool(limit) and not limit.get("district_average", False), bool(finding.get("target_passed")),
                 finding["benefit"], tuple(m["field"] for m in finding["missing"]), frozenset(met), inferred,
-                any("gap" in x for x in finding["failing"]))))
+                any("gap" in x for x in finding["failing"])))
         return out
 
     # --- membership and worth ------------------------------------------------------------------
@@ -251,9 +262,9 @@ class Arranger:
                 rule_id for rule_id, own in self.topics_of.items() if (own & wanted if wanted else not own))
         return found
 
-    def specificity(self, item: Item) -> float:
+    def specificity(self, met: Iterable[str]) -> float:
         """How particular the met answers are: a field few provisions read counts most."""
-        return sum(1 / len(self.used[path]) for path in item.met
+        return sum(1 / len(self.used[path]) for path in met
                    if not path.startswith(ENTERPRISE + ".") and path in self.used)
 
     def rank(self, item: Item, topics: tuple[str, ...], likely: bool) -> tuple[Any, ...]:
@@ -270,38 +281,51 @@ class Arranger:
 
     # --- arranging -----------------------------------------------------------------------------
     def arrange(self, items: list[Item], topics: Iterable[str]) -> Arrangement:
-        """The items arranged for the topics in play."""
+        """The items arranged for the topics in play (one pass sorts them into what each part needs)."""
         topics = tuple(topics)
         in_play = self.playing(topics)
-        playing = [item for item in items if item.id in in_play]
-        groups: dict[str, list[tuple[tuple[Any, ...], Item, bool]]] = {}
-        for item in playing:
-            likely = self.likely(item)
-            if item.status == "eligible" or likely:
-                groups.setdefault(item.benefit, []).append((self.rank(item, topics, likely), item, likely))
+        rank = 1 if "finance" in topics else 0
+        groups: dict[str, list[tuple[tuple[Any, ...], Item]]] = {}
+        undetermined: list[Item] = []
+        near: list[str] = []
+        not_eligible: list[str] = []
+        district: list[str] = []
+        other: list[str] = []
+        given: set[str] = set()  # benefits that apply or likely apply
+        committed: list[str] = []
+        for item in items:
+            status = item.status
+            if item.id not in in_play:
+                if status == "eligible":
+                    (other if self.topics_of.get(item.id) else district).append(item.id)
+                continue
+            if item.strength == STRENGTH["commitment"]:
+                committed.append(item.id)
+            if status == "eligible" or item.likely:
+                groups.setdefault(item.benefit, []).append((item.ranks[rank], item))
+                given.add(item.benefit)
+            elif status == "undetermined":
+                undetermined.append(item)
+            elif item.gap:
+                near.append(item.id)
+            else:
+                not_eligible.append(item.id)
         cards: list[tuple[tuple[Any, ...], Card]] = []
         for members in groups.values():
             members.sort(key=lambda member: member[0])
-            applying = [member for member in members if not member[2]]
+            applying = [member for member in members if not member[1].likely]
             if applying:
                 cards.append((applying[0][0], Card(tuple(member[1].id for member in applying))))
             else:
-                best = members[0][1]
-                cards.append((members[0][0], Card((best.id,), True, best.missing)))
+                key, best = members[0]
+                cards.append((key, Card((best.id,), True, best.missing)))
         cards.sort(key=lambda card: card[0])
-        given = {item.benefit for item in playing if item.status == "eligible"} | set(groups)
-        open_items = sorted((item for item in playing if item.status == "undetermined" and item.benefit not in given),
+        open_items = sorted((item for item in undetermined if item.benefit not in given),
                             key=lambda item: (len(item.missing), self.order.get(item.id, len(self.order))))
-        near = [item.id for item in playing if item.status == "not_eligible" and item.gap]
-        eligible_elsewhere = [item for item in items if item.status == "eligible" and item.id not in in_play]
-        district = [item.id for item in eligible_elsewhere if not self.topics_of.get(item.id)]
-        other = [item.id for item in eligible_elsewhere if self.topics_of.get(item.id)]
         return Arrangement(
             topics=topics, cards=tuple(card for _, card in cards), district=tuple(district), other=tuple(other),
-            near=tuple(near), open=tuple(item.id for item in open_items),
-            not_eligible=tuple(item.id for item in playing if item.status == "not_eligible" and not item.gap),
-            settle=self._settle(open_items),
-            committed_ids=frozenset(item.id for item in playing if item.strength == STRENGTH["commitment"]))
+            near=tuple(near), open=tuple(item.id for item in open_items), not_eligible=tuple(not_eligible),
+            settle=self._settle(open_items), committed_ids=frozenset(committed))
 
     def _settle(self, open_items: list[Item]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The owner's questions that settle the most open provisions (a department's classification is
@@ -336,7 +360,11 @@ def arrange_assessment(assessment: Assessment, rulebase: RuleBase, topics: Itera
 
 def answer_heading(arrangement: Arrangement, lang: Lang) -> str:
     """The answer in one line: "您可以享受9项，其中4项有承诺时限"."""
-    n, k, m = arrangement.eligible, arrangement.committed, arrangement.likely
+    return _heading(arrangement.eligible, arrangement.committed, arrangement.likely, lang)
+
+
+@lru_cache(maxsize=256)
+def _heading(n: int, k: int, m: int, lang: Lang) -> str:
     text = message("answer_heading", lang, n=n) if n else message("answer_heading_none", lang)
     text += message("answer_heading_committed", lang, n=k) if k else ""
     return text + (message("answer_heading_likely", lang, n=m) if m else "")

@@ -62,7 +62,8 @@ class Assessment:
     def questions_to_settle(self) -> list[tuple[str, list[str]]]:
         """Each unanswered field with the undetermined findings it could settle, most useful first."""
         settles: dict[str, list[str]] = {}
-        for finding in self.by_status("undetermined"):
-            for path in finding.missing:
-                settles.setdefault(path, []).append(finding.rule.id)
+        for finding in self.findings:
+            if finding.missing:  # only an undetermined finding misses an answer
+                for path in finding.missing:
+                    settles.setdefault(path, []).append(finding.rule.id)
         return sorted(settles.items(), key=lambda item: -len(item[1]))

@@ -6,9 +6,9 @@ finding self-contained, what the pages, slips and CLI read) and the compact one 
 only). The API's models (web/api/models.py) document all three.
 """
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -31,6 +31,7 @@ MAX_NODES = 20_000
 # Where the provisions' texts the full document refers to are served (advisor/document.py).
 PROVISIONS_PATH = "/api/v1/provisions"
 QUESTIONS_PATH = "/api/v1/questions"
+_STATUS = attrgetter("status")
 
 
 
@@ -518,8 +519,8 @@ class Presenter:
 
 
 def _counts(assessment: Assessment) -> dict[str, int]:
-    counted = Counter(finding.status for finding in assessment.findings)
-    return {status: counted[status] for status in STATUSES}
+    statuses = list(map(_STATUS, assessment.findings))
+    return {status: statuses.count(status) for status in STATUSES}
 
 
 def _keep(finding: Finding, key: tuple[str, Lang | None, date], rendered: bytes) -> None:
