@@ -27,7 +27,7 @@ from typing import Any
 from .conditions import Condition, concepts_of, fields_of
 from .currency import target_passed
 from .explainer import Check
-from .findings import Assessment
+from .findings import Assessment, any_none, kept_renderings
 from .messages import message
 from .questions import QuestionCatalog
 from .rulebase import SCOPE_FIELDS, RuleBase, fields_used
@@ -208,9 +208,11 @@ class Arranger:
         """The findings of an assessment as items (kept with each finding: findings are remembered and
         met again, memo.py)."""
         key = ("item", assessment.as_of)
+        items = kept_renderings(assessment.findings, key)
+        if not any_none(items):
+            return items
         out = []
-        for finding in assessment.findings:
-            item = finding.renderings.get(key)
+        for item, finding in zip(items, assessment.findings, strict=True):
             if item is None:
                 spec = finding.rule.spec
                 met: set[str] = set()

@@ -9,22 +9,22 @@ provision the enterprise did not ask about, may not meet, or has not said it has
 not claim) enters the list.
 """
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from .arrange import Arrangement
 from .catalog import Catalog
-from .findings import ChecklistItem, Finding
+from .findings import ChecklistItem
 from .messages import message
+from .rulebase import Rule
 from .text import Lang
 
 When = Literal["eligible", "if_confirmed"]
 
 
-def build_checklist(findings: Iterable[Finding], catalog: Catalog, answer: Arrangement
-                    ) -> tuple[ChecklistItem, ...]:
-    """The materials of the answer's cards that apply, then those only its likely cards need, each once."""
-    by_id = {finding.rule.id: finding for finding in findings}
+def build_checklist(rules: Mapping[str, Rule], catalog: Catalog, answer: Arrangement) -> tuple[ChecklistItem, ...]:
+    """The materials of the answer's cards that apply, then those only its likely cards need, each once
+    (`rules`: the rule base's rules by id, which the cards name)."""
     # (material, needed_by, when, alternatives), made ChecklistItems at the end.
     entries: list[tuple[str, list[str], When, tuple[str, ...]]] = []
     placed: dict[str, int] = {}  # material id (or an alternative of it) -> index in entries
@@ -33,10 +33,10 @@ def build_checklist(findings: Iterable[Finding], catalog: Catalog, answer: Arran
             if card.likely != likely:
                 continue
             for rule_id in card.provisions:
-                finding = by_id.get(rule_id)
-                if finding is None:
+                rule = rules.get(rule_id)
+                if rule is None:  # a card of another rule base's version names what this one lacks
                     continue
-                for material in finding.rule.spec.materials:
+                for material in rule.spec.materials:
                     index = placed.get(material)
                     if index is not None:
                         entry = entries[index]

@@ -1,7 +1,10 @@
 """The result of an assessment: one finding per rule, warnings; and the checklist's items (checklist.py)."""
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from .explainer import Check
@@ -21,6 +24,21 @@ class Finding:
     # Where a presenter keeps this finding's JSON, and the arranger its item (arrange.py): the advisor
     # remembers findings and meets them again (memo.py), and the finding itself never changes.
     renderings: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+_RENDERINGS = attrgetter("renderings")
+_MISSING = attrgetter("missing")
+
+
+def kept_renderings(findings: Iterable[Finding], key: Hashable) -> list[Any]:
+    """Each finding's rendering kept under `key`, None where it has none (one pass, without a Python call
+    per finding: an assessment has one finding per rule)."""
+    return list(map(dict.get, map(_RENDERINGS, findings), repeat(key)))
+
+
+def any_none(values: Iterable[Any]) -> bool:
+    """Whether any value is None (by identity: no value's __eq__ is called)."""
+    return any(map(is_, values, repeat(None)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +80,7 @@ class Assessment:
     def questions_to_settle(self) -> list[tuple[str, list[str]]]:
         """Each unanswered field with the undetermined findings it could settle, most useful first."""
         settles: dict[str, list[str]] = {}
-        for finding in self.findings:
-            if finding.missing:  # only an undetermined finding misses an answer
-                for path in finding.missing:
-                    settles.setdefault(path, []).append(finding.rule.id)
+        for finding in compress(self.findings, map(_MISSING, self.findings)):  # only undetermined ones miss any
+            for path in finding.missing:
+                settles.setdefault(path, []).append(finding.rule.id)
         return sorted(settles.items(), key=lambda item: -len(item[1]))

@@ -18,7 +18,7 @@ from .catalog import Basis, Catalog, Office
 from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
-from .findings import Assessment, Finding, Inferred
+from .findings import Assessment, Finding, Inferred, any_none, kept_renderings
 from .messages import message
 from .questions import Question
 from .rulebase import STATUSES, Rule, RuleBase
@@ -382,8 +382,10 @@ class Presenter:
         """
         as_of = assessment.as_of
         key = ("full", lang, as_of)
-        rendered = [finding.renderings.get(key) or self._referenced_finding(finding, lang, as_of)
-                    for finding in assessment.findings]
+        rendered = kept_renderings(assessment.findings, key)
+        if any_none(rendered):
+            rendered = [kept or self._referenced_finding(finding, lang, as_of)
+                        for kept, finding in zip(rendered, assessment.findings, strict=True)]
         checks: dict[int, bytes] = {}
         for _, nodes in rendered:
             checks.update(nodes)
@@ -455,7 +457,7 @@ class Presenter:
             "checklist": [
                 dict(self.material_dict(item.material, lang), needed_by=list(item.needed_by), when=item.when,
                      alternatives=[self.material_dict(other, lang) for other in item.alternatives])
-                for item in build_checklist(assessment.findings, self.catalog, answer)
+                for item in build_checklist(self.rulebase.rules, self.catalog, answer)
             ],
             "inferred": [self.inferred_dict(item, lang) for item in assessment.inferred],
             "size_by_standard": self.size_dict(assessment.size_by_standard, lang),
@@ -489,8 +491,11 @@ class Presenter:
         """
         as_of = assessment.as_of
         key = ("compact", None, as_of)
-        findings = b",".join([finding.renderings.get(key) or self._compact_finding(finding, as_of)
-                              for finding in assessment.findings])
+        rendered = kept_renderings(assessment.findings, key)
+        if any_none(rendered):
+            rendered = [kept or self._compact_finding(finding, as_of)
+                        for kept, finding in zip(rendered, assessment.findings, strict=True)]
+        findings = b",".join(rendered)
         counts = _counts(assessment)
         answer = self.arrangement(assessment, topics)
         head = {
@@ -504,7 +509,7 @@ class Presenter:
             "questions_to_settle": [{"field": path, "settles": rules}
                                     for path, rules in assessment.questions_to_settle()],
             "checklist": [{"material": item.material, "needed_by": list(item.needed_by), "when": item.when}
-                          for item in build_checklist(assessment.findings, self.catalog, answer)],
+                          for item in build_checklist(self.rulebase.rules, self.catalog, answer)],
             "inferred": [{"field": item.field, "value": item.value} for item in assessment.inferred],
             "size_by_standard": assessment.size_by_standard,
             "warnings": [warning.as_dict(lang) for warning in assessment.warnings],
