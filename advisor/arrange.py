@@ -41,7 +41,7 @@ KIND = {"subsidy": 0, "fast_track": 1, "financing": 2, "service": 3}
 SETTLE_MAX = 2  # questions offered beside the answer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen (several times slower to build), but never changed once made
 class Item:
     """What arranging needs of one finding."""
 
@@ -230,11 +230,11 @@ class Arranger:
              missing: tuple[str, ...], met: frozenset[str], inferred: int, gap: bool) -> Item:
         """An item with what arranging reads of it computed once: its specificity, whether it is likely,
         and its sort keys."""
-        fields = (rule_id, status, kind, nature, own_limit, passed, benefit, missing, met, inferred, gap)
-        item = Item(*fields, specificity=self.specificity(met))
-        likely = self.likely(item)
-        return Item(*fields, specificity=item.specificity, likely=likely,
-                    ranks=(self.rank(item, (), likely), self.rank(item, ("finance",), likely)))
+        item = Item(rule_id, status, kind, nature, own_limit, passed, benefit, missing, met, inferred, gap,
+                    self.specificity(met))
+        item.likely = likely = self.likely(item)
+        item.ranks = (self.rank(item, (), likely), self.rank(item, ("finance",), likely))
+        return item
 
     def items_of_document(self, document: dict[str, Any]) -> list[Item]:
         """The findings of an assessment document (the API's JSON, a stored consultation) as items."""
