@@ -27,7 +27,7 @@ from typing import Any
 from .conditions import Condition, concepts_of, fields_of
 from .currency import target_passed
 from .explainer import Check
-from .findings import Assessment, any_none, kept_renderings
+from .findings import Assessment, any_none, kept_renderings, rendering_key
 from .messages import message
 from .questions import QuestionCatalog
 from .rulebase import SCOPE_FIELDS, RuleBase, fields_used
@@ -207,7 +207,7 @@ class Arranger:
     def items_of(self, assessment: Assessment) -> list[Item]:
         """The findings of an assessment as items (kept with each finding: findings are remembered and
         met again, memo.py)."""
-        key = ("item", assessment.as_of)
+        key = rendering_key("item", None, assessment.as_of)
         items = kept_renderings(assessment.findings, key)
         if not any_none(items):
             return items

@@ -1,6 +1,6 @@
 """The result of an assessment: one finding per rule, warnings; and the checklist's items (checklist.py)."""
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
@@ -30,7 +30,24 @@ _RENDERINGS = attrgetter("renderings")
 _MISSING = attrgetter("missing")
 
 
-def kept_renderings(findings: Iterable[Finding], key: Hashable) -> list[Any]:
+# One key object per (view, language, date); at most this many kept.
+MAX_KEYS = 1_000
+_KEYS: dict[tuple[str, str | None, date], str] = {}
+
+
+def rendering_key(view: str, lang: str | None, as_of: date) -> str:
+    """The key a finding keeps a rendering under: the same string object for a view, language and date, so
+    that looking it up in every finding of an assessment compares it by identity (a tuple would be hashed
+    and compared item by item in each finding's dict)."""
+    key = _KEYS.get((view, lang, as_of))
+    if key is None:
+        if len(_KEYS) >= MAX_KEYS:
+            _KEYS.clear()
+        key = _KEYS[(view, lang, as_of)] = f"{view}:{lang}:{as_of.isoformat()}"
+    return key
+
+
+def kept_renderings(findings: Iterable[Finding], key: str) -> list[Any]:
     """Each finding's rendering kept under `key`, None where it has none (one pass, without a Python call
     per finding: an assessment has one finding per rule)."""
     return list(map(dict.get, map(_RENDERINGS, findings), repeat(key)))

@@ -18,7 +18,7 @@ from .catalog import Basis, Catalog, Office
 from .checklist import build_checklist
 from .currency import nature_text, plan_dict, target_passed
 from .explainer import Check
-from .findings import Assessment, Finding, Inferred, any_none, kept_renderings
+from .findings import Assessment, Finding, Inferred, any_none, kept_renderings, rendering_key
 from .messages import message
 from .questions import Question
 from .rulebase import STATUSES, Rule, RuleBase
@@ -362,7 +362,7 @@ class Presenter:
                           memo: dict[int, dict[str, Any]]) -> bytes:
         """One self-contained finding's JSON, rendered once for each language and date (findings are
         remembered and met again: memo.py)."""
-        key = ("expanded", lang, as_of)
+        key = rendering_key("expanded", lang, as_of)
         rendered = finding.renderings.get(key)
         if rendered is None:
             rendered = (self._rule_static_json(finding, lang) + b","
@@ -381,7 +381,7 @@ class Presenter:
         date (findings are remembered and met again: memo.py), so a request joins them and encodes the head.
         """
         as_of = assessment.as_of
-        key = ("full", lang, as_of)
+        key = rendering_key("full", lang, as_of)
         rendered = kept_renderings(assessment.findings, key)
         if any_none(rendered):
             rendered = [kept or self._referenced_finding(finding, lang, as_of)
@@ -399,7 +399,7 @@ class Presenter:
     def _referenced_finding(self, finding: Finding, lang: Lang, as_of: date) -> tuple[bytes, dict[int, bytes]]:
         """One finding of the full document and the JSON of each condition under it, rendered once for
         each language and date (kept like the expanded view's)."""
-        key = ("full", lang, as_of)
+        key = rendering_key("full", lang, as_of)
         rendered = finding.renderings.get(key)
         if rendered is None:
             nodes: dict[int, bytes] = {}
@@ -427,7 +427,7 @@ class Presenter:
 
     def _compact_finding(self, finding: Finding, as_of: date) -> bytes:
         """One finding of the compact view as JSON (kept like _expanded_finding)."""
-        key = ("compact", None, as_of)
+        key = rendering_key("compact", None, as_of)
         rendered = finding.renderings.get(key)
         if rendered is None:
             rendered = orjson.dumps(_compact(finding, target_passed(finding.rule, as_of)))
@@ -490,7 +490,7 @@ class Presenter:
         of a provision are at /api/v1/provisions/{id} and of a question at /api/v1/questions.
         """
         as_of = assessment.as_of
-        key = ("compact", None, as_of)
+        key = rendering_key("compact", None, as_of)
         rendered = kept_renderings(assessment.findings, key)
         if any_none(rendered):
             rendered = [kept or self._compact_finding(finding, as_of)
@@ -528,7 +528,7 @@ def _counts(assessment: Assessment) -> dict[str, int]:
     return {status: statuses.count(status) for status in STATUSES}
 
 
-def _keep(finding: Finding, key: tuple[str, Lang | None, date], rendered: bytes) -> None:
+def _keep(finding: Finding, key: str, rendered: Any) -> None:
     if len(finding.renderings) >= MAX_RENDERINGS:
         finding.renderings.clear()
     finding.renderings[key] = rendered
