@@ -4,7 +4,7 @@ Environment: BENCH_N (profiles for (a) and (b), default 10,000), BENCH_BATCH_N (
 default 1,000,000), BENCH_DASK_N (rows for the Dask figure, default 40,000), BENCH_HTTP_SECONDS (per load and
 round, default 10), BENCH_HTTP_ROUNDS (default 3), BENCH_HTTP_PROFILES (synthetic enterprises a wrk run,
 default 20,000), BENCH_SIM_N / BENCH_SIM_RUN_N (rows for the simulation's CPU and wall-clock figures, default
-20,000 / 200,000), BENCH_SKIP (comma-separated: batch, dask, http, simulate).
+20,000 / 200,000), BENCH_SKIP (comma-separated: batch, dask, http, simulate, split).
 """
 
 import json
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from advisor import clock
 
-from . import batch, documents, http, simulate, timing
+from . import batch, documents, http, simulate, split, timing
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -107,6 +107,7 @@ def main() -> int:
     batch_run = None if "batch" in skip else batch.run(batch_rows, cores)
     dask_run = None if "dask" in skip else batch.dask_vs_local(int(os.environ.get("BENCH_DASK_N", "40000")), cores)
     http_runs = [] if "http" in skip else http.run(batch.WORK_DIR)
+    where = None if "split" in skip else split.measure()
     simulations = [] if "simulate" in skip else simulate.run(cores)
 
     header = ["measurement", "figure", "median / rate", "p99", "plain Python", "ratio", "goal", "met"]
@@ -148,6 +149,12 @@ def main() -> int:
                      "", "", "", "≤ 100 KB" if view == "full" else "", _met(largest <= 100_000) if view == "full"
                      else "—"])
     rows += _http_rows(http_runs)
+    if where is not None:
+        rows.append(["(f) a compact request in process, its parts", "µs per request, fresh enterprises "
+                     f"(n={where.count:,}): route = validation + engine + explanation + rendering + the rest",
+                     f"{where.route_us:,.0f} = {where.validation_us:,.0f} + {where.engine_us:,.0f} + "
+                     f"{where.explanation_us:,.0f} + {where.rendering_us:,.0f} + {where.framework_us:,.0f}",
+                     "", "", "", "", "—"])
     rows += _simulation_rows(simulations)
 
     when = clock.local(clock.now())
@@ -167,6 +174,7 @@ def main() -> int:
                 "dask": None if dask_run is None else dict(vars(dask_run), ratio=dask_run.ratio),
                 "http": {run.name: dict(vars(run), share_of_floor=share)
                          for run, share in ((run, _shares(http_runs).get(run.name)) for run in http_runs)},
+                "split": None if where is None else dict(vars(where), framework_us=where.framework_us),
                 "simulations": [dict(vars(cost), cpu_ratio=cost.cpu_ratio, wall_ratio=cost.wall_ratio)
                                 for cost in simulations]}
     markdown = (f"# Benchmark {when:%Y-%m-%d %H:%M %Z}\n\n{machine}. Reference: plain-Python closures over the same "
