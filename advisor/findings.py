@@ -23,7 +23,7 @@ class Finding:
     failing: tuple[Check, ...]  # the failed tests of a not_eligible finding
     # Where a presenter keeps this finding's JSON, and the arranger its item (arrange.py): the advisor
     # remembers findings and meets them again (memo.py), and the finding itself never changes.
-    renderings: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    renderings: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # by rendering_key()
 
 
 _RENDERINGS = attrgetter("renderings")
