@@ -8,6 +8,7 @@ contacts must not reach a log through a traceback.
 """
 
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,13 +32,32 @@ def database_url(settings: Settings | None = None) -> str:
     return (settings or read_settings()).resolved_database_url
 
 
+# How long a connection keeps trying to switch a new SQLite file to WAL while another process does the same.
+WAL_SWITCH_SECONDS = 30.0
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """PRAGMA journal_mode=WAL (kept in the file, so it changes something once per file). Two processes
+    opening a new file at the same moment (two hosts' `advisor db upgrade`) can make SQLite answer
+    "database is locked" at once, without waiting for the busy timeout: try again for a while."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.05)
 
 
 def make_engine(url: str | None = None) -> Engine:

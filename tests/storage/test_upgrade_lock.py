@@ -29,7 +29,15 @@ def _upgrade(url: str, folder: Path) -> subprocess.Popen[bytes]:
 
 
 def _said(folder: Path) -> list[str]:
-    return [json.loads(line)["message"] for line in (folder / "err").read_text().splitlines() if line.strip()]
+    """What the upgrade wrote to stderr: each JSON log line's message, any other line (a traceback) as it is."""
+    said = []
+    for line in (folder / "err").read_text().splitlines():
+        if line.strip():
+            try:
+                said.append(json.loads(line)["message"])
+            except ValueError:
+                said.append(line)
+    return said
 
 
 class _HeldLock:
@@ -58,6 +66,7 @@ class _HeldLock:
 def test_two_hosts_upgrading_at_once_take_turns(db_url: str, tmp_path: Path) -> None:  # noqa: F811
     folders = [tmp_path / "host-a", tmp_path / "host-b"]
     held = _HeldLock(db_url)  # another host's upgrade, under way
+    upgrades: list[subprocess.Popen[bytes]] = []
     try:
         upgrades = [_upgrade(db_url, folder) for folder in folders]
         deadline = time.monotonic() + 120
@@ -67,6 +76,11 @@ def test_two_hosts_upgrading_at_once_take_turns(db_url: str, tmp_path: Path) -> 
             time.sleep(0.2)
         engine = make_engine(db_url)
         assert current_revision(engine) is None  # neither went ahead
+    except BaseException:
+        for process in upgrades:  # a failure here leaves no upgrade running into the next test
+            process.kill()
+            process.wait()
+        raise
     finally:
         held.release()
     for process in upgrades:
