@@ -89,7 +89,7 @@ def measure(count: int = 2_500) -> Split:
         gc.freeze()  # as the server does after start-up
         route_s = asyncio.run(route(route_set))
         # Each enterprise through every part in turn, as a request goes (a part timed over many enterprises in a
-        # row runs with warmer caches and reads 30–40% less). The engine is timed alone, then again inside the
+        # row runs with warmer caches and reads about 20% less). The engine is timed alone, then again inside the
         # assessment: the explanation is the assessment's time less the engine's.
         clock = time.perf_counter_ns
         spent = [0, 0, 0, 0]  # validation, engine, assessment, rendering
