@@ -1,10 +1,11 @@
-"""(f) Where a compact request's time goes: the route called in process, and each of its parts alone.
+"""(f) Where a compact request's time goes: the route called in process, and each of its parts timed in turn.
 
 The app's POST /api/v1/assessments is called as ASGI (no sockets, no wrk) on enterprises it has not met;
 then, on other enterprises it has not met either, each of its parts timed in turn: the body's validation,
 durable-rules, the rest of the assessment (the explanation: memo, reasons, unknowns, gaps, inferences) and
-the compact rendering. What the route costs beyond the parts is the framework's and the middleware's (routing,
-dependencies, the request layer, sending). Issue 20 asked for this split where a goal is missed.
+the compact rendering. What the route costs beyond the parts is the rest: the framework's and the middleware's
+(routing, dependencies, the request layer, sending), and the parts running slower inside a request. Issue 20
+asked for this split where a goal is missed.
 """
 
 import asyncio
@@ -33,7 +34,7 @@ class Split:
 
     @property
     def framework_us(self) -> float:
-        """The route's time beyond its parts: routing, dependencies, the request layer, sending."""
+        """The route's time beyond its parts: the framework and middleware, and the parts' slowdown inside it."""
         return self.route_us - self.validation_us - self.engine_us - self.explanation_us - self.rendering_us
 
 

@@ -32,13 +32,13 @@ def database_url(settings: Settings | None = None) -> str:
     return (settings or read_settings()).resolved_database_url
 
 
-# How long a connection keeps trying to switch a new SQLite file to WAL while another process does the same.
-WAL_SWITCH_SECONDS = 30.0
+# How long a connection waits for a locked SQLite database (and keeps trying to switch a new file to WAL).
+BUSY_TIMEOUT_SECONDS = 30
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -49,7 +49,7 @@ def _switch_to_wal(cursor: Any) -> None:
     """PRAGMA journal_mode=WAL (kept in the file, so it changes something once per file). Two processes
     opening a new file at the same moment (two hosts' `advisor db upgrade`) can make SQLite answer
     "database is locked" at once, without waiting for the busy timeout: try again for a while."""
-    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
